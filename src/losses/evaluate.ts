@@ -1,0 +1,254 @@
+// evaluateCase: one case's every loss and metric, per target, from a ground-truth label
+// map and a prediction already in the engine's layout (see Volume in src/types.ts).
+import type { Volume } from '../types.js';
+import type { LabelResult } from '../report/model.js';
+import { binaryLosses } from './binaryLosses.js';
+import { jointHistogram, type JointHistogram } from './confusion.js';
+import { labelMapSoftmaxTerm, labelMapSums } from './labelMapClass.js';
+import { overlapMetrics } from './overlap.js';
+import {
+  DEFAULT_LOSS_PARAMS,
+  type EmptyPolicy,
+  type Hd95Mode,
+  type LossParams,
+  type Target,
+  SURFACE_METRICS,
+} from './params.js';
+import { IGNORED, logitClass, probClass, type ClassResult } from './probClass.js';
+import { hardLabels, softmaxChannels } from './prediction.js';
+import { surfaceMetrics } from './surface.js';
+
+export interface EvalOptions {
+  /** The evaluated targets; null = every label present in this case (the run completes the set later). */
+  targets: Target[] | null;
+  /** Targets are regions: p = min(1, Σ P_c), hard mask = hard label ∈ region. */
+  regions: boolean;
+  includeBackground: boolean;
+  ignoreIndex: number | null;
+  threshold: number;
+  empty: EmptyPolicy;
+  losses: readonly string[];
+  metrics: readonly string[];
+  params: LossParams;
+  hd95: Hd95Mode;
+  nsdTolerance: number;
+  /** Overrides the ground truth's spacing (--spacing). */
+  spacing: number[] | null;
+}
+
+export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
+  targets: null,
+  regions: false,
+  includeBackground: false,
+  ignoreIndex: null,
+  threshold: 0.5,
+  empty: 'one',
+  losses: ['dice', 'bce_dice', 'iou', 'focal', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'],
+  metrics: ['dice', 'iou', 'precision', 'recall', 'specificity', 'tp', 'fp', 'fn', 'tn', 'gt_voxels', 'pred_voxels', 'gt_volume_ml', 'pred_volume_ml'],
+  params: { ...DEFAULT_LOSS_PARAMS },
+  hd95: 'union',
+  nsdTolerance: 1,
+  spacing: null,
+};
+
+export interface CaseEvaluation {
+  /** Per target key. */
+  labels: Record<string, LabelResult>;
+  /** Case-level Lovász-softmax (mean over classes present in the ground truth), null when none is. */
+  lovaszSoftmax: number | null;
+  /** Evaluated (not ignored) voxels. */
+  voxels: number;
+  /** Non-zero labels seen in the ground truth and, for label-map predictions, in the prediction. */
+  gtLabels: number[];
+  predLabels: number[];
+  /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
+  voxelVolume: number | null;
+  warnings: string[];
+}
+
+/** The foreground label a single-channel prediction stands for. */
+function binaryForeground(opts: EvalOptions): number {
+  if (!opts.regions && opts.targets) {
+    const fg = opts.targets.flatMap((t) => t.labels).filter((l) => l !== 0);
+    if (fg.length === 1) return fg[0];
+  }
+  return 1;
+}
+
+function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Target[] {
+  const labels = new Set<number>(h.gtLabels());
+  if (pred.kind === 'labels') for (const l of h.predLabels()) labels.add(l);
+  else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
+  else labels.add(binaryForeground(opts));
+  if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
+  if (!opts.includeBackground) labels.delete(0);
+  else labels.add(0);
+  return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
+}
+
+function truthCodes(gt: ArrayLike<number>, set: ReadonlySet<number>, ignore: number | null): Uint8Array {
+  const t = new Uint8Array(gt.length);
+  const ign = ignore ?? Number.NaN;
+  for (let i = 0; i < gt.length; i++) {
+    const g = gt[i];
+    t[i] = g === ign ? IGNORED : set.has(g) ? 1 : 0;
+  }
+  return t;
+}
+
+/** Per-channel class probabilities P_c as arrays, for probability-based classes. */
+interface ChannelSource {
+  channels: number;
+  /** P_c over the case's voxels; c outside the prediction's channels is all zeros. */
+  channel(c: number): ArrayLike<number>;
+}
+
+function channelSource(pred: Volume, fg: number): ChannelSource {
+  const n = pred.dims.reduce((a, b) => a * b, 1);
+  const zeros = () => new Float64Array(n);
+  if (pred.channels === 1) {
+    let fgP: ArrayLike<number> | null = null;
+    const fgProb = (): ArrayLike<number> => {
+      if (fgP) return fgP;
+      if (pred.kind === 'logits') {
+        const out = new Float64Array(n);
+        const z = pred.data;
+        for (let i = 0; i < n; i++) out[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
+        fgP = out;
+      } else fgP = pred.data;
+      return fgP;
+    };
+    return {
+      channels: 2,
+      channel(c) {
+        if (c === fg) return fgProb();
+        if (c === 0) {
+          const p = fgProb();
+          const out = new Float64Array(n);
+          for (let i = 0; i < n; i++) out[i] = 1 - p[i];
+          return out;
+        }
+        return zeros();
+      },
+    };
+  }
+  const probs = pred.kind === 'logits' ? softmaxChannels(pred.data, pred.channels, n) : pred.data;
+  return {
+    channels: pred.channels,
+    channel(c) {
+      return c >= 0 && c < pred.channels && Number.isInteger(c) ? probs.subarray(c * n, (c + 1) * n) : zeros();
+    },
+  };
+}
+
+function regionProb(src: ChannelSource, labels: number[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (const l of labels) {
+    const p = src.channel(l);
+    for (let i = 0; i < n; i++) out[i] += p[i];
+  }
+  // A sum that rounding puts above 1 counts as 1 (losses.md, regions).
+  for (let i = 0; i < n; i++) if (out[i] > 1) out[i] = 1;
+  return out;
+}
+
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS): CaseEvaluation {
+  const n = gt.data.length;
+  const warnings: string[] = [];
+  const fg = binaryForeground(opts);
+  const hard = hardLabels(pred, opts.threshold, fg);
+  const hist = jointHistogram(gt.data, hard, opts.ignoreIndex);
+  const targets = opts.targets ?? defaultTargets(pred, hist, opts);
+  const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
+  const gamma = opts.params.focalGamma;
+  const spacing = opts.spacing ?? gt.spacing;
+  const voxelVolume = spacing ? spacing.reduce((a, b) => a * b, 1) : null;
+  const gtLabelsPresent = hist.gtLabels();
+
+  // Probability-based classes are cached by label so a class evaluated as a target and
+  // needed again for the Lovász-softmax is computed once.
+  const src = pred.kind === 'labels' ? null : channelSource(pred, fg);
+  const classCache = new Map<number, ClassResult>();
+  const classResult = (label: number): ClassResult => {
+    let r = classCache.get(label);
+    if (!r) {
+      const t = truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
+      if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
+        const z = pred.data;
+        const zz = label === fg ? z : Float64Array.from(z, (v) => -v);
+        r = logitClass(zz, t, gamma, wantLovasz);
+      } else {
+        r = probClass(src!.channel(label), t, gamma, wantLovasz);
+      }
+      classCache.set(label, r);
+    }
+    return r;
+  };
+
+  const labels: Record<string, LabelResult> = {};
+  const metricKeys = new Set(opts.metrics);
+  for (const target of targets) {
+    const set = new Set(target.labels);
+    const conf = hist.confusion(set);
+    const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    let sums;
+    if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
+    else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
+    else {
+      const t = truthCodes(gt.data, set, opts.ignoreIndex);
+      sums = probClass(regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge')).sums;
+    }
+    const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
+    for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
+    labels[target.key] = result;
+  }
+
+  if (SURFACE_METRICS.some((k) => metricKeys.has(k))) {
+    const ignoreMask = opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex);
+    const surf = surfaceMetrics(
+      hard,
+      gt.data,
+      gt.dims,
+      spacing ?? gt.dims.map(() => 1),
+      targets.map((t) => t.labels),
+      { hd95: opts.hd95, nsdTolerance: opts.nsdTolerance },
+      ignoreMask,
+    );
+    targets.forEach((t, k) => {
+      const s = surf[k];
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = s[key];
+      if (s.reason) warnings.push(`label ${t.key}: surface metrics null: ${s.reason}`);
+    });
+  }
+
+  let lovaszSoftmax: number | null = null;
+  if (opts.losses.includes('lovasz_softmax')) {
+    const terms: number[] = [];
+    if (pred.kind === 'labels') {
+      for (const c of gtLabelsPresent) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
+    } else if (pred.channels === 1) {
+      const r = classResult(fg);
+      if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
+      if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
+    } else {
+      for (const c of gtLabelsPresent) terms.push(classResult(c).softmaxTerm);
+    }
+    lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
+  }
+
+  return {
+    labels,
+    lovaszSoftmax,
+    voxels: hist.total,
+    gtLabels: gtLabelsPresent.filter((l) => l !== 0),
+    predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
+    voxelVolume,
+    warnings,
+  };
+}
+
+function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
+  const m = new Uint8Array(gt.length);
+  for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
+  return m;
+}

@@ -1,0 +1,50 @@
+// From a prediction to what the metrics need: hard labels and class probabilities.
+import type { NumericArray, Volume } from '../types.js';
+
+/**
+ * Hard label map of a prediction (losses.md "Metrics"): a label map as is; one channel:
+ * p ≥ threshold (logits: z ≥ logit(threshold)) → the foreground label; several channels:
+ * argmax, ties to the lowest channel.
+ */
+export function hardLabels(pred: Volume, threshold: number, foreground: number): NumericArray {
+  const n = pred.dims.reduce((a, b) => a * b, 1);
+  const d = pred.data;
+  if (pred.kind === 'labels') return d;
+  if (pred.channels === 1) {
+    const out = foreground < 256 && foreground >= 0 ? new Uint8Array(n) : new Int32Array(n);
+    const cut = pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
+    for (let i = 0; i < n; i++) if (d[i] >= cut) out[i] = foreground;
+    return out;
+  }
+  const C = pred.channels;
+  const out = C <= 256 ? new Uint8Array(n) : new Int32Array(n);
+  const best = Float64Array.from(d.subarray(0, n));
+  for (let c = 1; c < C; c++) {
+    const off = c * n;
+    for (let i = 0; i < n; i++) {
+      const v = d[off + i];
+      if (v > best[i]) {
+        best[i] = v;
+        out[i] = c;
+      }
+    }
+  }
+  return out;
+}
+
+/** Softmax over planar channels in float64 (losses.md: logits with C ≥ 2 channels). */
+export function softmaxChannels(z: NumericArray, C: number, n: number): Float64Array {
+  const out = new Float64Array(C * n);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (z[c * n + i] > m) m = z[c * n + i];
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(z[c * n + i] - m);
+      out[c * n + i] = e;
+      s += e;
+    }
+    for (let c = 0; c < C; c++) out[c * n + i] /= s;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+// From per-case outcomes to the report of cli.md: complete every ok case to the run's
+// one label set, derive the case-level values, then summarise.
+import { binaryLosses } from '../losses/binaryLosses.js';
+import { labelMapSums } from '../losses/labelMapClass.js';
+import { overlapMetrics } from '../losses/overlap.js';
+import { SURFACE_METRICS } from '../losses/params.js';
+import { describe, meanOf } from '../losses/stats.js';
+import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
+import { reportConfig, type RunConfig } from './config.js';
+import type { CaseOutcome } from './evaluateOne.js';
+
+export const VERSION = '0.1.0';
+
+/** Label metrics aggregated in summary.labels (cli.md / golden README). */
+const LABEL_SUMMARY_METRICS = ['dice', 'iou', 'precision', 'recall', 'specificity', ...SURFACE_METRICS];
+
+function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[] {
+  const ks = [...new Set(keys)];
+  if (regionOrder) return regionOrder.filter((k) => ks.includes(k));
+  return ks.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** What an evaluated label absent from both masks of a case is: an empty pair over the case's voxels. */
+function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
+  const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
+  const m = overlapMetrics(conf, c.empty, voxelVolume);
+  const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
+  for (const k of c.metrics) {
+    if (k in m) out[k] = m[k];
+    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = null;
+  }
+  return out;
+}
+
+export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {
+  const regionOrder = c.regions ? c.regions.map((r) => r.key) : null;
+  const labelKeys = sortKeys(outcomes.flatMap((o) => (o.evaluation ? Object.keys(o.evaluation.labels) : [])), regionOrder);
+  const gtLabelsOfRun = new Set(outcomes.flatMap((o) => o.evaluation?.gtLabels ?? []));
+  const cases: CaseResult[] = [];
+  for (const o of outcomes) {
+    const r: CaseResult = { ...o.result, warnings: [...o.result.warnings] };
+    const ev = o.evaluation;
+    if (r.status === 'ok' && ev) {
+      const labels: Record<string, LabelResult> = {};
+      for (const k of labelKeys) {
+        labels[k] = ev.labels[k] ?? absentLabel(ev.voxels, c, ev.voxelVolume);
+        if (!ev.labels[k] && c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m))) {
+          r.warnings.push(`label ${k}: surface metrics null: prediction mask empty`);
+        }
+      }
+      // Case level: the mean over evaluated labels, nulls left out.
+      r.metrics = {};
+      for (const m of ['dice', 'iou']) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
+      r.losses = {};
+      for (const l of c.losses) {
+        r.losses[l] = l === 'lovasz_softmax' ? ev.lovaszSoftmax : meanOf(labelKeys.map((k) => labels[k].losses[l]));
+      }
+      r.labels = labels;
+      const stray = (o.predLabels ?? []).filter((l) => !gtLabelsOfRun.has(l) && !(c.labels ?? []).includes(l));
+      if (stray.length > 0 && c.regions === null) {
+        r.warnings.push(
+          `prediction holds label${stray.length > 1 ? 's' : ''} ${stray.slice(0, 8).join(', ')}${stray.length > 8 ? ', …' : ''} found in no ground truth of the run; if it is a probability map, use --input probs`,
+        );
+      }
+    }
+    cases.push(r);
+  }
+  cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    schema: 'segloss-report/1',
+    tool: { name: 'segloss', version: VERSION },
+    config: reportConfig(c, labelKeys),
+    cases,
+    summary: summarize(cases, c, labelKeys),
+    gates: [],
+    passed: true,
+  };
+}
+
+export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]): Summary {
+  const ok = cases.filter((r) => r.status === 'ok');
+  // Medical Segmentation Decathlon rule: a missing prediction counts as 0 in metric aggregates.
+  const zeroMissing = c.missing === 'zero' ? cases.filter((r) => r.status === 'missing') : [];
+  const metricKeys = ['dice', 'iou'].filter((m) => c.metrics.includes(m));
+  const metrics: Record<string, Stats> = {};
+  for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zeroMissing.map(() => 0)]);
+  const losses: Record<string, Stats> = {};
+  for (const l of c.losses) losses[l] = describe(ok.map((r) => r.losses?.[l] ?? null));
+  const labels: Record<string, Record<string, Stats>> = {};
+  for (const k of labelKeys) {
+    const per: Record<string, Stats> = {};
+    for (const m of LABEL_SUMMARY_METRICS) {
+      if (!c.metrics.includes(m)) continue;
+      const zeros = m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : [];
+      per[m] = describe([...ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null), ...zeros]);
+    }
+    labels[k] = per;
+  }
+  return {
+    cases: cases.length,
+    ok: ok.length,
+    missing: cases.filter((r) => r.status === 'missing').length,
+    errors: cases.filter((r) => r.status === 'error').length,
+    metrics,
+    losses,
+    labels,
+  };
+}

@@ -1,0 +1,122 @@
+// Finding the cases: every ground-truth file is a case; a prediction matches by id
+// (file name without its format extension), whatever its own format.
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { caseIdOf } from '../io/index.js';
+
+export interface CasePair {
+  id: string;
+  gt: string;
+  /** null: no prediction for this case. */
+  pred: string | null;
+  /** Set when the pairing itself is wrong (e.g. two predictions share the id). */
+  problem?: string;
+}
+
+export interface Discovery {
+  cases: CasePair[];
+  /** Predictions without ground truth. */
+  unmatchedPredictions: string[];
+  /** Files passed over: hidden files, editor backups, non-data files, folders. */
+  ignored: { gt: number; pred: number };
+}
+
+/** Usage-level failure (exit status 2): nothing sensible can be evaluated. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+function kindOf(path: string, what: string): 'file' | 'dir' {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'ELOOP' ? 'is a symlink loop' : `cannot be read (${code ?? String(e)})`;
+    throw new UsageError(`${what} ${path} ${why}`);
+  }
+  if (st.isDirectory()) return 'dir';
+  if (st.isFile()) return 'file';
+  throw new UsageError(`${what} ${path} is neither a file nor a folder`);
+}
+
+const isBackup = (name: string) => name.startsWith('.') || name.endsWith('~') || /\.(bak|orig|swp|tmp)$/i.test(name) || name.startsWith('#');
+
+interface Listing {
+  files: Map<string, string[]>;
+  ignored: number;
+}
+
+function listData(dir: string, what: string): Listing {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new UsageError(`${what} folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const files = new Map<string, string[]>();
+  let ignored = 0;
+  for (const name of names.sort()) {
+    const id = isBackup(name) ? null : caseIdOf(name);
+    if (id === null) {
+      ignored++;
+      continue;
+    }
+    const full = join(dir, name);
+    let isFile = false;
+    try {
+      isFile = statSync(full).isFile();
+    } catch {
+      // A dangling link or a loop: keep it, so the case reports the reason when it is read.
+      isFile = true;
+    }
+    if (!isFile) {
+      ignored++;
+      continue;
+    }
+    const list = files.get(id) ?? [];
+    list.push(full);
+    files.set(id, list);
+  }
+  return { files, ignored };
+}
+
+export function discoverCases(predPath: string, gtPath: string): Discovery {
+  const gtKind = kindOf(gtPath, 'ground truth');
+  const predKind = kindOf(predPath, 'prediction');
+  if (gtKind === 'file') {
+    const id = caseIdOf(basename(gtPath)) ?? basename(gtPath);
+    if (predKind === 'file') return { cases: [{ id, gt: gtPath, pred: predPath }], unmatchedPredictions: [], ignored: { gt: 0, pred: 0 } };
+    const preds = listData(predPath, 'prediction');
+    const match = preds.files.get(id) ?? [];
+    return {
+      cases: [pairOf(id, gtPath, match)],
+      unmatchedPredictions: [],
+      ignored: { gt: 0, pred: preds.ignored },
+    };
+  }
+  if (predKind === 'file') throw new UsageError(`--gt ${gtPath} is a folder but --pred ${predPath} is a file: give two folders or two files`);
+  const gts = listData(gtPath, 'ground truth');
+  if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no .png, .nii, .nii.gz, .npy or .npz file`);
+  const preds = listData(predPath, 'prediction');
+  const cases: CasePair[] = [];
+  for (const [id, files] of gts.files) {
+    if (files.length > 1) {
+      cases.push({ id, gt: files[0], pred: null, problem: `several ground-truth files share the id ${id}: ${files.map((f) => basename(f)).join(', ')}` });
+      continue;
+    }
+    cases.push(pairOf(id, files[0], preds.files.get(id) ?? []));
+  }
+  const unmatched: string[] = [];
+  for (const [id, files] of preds.files) if (!gts.files.has(id)) unmatched.push(...files);
+  cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { cases, unmatchedPredictions: unmatched.sort(), ignored: { gt: gts.ignored, pred: preds.ignored } };
+}
+
+function pairOf(id: string, gt: string, preds: string[]): CasePair {
+  if (preds.length > 1) return { id, gt, pred: preds[0], problem: `several predictions share the id ${id}: ${preds.map((f) => basename(f)).join(', ')}` };
+  return { id, gt, pred: preds[0] ?? null };
+}

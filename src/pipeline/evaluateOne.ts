@@ -1,0 +1,91 @@
+// One case end to end: read both files, pair them, run the engine. Every failure
+// becomes an error entry naming the file; nothing here throws for bad input.
+import { readArray } from '../io/index.js';
+import { evaluateCase, type CaseEvaluation, type EvalOptions } from '../losses/evaluate.js';
+import { InputError } from '../types.js';
+import type { CaseResult } from '../report/model.js';
+import type { RunConfig } from './config.js';
+import type { CasePair } from './discover.js';
+import { toGroundTruth, toPrediction } from './volume.js';
+
+export interface CaseOutcome {
+  result: CaseResult;
+  /** Present for ok cases: what completion needs later. */
+  evaluation?: CaseEvaluation;
+  /** The prediction was a label map: its labels, for the --input probs hint. */
+  predLabels?: number[];
+}
+
+export function evalOptionsOf(c: RunConfig): EvalOptions {
+  const targets = c.regions ?? (c.labels ? c.labels.map((l) => ({ key: String(l), labels: [l] })) : null);
+  const withBg =
+    targets && !c.regions && c.includeBackground && !targets.some((t) => t.labels.includes(0))
+      ? [{ key: '0', labels: [0] }, ...targets]
+      : targets;
+  return {
+    targets: withBg,
+    regions: c.regions !== null,
+    includeBackground: c.includeBackground,
+    ignoreIndex: c.ignoreIndex,
+    threshold: c.threshold,
+    empty: c.empty,
+    losses: c.losses,
+    metrics: c.metrics,
+    params: c.params,
+    hd95: c.hd95,
+    nsdTolerance: c.nsdTolerance,
+    spacing: c.spacing,
+  };
+}
+
+function base(pair: CasePair): CaseResult {
+  return {
+    id: pair.id, pred: pair.pred, gt: pair.gt, status: 'ok', error: null,
+    input: null, shape: null, spacing: null, warnings: [],
+  };
+}
+
+export function errorMessage(e: unknown, debug = false): string {
+  if (e instanceof InputError) return e.message;
+  const msg = e instanceof Error ? e.message : String(e);
+  return debug && e instanceof Error && e.stack ? e.stack : `internal error: ${msg.split('\n')[0]}`;
+}
+
+export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false): Promise<CaseOutcome> {
+  const result = base(pair);
+  if (pair.problem) return { result: { ...result, status: 'error', error: pair.problem } };
+  if (pair.pred === null) {
+    return {
+      result: {
+        ...result,
+        status: c.missing === 'error' ? 'error' : 'missing',
+        error: `no prediction for ${pair.gt}`,
+      },
+    };
+  }
+  try {
+    const [gtRaw, predRaw] = await Promise.all([
+      readArray(pair.gt, { maxVoxels: c.maxVoxels }),
+      readArray(pair.pred, { maxVoxels: c.maxVoxels }),
+    ]);
+    const gt = toGroundTruth(gtRaw, c.ignoreIndex);
+    const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+    const evaluation = evaluateCase(gt, pred, evalOptionsOf(c));
+    const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
+    return {
+      result: {
+        ...result,
+        input: pred.kind,
+        shape: gt.fileShape,
+        spacing: spacing ?? gt.fileShape.map(() => 1),
+        warnings: [...pred.warnings, ...evaluation.warnings],
+        ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
+      },
+      evaluation,
+      predLabels: evaluation.predLabels,
+    };
+  } catch (e) {
+    if (debug && !(e instanceof InputError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return { result: { ...result, status: 'error', error: errorMessage(e) } };
+  }
+}

@@ -1,0 +1,40 @@
+// A whole run: discover the cases, evaluate each (one bad case never stops the others),
+// build the report. Cases are reported in id order whatever order they finish in.
+import type { Report } from '../report/model.js';
+import { buildReport } from './buildReport.js';
+import type { RunConfig } from './config.js';
+import { discoverCases, UsageError, type CasePair } from './discover.js';
+import { evaluatePair, type CaseOutcome } from './evaluateOne.js';
+
+export interface RunHooks {
+  /** Called after each case with the number done and the total. */
+  onProgress?: (done: number, total: number, id: string) => void;
+  debug?: boolean;
+}
+
+export interface RunResult {
+  report: Report;
+  unmatchedPredictions: string[];
+  ignored: { gt: number; pred: number };
+}
+
+/** A deterministic share of the cases for --shard i/n: every n-th case in id order. */
+export function shardCases(cases: CasePair[], shard: RunConfig['shard']): CasePair[] {
+  if (!shard) return cases;
+  return cases.filter((_, k) => k % shard.count === shard.index);
+}
+
+export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  const found = discoverCases(config.pred, config.gt);
+  const cases = shardCases(found.cases, config.shard);
+  if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
+    throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
+  }
+  const outcomes: CaseOutcome[] = [];
+  let done = 0;
+  for (const pair of cases) {
+    outcomes.push(await evaluatePair(pair, config, hooks.debug));
+    hooks.onProgress?.(++done, cases.length, pair.id);
+  }
+  return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
+}

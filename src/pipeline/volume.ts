@@ -1,0 +1,186 @@
+// Pairing: a decoded file (RawArray) becomes a Volume in the engine's layout, checked
+// against its ground truth. Everything here is about meaning (labels vs probabilities,
+// axes, channels); nothing here knows a file format's bytes.
+import { InputError, type InputKind, type NumericArray, type RawArray, type Volume } from '../types.js';
+import { relayout } from './layout.js';
+
+export type InputMode = 'auto' | InputKind;
+export type NpyAxes = 'reversed' | 'same';
+
+export interface GroundTruth extends Volume {
+  /** Shape as the ground-truth file shows it (for reports and messages). */
+  fileShape: number[];
+  format: RawArray['format'];
+}
+
+export interface Prediction extends Volume {
+  /** Which NumPy axis rule was applied, for NumPy files. */
+  npyAxes?: NpyAxes;
+  warnings: string[];
+}
+
+function isFloat(raw: RawArray): boolean {
+  return !raw.integer;
+}
+
+/** A PNG grey map holding only {0, full scale} is binary: foreground 1 (cli.md Inputs). */
+function binaryPngRule(raw: RawArray, ignoreIndex: number | null): NumericArray {
+  const png = raw.png;
+  if (!png || png.palette || png.maxValue <= 1 || ignoreIndex === png.maxValue) return raw.data;
+  const d = raw.data;
+  const max = png.maxValue;
+  let sawMax = false;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v === max) sawMax = true;
+    else if (v !== 0) return d;
+  }
+  if (!sawMax) return d;
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] === max ? 1 : 0;
+  return out;
+}
+
+function spatialDims(raw: RawArray): number[] {
+  return raw.order === 'F' ? raw.shape.slice() : raw.shape.slice().reverse();
+}
+
+export function toGroundTruth(raw: RawArray, ignoreIndex: number | null): GroundTruth {
+  let shape = raw.shape;
+  // A trailing channel axis of 1 (x, y, z, 1) or a leading one in NumPy (1, z, y, x) is a plain label map.
+  if (raw.format === 'nifti' && shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
+  if ((raw.format === 'npy' || raw.format === 'npz') && shape.length >= 3 && shape[0] === 1) shape = shape.slice(1);
+  if (raw.format === 'nifti' && shape.length > 3) {
+    throw new InputError(raw.path, `ground truth must be a label map, got a ${shape.length}D array [${raw.shape.join(', ')}]`);
+  }
+  const data = binaryPngRule(raw, ignoreIndex);
+  if (isFloat(raw)) {
+    let bad = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) bad++;
+    if (bad > 0) throw new InputError(raw.path, `ground truth holds ${bad} non-integer value${bad > 1 ? 's' : ''}; expected a label map`);
+  }
+  const dims = raw.order === 'F' ? shape.slice() : shape.slice().reverse();
+  const spacing = raw.spacing ? (raw.order === 'F' ? raw.spacing.slice(0, dims.length) : raw.spacing.slice().reverse()) : null;
+  return {
+    data, dims, channels: 1, spacing: spacing && spacing.length === dims.length ? spacing : null,
+    kind: 'labels', integer: true, fileShape: raw.shape.slice(), format: raw.format,
+  };
+}
+
+const eq = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function describeShapes(raw: RawArray, gt: GroundTruth, gtPath: string): string {
+  let msg = `shape mismatch: pred [${raw.shape.join(', ')}] vs gt [${gt.fileShape.join(', ')}]`;
+  if (raw.spacing && gt.spacing) msg += ` (spacing pred [${raw.spacing.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}])`;
+  return `${msg}; gt ${gtPath}`;
+}
+
+const fmt = (x: number) => String(Math.round(x * 1e6) / 1e6);
+
+interface Layout {
+  data: NumericArray;
+  channels: number;
+  npyAxes?: NpyAxes;
+}
+
+/** Brings a prediction's array onto the ground truth's spatial axes, channels planar. */
+function layoutPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, npyAxes: NpyAxes | null): Layout {
+  const g = gt.dims.length;
+  const shape = raw.shape;
+  const mismatch = () => new InputError(raw.path, describeShapes(raw, gt, gtPath));
+  if (raw.format === 'npy' || raw.format === 'npz') {
+    // NumPy: channels first (C, …spatial), as nnU-Net writes probabilities.
+    const hasC = shape.length === g + 1;
+    if (!hasC && shape.length !== g) throw mismatch();
+    const spatial = hasC ? shape.slice(1) : shape;
+    const off = hasC ? 1 : 0;
+    const rev = spatial.slice().reverse();
+    let axes: NpyAxes;
+    if (npyAxes) axes = npyAxes;
+    else if (eq(rev, gt.dims)) axes = 'reversed';
+    else if (eq(spatial, gt.dims)) axes = 'same';
+    else throw mismatch();
+    const chk = axes === 'reversed' ? rev : spatial;
+    if (!eq(chk, gt.dims)) throw mismatch();
+    // Fastest-first target axes: gt x, y, z …, then the channel axis.
+    const perm = gt.dims.map((_, k) => off + (axes === 'reversed' ? g - 1 - k : k));
+    if (hasC) perm.push(0);
+    return { data: relayout(raw.data, shape, raw.order, perm), channels: hasC ? shape[0] : 1, npyAxes: axes };
+  }
+  // PNG and NIfTI: spatial axes as the ground truth's; a NIfTI 4th axis is channels.
+  let dims = spatialDims(raw);
+  let channels = 1;
+  if (raw.format === 'nifti' && dims.length === g + 1) {
+    channels = dims[g];
+    dims = dims.slice(0, g);
+  }
+  if (!eq(dims, gt.dims)) throw mismatch();
+  return { data: raw.data, channels };
+}
+
+interface ValueScan {
+  nonFinite: number;
+  allBinary: boolean;
+  inUnit: boolean;
+  allInteger: boolean;
+}
+
+function scan(d: NumericArray): ValueScan {
+  let nonFinite = 0;
+  let allBinary = true;
+  let inUnit = true;
+  let allInteger = true;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v === 0 || v === 1) continue;
+    allBinary = false;
+    if (!Number.isFinite(v)) { nonFinite++; continue; }
+    if (v < 0 || v > 1) inUnit = false;
+    if (allInteger && !Number.isInteger(v)) allInteger = false;
+  }
+  return { nonFinite, allBinary, inUnit, allInteger };
+}
+
+export interface PredictionOptions {
+  input: InputMode;
+  ignoreIndex: number | null;
+  npyAxes: NpyAxes | null;
+}
+
+export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opts: PredictionOptions): Prediction {
+  const warnings: string[] = [];
+  const lay = layoutPrediction(raw, gt, gtPath, opts.npyAxes);
+  let data = lay.data;
+  const channels = lay.channels;
+  if (raw.spacing && gt.spacing && raw.format === 'nifti') {
+    const ps = raw.spacing;
+    const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
+    if (differs) warnings.push(`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`);
+  }
+  let kind: InputKind;
+  if (raw.format === 'png' && opts.input === 'probs') {
+    // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs).
+    const max = raw.png?.maxValue ?? 255;
+    const out = new Float64Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = data[i] / max;
+    return { data: out, dims: gt.dims, channels, spacing: gt.spacing, kind: 'probs', integer: false, warnings };
+  }
+  if (raw.integer) {
+    if (opts.input === 'auto') kind = channels > 1 ? 'probs' : 'labels';
+    else kind = opts.input;
+    if (kind === 'labels') data = binaryPngRule({ ...raw, data }, opts.ignoreIndex);
+    if (kind === 'probs') {
+      const s = scan(data);
+      if (!s.inUnit) throw new InputError(raw.path, `integer prediction read as probabilities holds values outside [0, 1]`);
+    }
+  } else {
+    const s = scan(data);
+    if (s.nonFinite > 0) throw new InputError(raw.path, `NaN or infinite value in prediction (${s.nonFinite} voxel${s.nonFinite > 1 ? 's' : ''})`);
+    if (opts.input === 'auto') kind = s.allBinary && channels === 1 ? 'labels' : s.inUnit ? 'probs' : 'logits';
+    else kind = opts.input;
+    if (kind === 'labels' && !s.allInteger) throw new InputError(raw.path, 'prediction read as labels holds non-integer values (use --input probs or logits)');
+    if (kind === 'probs' && !s.inUnit) throw new InputError(raw.path, 'prediction read as probabilities holds values outside [0, 1] (use --input logits)');
+  }
+  if (kind === 'labels' && channels > 1) throw new InputError(raw.path, `a label-map prediction must have one channel, got ${channels}`);
+  return { data, dims: gt.dims, channels, spacing: gt.spacing, kind, integer: kind === 'labels', npyAxes: lay.npyAxes, warnings };
+}

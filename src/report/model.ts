@@ -1,0 +1,72 @@
+// The report as cli.md lays it out (schema segloss-report/1). Every writer
+// (JSON, CSV, table, Markdown, nnU-Net) renders this one structure; the engine fills it.
+
+export type CaseStatus = 'ok' | 'missing' | 'error';
+
+/** A number or null: null stands for "empty"/undefined (written null in JSON, empty in CSV, NaN in tables). */
+export type Num = number | null;
+
+export interface LabelResult {
+  /** Overlap metrics (dice, iou, precision, recall, specificity, tp, fp, fn, tn, gt_voxels,
+   *  pred_voxels, gt_volume_ml, pred_volume_ml) and, with --metrics all, hd, hd95, assd, nsd. */
+  [metric: string]: Num | Record<string, Num>;
+  /** Binary losses of this class (no lovasz_softmax: that is case-level only). */
+  losses: Record<string, Num>;
+}
+
+export interface CaseResult {
+  id: string;
+  pred: string | null;
+  gt: string;
+  status: CaseStatus;
+  error: string | null;
+  input: 'logits' | 'probs' | 'labels' | null;
+  shape: number[] | null;
+  spacing: number[] | null;
+  warnings: string[];
+  /** Case-level overlap metrics: dice and iou as the mean over evaluated labels (nulls left out). */
+  metrics?: Record<string, Num>;
+  /** Case-level losses (losses.md). */
+  losses?: Record<string, Num>;
+  /** Per evaluated label (or region name). */
+  labels?: Record<string, LabelResult>;
+  /** NumPy predictions: which axis rule was applied against the ground truth. */
+  npy_axes?: 'reversed' | 'same';
+  /** Wall-clock seconds spent on this case (not compared between runs). */
+  seconds?: number;
+}
+
+export interface Stats {
+  mean: Num;
+  std: Num;
+  median: Num;
+  min: Num;
+  max: Num;
+  n: number;
+}
+
+export interface Summary {
+  cases: number;
+  ok: number;
+  missing: number;
+  errors: number;
+  metrics: Record<string, Stats>;
+  losses: Record<string, Stats>;
+  labels: Record<string, Record<string, Stats>>;
+}
+
+export interface GateResult {
+  expr: string;
+  value: Num;
+  pass: boolean;
+}
+
+export interface Report {
+  schema: 'segloss-report/1';
+  tool: { name: 'segloss'; version: string };
+  config: Record<string, unknown>;
+  cases: CaseResult[];
+  summary: Summary;
+  gates: GateResult[];
+  passed: boolean;
+}

@@ -1,0 +1,219 @@
+// The engine's losses against hand calculations, identities of losses.md, and a direct
+// (slow, obviously-correct) transcription of the Lovász definitions.
+import { describe, expect, it } from 'vitest';
+import {
+  binaryLosses,
+  DEFAULT_LOSS_PARAMS,
+  describe as stats,
+  labelMapSums,
+  logitClass,
+  lovaszMerge,
+  probClass,
+  type LossParams,
+} from '../src/losses/index.js';
+
+const P = (over: Partial<LossParams> = {}): LossParams => ({ ...DEFAULT_LOSS_PARAMS, ...over });
+const ALL = ['dice', 'bce_dice', 'iou', 'focal', 'focal_global', 'tversky', 'focal_tversky', 'lovasz_hinge', 'combo'];
+
+/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomCase(seed: number, n: number): { p: Float64Array; t: Uint8Array; z: Float64Array } {
+  const r = rng(seed);
+  const t = new Uint8Array(n);
+  const z = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = r() < 0.3 ? 1 : 0;
+    z[i] = (r() - 0.5) * 8 + (t[i] ? 1 : -1);
+    p[i] = 1 / (1 + Math.exp(-z[i]));
+  }
+  return { p, t, z };
+}
+
+/** lovasz_grad and the sum exactly as losses.md writes them, with a comparator sort. */
+function lovaszDirect(e: number[], t: number[]): number {
+  const order = e.map((_, i) => i).sort((a, b) => e[b] - e[a]);
+  const g = order.map((i) => t[i]);
+  const G = g.reduce((a, b) => a + b, 0);
+  let cum1 = 0;
+  let cum0 = 0;
+  let prev = 0;
+  let loss = 0;
+  order.forEach((i, k) => {
+    cum1 += g[k];
+    cum0 += 1 - g[k];
+    const J = 1 - (G - cum1) / (G + cum0);
+    loss += Math.max(e[i], 0) * (J - prev);
+    prev = J;
+  });
+  return loss;
+}
+
+describe('dice loss', () => {
+  it('is 1 − (2·Spt + s)/(Sp + St + s) — hand example', () => {
+    // p = [1, 0, 1, 0], t = [1, 1, 0, 0]: Sp = 2, St = 2, Spt = 1 → 1 − 3/5 = 0.4
+    const r = probClass([1, 0, 1, 0], Uint8Array.from([1, 1, 0, 0]), 2, false);
+    expect(binaryLosses(r.sums, P(), ['dice']).dice).toBeCloseTo(0.4, 15);
+  });
+  it('is 0/0 → null with smooth 0 on an empty pair', () => {
+    const r = probClass([0, 0], Uint8Array.from([0, 0]), 2, false);
+    expect(binaryLosses(r.sums, P({ smooth: 0 }), ['dice']).dice).toBeNull();
+  });
+});
+
+describe('iou loss', () => {
+  it('is 1 − (Spt + s)/(Sp + St − Spt + s) — hand example', () => {
+    // Sp = 1.5, St = 2, Spt = 0.5 (p = [0.5, 0, 1], t = [1, 1, 0]) → 1 − 1.5/4 = 0.625
+    const r = probClass([0.5, 0, 1], Uint8Array.from([1, 1, 0]), 2, false);
+    expect(binaryLosses(r.sums, P(), ['iou']).iou).toBeCloseTo(0.625, 15);
+  });
+});
+
+describe('bce and focal', () => {
+  it('focal with γ = 0 and α = 1 equals the mean BCE', () => {
+    const { p, t } = randomCase(1, 500);
+    const r = probClass(p, t, 0, false);
+    const l = binaryLosses(r.sums, P({ focalGamma: 0, focalAlpha: 1, smooth: 0 }), ['focal', 'bce_dice', 'dice']);
+    expect(l.focal!).toBeCloseTo(l.bce_dice! - l.dice!, 12);
+  });
+  it('BCE clamps log 0 at −100 (PyTorch binary_cross_entropy)', () => {
+    // One wrong hard voxel of two: BCE = (100 + 0)/2 = 50; dice = 1 − (0 + 1)/(0 + 1 + 1) = 1/2
+    const r = probClass([0, 0], Uint8Array.from([1, 0]), 2, false);
+    expect(binaryLosses(r.sums, P(), ['bce_dice']).bce_dice).toBeCloseTo(50.5, 12);
+  });
+  it('balanced focal weighs positives α and negatives 1 − α', () => {
+    // p = 0.5 everywhere: BCE_i = ln 2, focal term (1 − ½)² ln 2 = ln2/4 per voxel.
+    // t = [1, 0]: balanced α = 0.25 → (0.25·ln2/4 + 0.75·ln2/4)/2 = ln2/8
+    const r = probClass([0.5, 0.5], Uint8Array.from([1, 0]), 2, false);
+    expect(binaryLosses(r.sums, P({ focalMode: 'balanced', focalAlpha: 0.25 }), ['focal']).focal).toBeCloseTo(Math.LN2 / 8, 14);
+  });
+  it('focal_global applies the focal term to the mean BCE', () => {
+    // BCE = ln 2 → 0.8 · (1 − ½)² · ln 2
+    const r = probClass([0.5, 0.5], Uint8Array.from([1, 0]), 2, false);
+    expect(binaryLosses(r.sums, P(), ['focal_global']).focal_global).toBeCloseTo(0.8 * 0.25 * Math.LN2, 14);
+  });
+  it('logits give the same sums as their sigmoid probabilities', () => {
+    const { p, t, z } = randomCase(2, 400);
+    const a = binaryLosses(logitClass(z, t, 2, true).sums, P(), ALL);
+    const b = binaryLosses(probClass(p, t, 2, true).sums, P(), ALL);
+    for (const k of ALL) expect(a[k]!).toBeCloseTo(b[k]!, 9);
+  });
+  it('logits are exact where probabilities would saturate', () => {
+    // z = −40 with t = 1: BCE = softplus(40) = 40 + log1p(e^−40), not the −100 clamp of p = 0
+    const r = logitClass([-40], Uint8Array.from([1]), 2, false);
+    expect(-r.sums.sumTLogP).toBeCloseTo(40 + Math.log1p(Math.exp(-40)), 12);
+  });
+});
+
+describe('tversky', () => {
+  const { p, t } = randomCase(3, 300);
+  const sums = probClass(p, t, 2, false).sums;
+  // The identities hold for the unsmoothed indices: with s > 0, T adds s where Dice adds s/2.
+  it('α = β = 0.5 is Dice', () => {
+    const l = binaryLosses(sums, P({ smooth: 0 }), ['tversky', 'dice']);
+    expect(l.tversky!).toBeCloseTo(l.dice!, 14);
+  });
+  it('α = β = 1 is Jaccard', () => {
+    const l = binaryLosses(sums, P({ tverskyAlpha: 1, tverskyBeta: 1, smooth: 0 }), ['tversky', 'iou']);
+    expect(l.tversky!).toBeCloseTo(l.iou!, 14);
+  });
+  it('focal tversky is (1 − T)^γ', () => {
+    const l = binaryLosses(sums, P({ focalTverskyGamma: 0.75 }), ['tversky', 'focal_tversky']);
+    expect(l.focal_tversky!).toBeCloseTo(Math.pow(l.tversky!, 0.75), 14);
+  });
+});
+
+describe('combo', () => {
+  it('is α·wBCE − (1 − α)·DSC (Taghanaki et al.) — hand example', () => {
+    // p = [0.5, 0.5], t = [1, 0]: wBCE = −(β ln½ + (1−β) ln½)/2 = ln2/2 for any β;
+    // DSC = (2·0.5 + 1)/(1 + 1 + 1) = 2/3 → 0.5·ln2/2 − 0.5·2/3
+    const r = probClass([0.5, 0.5], Uint8Array.from([1, 0]), 2, false);
+    expect(binaryLosses(r.sums, P(), ['combo']).combo).toBeCloseTo(0.25 * Math.LN2 - 1 / 3, 14);
+  });
+  it('has its minimum −(1 − α) on a perfect prediction', () => {
+    const r = probClass([1, 0, 1], Uint8Array.from([1, 0, 1]), 2, false);
+    expect(binaryLosses(r.sums, P({ comboAlpha: 0.6 }), ['combo']).combo).toBeCloseTo(-0.4, 14);
+  });
+});
+
+describe('lovasz hinge', () => {
+  it('matches a direct transcription of losses.md on random logits', () => {
+    for (const seed of [4, 5, 6]) {
+      const { t, z } = randomCase(seed, 300);
+      const e = Array.from(z, (zi, i) => 1 - zi * (2 * t[i] - 1));
+      expect(logitClass(z, t, 2, true).sums.lovaszHinge).toBeCloseTo(lovaszDirect(e, Array.from(t)), 10);
+    }
+  });
+  it('of a hard prediction is 101·(1 − tp/(tp+fp+fn)) (logits ±100 from the clamp)', () => {
+    // tp = 2, fp = 1, fn = 1, tn = 2 → 101 · (1 − 2/4) = 50.5
+    const p = [1, 1, 1, 0, 0, 0];
+    const t = Uint8Array.from([1, 1, 0, 1, 0, 0]);
+    expect(probClass(p, t, 2, true).sums.lovaszHinge).toBeCloseTo(50.5, 10);
+    expect(labelMapSums({ tp: 2, fp: 1, fn: 1, tn: 2 }, 2).lovaszHinge).toBeCloseTo(50.5, 12);
+  });
+  it('is 0 for a perfect prediction with margin', () => {
+    expect(logitClass([5, -5, 3], Uint8Array.from([1, 0, 1]), 2, true).sums.lovaszHinge).toBe(0);
+  });
+});
+
+describe('lovasz softmax term', () => {
+  it('matches a direct transcription on random probabilities, both classes of a binary prediction', () => {
+    const { p, t } = randomCase(7, 300);
+    const r = probClass(p, t, 2, true);
+    const fg = lovaszDirect(Array.from(p, (pi, i) => Math.abs(t[i] - pi)), Array.from(t));
+    const bg = lovaszDirect(Array.from(p, (pi, i) => Math.abs(1 - t[i] - (1 - pi))), Array.from(t, (x) => 1 - x));
+    expect(r.softmaxTerm).toBeCloseTo(fg, 12);
+    expect(r.complementSoftmaxTerm).toBeCloseTo(bg, 12);
+  });
+  it('is NaN (left out) for a class absent from the ground truth', () => {
+    expect(probClass([0.2, 0.3], Uint8Array.from([0, 0]), 2, true).softmaxTerm).toBeNaN();
+  });
+});
+
+describe('lovaszMerge', () => {
+  it('gives the same value whichever group a tie is taken from', () => {
+    // Errors 2 (t=1) and 2 (t=0): continuity of the extension makes the order irrelevant.
+    const a = lovaszMerge([2], [2], 1);
+    const b = lovaszDirect([2, 2], [0, 1]);
+    expect(a).toBeCloseTo(b, 14);
+  });
+});
+
+describe('label-map closed forms', () => {
+  it('equal the general probability path on random hard predictions', () => {
+    const r = rng(8);
+    const n = 200;
+    const p = Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
+    const t = Uint8Array.from({ length: n }, () => (r() < 0.35 ? 1 : 0));
+    let tp = 0, fp = 0, fn = 0;
+    for (let i = 0; i < n; i++) {
+      if (p[i] && t[i]) tp++;
+      else if (p[i]) fp++;
+      else if (t[i]) fn++;
+    }
+    const closed = binaryLosses(labelMapSums({ tp, fp, fn, tn: n - tp - fp - fn }, 2), P(), ALL);
+    const general = binaryLosses(probClass(p, t, 2, true).sums, P(), ALL);
+    for (const k of ALL) expect(closed[k]!).toBeCloseTo(general[k]!, 9);
+  });
+});
+
+describe('summary statistics', () => {
+  it('use the population std and the mean of the two middle values as median', () => {
+    // [1, 2, 3, 4]: mean 2.5, population variance 1.25, median 2.5
+    const s = stats([4, null, 1, 3, 2]);
+    expect(s).toEqual({ mean: 2.5, std: Math.sqrt(1.25), median: 2.5, min: 1, max: 4, n: 4 });
+  });
+  it('are all null with n = 0 when every value is null', () => {
+    expect(stats([null, null])).toEqual({ mean: null, std: null, median: null, min: null, max: null, n: 0 });
+  });
+});
