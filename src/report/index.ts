@@ -1,0 +1,36 @@
+// The report layer: pure writers (Report → string), gates, baselines, atomic output.
+export type * from './model.js';
+export { writeJson, sanitizeForJson } from './json.js';
+export { writeCsv, csvField } from './csv.js';
+export { writeTable, TRUNCATE_ABOVE, WORST_SHOWN, type TableOptions } from './table.js';
+export { writeMarkdown, mdEscape } from './markdown.js';
+export { writeNnunet, toNnunetSummary, pythonTupleKey, pythonFloat, NNUNET_METRIC_KEYS, type NnunetSummary } from './nnunet.js';
+export { atomicWrite, formatForPath, type OutputFormat } from './atomic.js';
+export {
+  parseGate,
+  evaluateGates,
+  evaluateCaseGates,
+  formatGateFailure,
+  resolvePath,
+  GateSyntaxError,
+  GateUsageError,
+  type Gate,
+  type GateOp,
+  type GateProblem,
+  type CaseGateResult,
+  type CaseGateFailure,
+} from './gates.js';
+export {
+  compareToBaseline,
+  compareReports,
+  writeCompareTable,
+  formatBaselineFailure,
+  lowerIsBetter,
+  type MaxDrop,
+  type BaselineCheck,
+  type ReportComparison,
+  type QuantityComparison,
+  type CaseChange,
+  type CompareOptions,
+  type CompareTableOptions,
+} from './baseline.js';

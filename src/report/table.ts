@@ -1,0 +1,121 @@
+import Table from 'cli-table3';
+
+import { paint, type Paint } from './ansi.js';
+import type { CaseResult, GateResult, Report, Stats } from './model.js';
+import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
+
+export interface TableOptions {
+  /** List every case even above TRUNCATE_ABOVE cases. */
+  allCases?: boolean;
+  /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
+  color?: boolean;
+}
+
+/** Above this many cases the per-case table becomes the WORST_SHOWN worst cases. */
+export const TRUNCATE_ABOVE = 40;
+export const WORST_SHOWN = 10;
+
+/** The losses worth a per-case column; the rest stay in the summary to keep rows readable. */
+const MAIN_LOSSES: [key: string, title: string][] = [
+  ['dice', 'Dice loss'],
+  ['bce_dice', 'BCE+Dice'],
+  ['focal', 'Focal'],
+  ['tversky', 'Tversky'],
+  ['lovasz_hinge', 'Lovasz hinge'],
+];
+
+function newTable(head: string[], p: Paint, aligns: ('left' | 'right')[]): Table.Table {
+  // cli-table3 colours headers and borders by default; empty style arrays switch that
+  // off so colour comes only from `paint`, which honours opts.color.
+  return new Table({
+    head: head.map((h) => p.dim(h)),
+    colAligns: aligns,
+    style: { head: [], border: [], compact: true },
+  });
+}
+
+function statusCell(c: CaseResult, p: Paint): string {
+  if (c.status === 'error') return p.red('error');
+  if (c.status === 'missing') return p.yellow('missing');
+  return c.status;
+}
+
+function caseTable(report: Report, cases: CaseResult[], p: Paint): string {
+  const present = MAIN_LOSSES.filter(
+    ([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses),
+  );
+  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), 'status'];
+  const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
+  for (const c of cases) {
+    // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
+    const ok = c.status === 'ok';
+    const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
+    const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
+    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), statusCell(c, p)]);
+  }
+  return t.toString();
+}
+
+function statsRow(name: string, s: Stats): string[] {
+  const mean = numOrNull(s.mean);
+  const std = numOrNull(s.std);
+  return [name, `${fmt4(mean)} ± ${fmt4(std)}`, fmt4(numOrNull(s.median)), fmt4(numOrNull(s.min)), fmt4(numOrNull(s.max)), String(s.n)];
+}
+
+function summaryTable(report: Report, p: Paint): string {
+  const head = ['', 'mean ± std', 'median', 'min', 'max', 'n'];
+  const t = newTable(head, p, ['left', 'right', 'right', 'right', 'right', 'right']);
+  const section = (title: string) => t.push([{ colSpan: head.length, content: p.bold(title) }]);
+  const { metrics, losses, labels } = report.summary;
+  if (Object.keys(metrics).length > 0) {
+    section('metrics');
+    for (const [k, s] of Object.entries(metrics)) t.push(statsRow(k, s));
+  }
+  if (Object.keys(losses).length > 0) {
+    section('losses');
+    for (const [k, s] of Object.entries(losses)) t.push(statsRow(k, s));
+  }
+  for (const [label, byMetric] of Object.entries(labels)) {
+    section(`label ${label}`);
+    for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s));
+  }
+  return t.toString();
+}
+
+export function gateLine(g: GateResult, p: Paint): string {
+  const tag = g.pass ? p.green('PASS') : p.red('FAIL');
+  return `${tag} ${g.expr} (value ${fmtExact(numOrNull(g.value))})`;
+}
+
+/**
+ * Human-readable report for a terminal: per-case table (or the worst cases when there
+ * are many), summary statistics, missing/error cases with reasons, gate results.
+ */
+export function writeTable(report: Report, opts: TableOptions = {}): string {
+  const p = paint(opts.color === true);
+  const out: string[] = [];
+  const n = report.cases.length;
+
+  if (n > TRUNCATE_ABOVE && !opts.allCases) {
+    const worst = worstCasesByDice(report, WORST_SHOWN);
+    out.push(p.dim(`${worst.length} worst of ${report.summary.ok} ok cases by Dice:`));
+    out.push(caseTable(report, worst, p));
+  } else if (n > 0) {
+    out.push(caseTable(report, report.cases, p));
+  }
+
+  out.push(countsLine(report));
+  out.push(summaryTable(report, p));
+
+  const failed = report.cases.filter((c) => c.status !== 'ok');
+  if (failed.length > 0) {
+    out.push(p.red(`not evaluated (${failed.length}):`));
+    for (const c of failed) out.push(`  ${c.id} [${statusCell(c, p)}]: ${caseReason(c)}`);
+  }
+
+  if (report.gates.length > 0) {
+    out.push('gates:');
+    for (const g of report.gates) out.push(`  ${gateLine(g, p)}`);
+  }
+  return out.join('\n') + '\n';
+}
