@@ -1,0 +1,11 @@
+// segloss as a library: readers, the engine, the run pipeline and the report writers.
+export * from './types.js';
+export * from './io/index.js';
+export * from './losses/index.js';
+export * from './report/index.js';
+export { toGroundTruth, toPrediction, type GroundTruth, type Prediction, type InputMode, type NpyAxes } from './pipeline/volume.js';
+export { runEvaluation, type RunResult } from './pipeline/run.js';
+export { buildReport } from './pipeline/buildReport.js';
+export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
+export { evaluatePair } from './pipeline/evaluateOne.js';
+export { discoverCases, UsageError, type CasePair } from './pipeline/discover.js';
