@@ -36,9 +36,10 @@ export function squaredEdt(
   firstAxis(flags, bit, dims[0]!, total, spacing[0]!, out);
 
   if (n === 1) return;
-  // Scratch for one line: values, parabola vertices, envelope breakpoints.
+  // Scratch for one line: values, parabola vertices and their constants, breakpoints.
   const line = new Float64Array(longest);
   const verts = new Int32Array(longest);
+  const consts = new Float64Array(longest);
   const breaks = new Float64Array(longest + 1);
   let stride = dims[0]!;
   for (let k = 1; k < n; k++) {
@@ -47,7 +48,7 @@ export function squaredEdt(
     const w = spacing[k]!;
     for (let outer = 0; outer < total; outer += block) {
       for (let inner = 0; inner < stride; inner++) {
-        envelopeLine(out, outer + inner, stride, len, w, line, verts, breaks);
+        envelopeLine(out, outer + inner, stride, len, w, line, verts, consts, breaks);
       }
     }
     stride = block;
@@ -91,8 +92,8 @@ function firstAxis(
 }
 
 /**
- * One line along an axis of weight w (mm per step):
- * out[p] ← min_q out[q] + (w·(p − q))², Felzenszwalb & Huttenlocher (2012).
+ * One line along an axis of weight w (mm per step), in place:
+ * out[p] ← min_q out[q] + (w·(p − q))²  (Felzenszwalb & Huttenlocher 2012).
  */
 function envelopeLine(
   out: Float64Array,
@@ -102,6 +103,7 @@ function envelopeLine(
   w: number,
   line: Float64Array,
   verts: Int32Array,
+  consts: Float64Array,
   breaks: Float64Array,
 ): void {
   let any = false;
@@ -110,33 +112,37 @@ function envelopeLine(
     line[q] = f;
     if (f !== Infinity) any = true;
   }
-  if (!any) return; // nothing reachable along this line yet: stays Infinity
+  if (!any) return; // nothing reachable along this line yet: it stays Infinity
 
-  const w2 = w * w;
+  // The parabolas f_v + w²(p − v)² and f_q + w²(p − q)² cross at
+  // p = (c_q − c_v) / (2(q − v)) with c = f/w² + position², so c is stored per vertex.
+  // Its rounding can only move a breakpoint between parabolas that tie to the last
+  // bit; the values written below are evaluated from line[v] directly.
+  const inv = 1 / (w * w);
   // Only finite cells carry a parabola; Infinity ones can never be the minimum,
   // and leaving them out keeps the breakpoint arithmetic free of Inf − Inf.
   let k = -1;
   for (let q = 0; q < len; q++) {
     const fq = line[q]!;
     if (fq === Infinity) continue;
+    const cq = fq * inv + q * q;
     if (k < 0) {
       k = 0;
       verts[0] = q;
+      consts[0] = cq;
       breaks[0] = -Infinity;
       breaks[1] = Infinity;
       continue;
     }
-    const cq = fq / w2 + q * q;
-    // breaks[0] = −∞ stops the pop at k = 0: s is finite because q > v.
-    let v = verts[k]!;
-    let s = (cq - (line[v]! / w2 + v * v)) / (2 * (q - v));
+    // breaks[0] = −∞ stops the pop at k = 0: s is finite because q > verts[k].
+    let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
     while (s <= breaks[k]!) {
       k--;
-      v = verts[k]!;
-      s = (cq - (line[v]! / w2 + v * v)) / (2 * (q - v));
+      s = (cq - consts[k]!) / (2 * (q - verts[k]!));
     }
     k++;
     verts[k] = q;
+    consts[k] = cq;
     breaks[k] = s;
     breaks[k + 1] = Infinity;
   }

@@ -249,7 +249,6 @@ class Scratch {
   field = new Float64Array(0);
   ensure(size: number): void {
     if (this.flags.length < size) this.flags = new Uint8Array(size);
-    else this.flags.fill(0, 0, size);
     if (this.field.length < size) this.field = new Float64Array(size);
   }
 }
@@ -294,7 +293,7 @@ function targetMetrics(
   const flags = scratch.flags.subarray(0, size);
   const field = scratch.field.subarray(0, size);
 
-  // Image strides, and the crop's origin as an image index.
+  // Image strides, to map crop rows back to image indices.
   const istride = new Array<number>(n);
   istride[0] = 1;
   for (let k = 1; k < n; k++) istride[k] = istride[k - 1]! * dims[k - 1]!;
@@ -314,8 +313,12 @@ function targetMetrics(
     const dst = row * c0;
     for (let x = 0; x < c0; x++) {
       const i = src + x;
-      if (ignore !== undefined && ignore[i] !== 0) continue;
+      // Every crop byte is written, so the reused buffer needs no clearing.
       let f = 0;
+      if (ignore !== undefined && ignore[i] !== 0) {
+        flags[dst + x] = 0;
+        continue;
+      }
       let v = pred[i]!;
       let iv = v | 0;
       let li = iv === v && iv >= 0 && iv < lsize ? dense[iv]! : hasSparse ? (sparse.get(v) ?? -1) : -1;
