@@ -33,31 +33,43 @@ function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): 
 }
 
 export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {
+  return finalizeReport(outcomes.map((o) => o.result), c);
+}
+
+/**
+ * Completes every ok case to the run's one label set and derives its case-level values,
+ * then summarises. Works on evaluated cases from one run or from several shards alike,
+ * so a merge of shards equals a single run.
+ */
+export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
   const regionOrder = c.regions ? c.regions.map((r) => r.key) : null;
-  const labelKeys = sortKeys(outcomes.flatMap((o) => (o.evaluation ? Object.keys(o.evaluation.labels) : [])), regionOrder);
-  const gtLabelsOfRun = new Set(outcomes.flatMap((o) => o.evaluation?.gtLabels ?? []));
+  const labelKeys = sortKeys(evaluated.flatMap((r) => (r.status === 'ok' && r.labels ? Object.keys(r.labels) : [])), regionOrder);
+  const gtLabelsOfRun = new Set(evaluated.flatMap((r) => r.labels_found?.gt ?? []));
+  const wantsSurface = c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m));
   const cases: CaseResult[] = [];
-  for (const o of outcomes) {
-    const r: CaseResult = { ...o.result, warnings: [...o.result.warnings] };
-    const ev = o.evaluation;
-    if (r.status === 'ok' && ev) {
+  for (const src of evaluated) {
+    const r: CaseResult = { ...src, warnings: [...src.warnings] };
+    if (r.status === 'ok' && r.labels) {
+      const own = r.labels;
       const labels: Record<string, LabelResult> = {};
       for (const k of labelKeys) {
-        labels[k] = ev.labels[k] ?? absentLabel(ev.voxels, c, ev.voxelVolume);
-        if (!ev.labels[k] && c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m))) {
-          r.warnings.push(`label ${k}: surface metrics null: prediction mask empty`);
+        if (own[k]) labels[k] = own[k];
+        else {
+          labels[k] = absentLabel(r.voxels ?? 0, c, r.voxel_volume_mm3 ?? null);
+          if (wantsSurface) r.warnings.push(`label ${k}: surface metrics null: prediction mask empty`);
         }
       }
       // Case level: the mean over evaluated labels, nulls left out.
       r.metrics = {};
       for (const m of ['dice', 'iou']) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
+      const lovaszSoftmax = src.losses?.lovasz_softmax ?? null;
       r.losses = {};
       for (const l of c.losses) {
-        r.losses[l] = l === 'lovasz_softmax' ? ev.lovaszSoftmax : meanOf(labelKeys.map((k) => labels[k].losses[l]));
+        r.losses[l] = l === 'lovasz_softmax' ? lovaszSoftmax : meanOf(labelKeys.map((k) => labels[k].losses[l]));
       }
       r.labels = labels;
-      const stray = (o.predLabels ?? []).filter((l) => !gtLabelsOfRun.has(l) && !(c.labels ?? []).includes(l));
-      if (stray.length > 0 && c.regions === null) {
+      const stray = (r.labels_found?.pred ?? []).filter((l) => !gtLabelsOfRun.has(l) && !(c.labels ?? []).includes(l));
+      if (stray.length > 0 && c.regions === null && !r.warnings.some((w) => w.includes('found in no ground truth'))) {
         r.warnings.push(
           `prediction holds label${stray.length > 1 ? 's' : ''} ${stray.slice(0, 8).join(', ')}${stray.length > 8 ? ', …' : ''} found in no ground truth of the run; if it is a probability map, use --input probs`,
         );

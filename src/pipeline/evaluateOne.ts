@@ -8,12 +8,13 @@ import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
 import { toGroundTruth, toPrediction } from './volume.js';
 
+/**
+ * A case as evaluated on its own: an ok case carries only the labels present in it
+ * (buildReport completes every case to the run's one label set), its voxel count, the
+ * labels it found, and the case-level Lovász-softmax in `losses`.
+ */
 export interface CaseOutcome {
   result: CaseResult;
-  /** Present for ok cases: what completion needs later. */
-  evaluation?: CaseEvaluation;
-  /** The prediction was a label map: its labels, for the --input probs hint. */
-  predLabels?: number[];
 }
 
 export function evalOptionsOf(c: RunConfig): EvalOptions {
@@ -70,7 +71,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
     ]);
     const gt = toGroundTruth(gtRaw, c.ignoreIndex);
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
-    const evaluation = evaluateCase(gt, pred, evalOptionsOf(c));
+    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c));
     const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
     return {
       result: {
@@ -80,9 +81,12 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         spacing: spacing ?? gt.fileShape.map(() => 1),
         warnings: [...pred.warnings, ...evaluation.warnings],
         ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
+        labels: evaluation.labels,
+        losses: c.losses.includes('lovasz_softmax') ? { lovasz_softmax: evaluation.lovaszSoftmax } : {},
+        voxels: evaluation.voxels,
+        labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
+        voxel_volume_mm3: evaluation.voxelVolume,
       },
-      evaluation,
-      predLabels: evaluation.predLabels,
     };
   } catch (e) {
     if (debug && !(e instanceof InputError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);

@@ -34,6 +34,12 @@ export interface CaseResult {
   npy_axes?: 'reversed' | 'same';
   /** Wall-clock seconds spent on this case (not compared between runs). */
   seconds?: number;
+  /** Voxels evaluated (ignored ones left out): what an evaluated label absent from the case is measured over. */
+  voxels?: number;
+  /** Non-zero labels found in the ground truth and (label-map predictions) the prediction. */
+  labels_found?: { gt: number[]; pred: number[] };
+  /** mm³ per voxel; null when the spacing is unknown (PNG or NumPy ground truth without --spacing). */
+  voxel_volume_mm3?: number | null;
 }
 
 export interface Stats {
