@@ -1,5 +1,6 @@
 // The effective configuration of a run: every option of cli.md with its default.
 import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
+import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
@@ -47,7 +48,7 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   spacing: null,
   npyAxes: null,
   maxVoxels: 2 ** 31,
-  workers: 1,
+  workers: availableParallelism(),
   shard: null,
 };
 

@@ -64,6 +64,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       },
     };
   }
+  const t0 = performance.now();
   try {
     const [gtRaw, predRaw] = await Promise.all([
       readArray(pair.gt, { maxVoxels: c.maxVoxels }),
@@ -86,6 +87,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         voxels: evaluation.voxels,
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
         voxel_volume_mm3: evaluation.voxelVolume,
+        seconds: (performance.now() - t0) / 1000,
       },
     };
   } catch (e) {

@@ -5,11 +5,14 @@ import { buildReport } from './buildReport.js';
 import type { RunConfig } from './config.js';
 import { discoverCases, UsageError, type CasePair } from './discover.js';
 import { evaluatePair, type CaseOutcome } from './evaluateOne.js';
+import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
   /** Called after each case with the number done and the total. */
   onProgress?: (done: number, total: number, id: string) => void;
   debug?: boolean;
+  /** Seconds one case may take (worker runs only); 0 = no limit. */
+  caseTimeout?: number;
 }
 
 export interface RunResult {
@@ -30,11 +33,23 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
-  const outcomes: CaseOutcome[] = [];
+  const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
-  for (const pair of cases) {
-    outcomes.push(await evaluatePair(pair, config, hooks.debug));
-    hooks.onProgress?.(++done, cases.length, pair.id);
+  const record = (index: number, outcome: CaseOutcome) => {
+    outcomes[index] = outcome;
+    hooks.onProgress?.(++done, cases.length, cases[index].id);
+  };
+  const script = workerScript();
+  // Workers pay off only with several cases; from .ts sources (tests) there is no compiled worker.
+  if (config.workers > 1 && cases.length > 1 && script) {
+    await runPool(script, cases, config, {
+      workers: config.workers,
+      debug: Boolean(hooks.debug),
+      caseTimeout: hooks.caseTimeout ?? 0,
+      onDone: record,
+    });
+  } else {
+    for (let k = 0; k < cases.length; k++) record(k, await evaluatePair(cases[k], config, hooks.debug));
   }
   return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
 }
