@@ -9,6 +9,7 @@ import {
   logitClass,
   lovaszMerge,
   probClass,
+  radixSortFloat32,
   type LossParams,
 } from '../src/losses/index.js';
 
@@ -215,5 +216,46 @@ describe('summary statistics', () => {
   });
   it('are all null with n = 0 when every value is null', () => {
     expect(stats([null, null])).toEqual({ mean: null, std: null, median: null, min: null, max: null, n: 0 });
+  });
+});
+
+describe('radix sort of float32 keys', () => {
+  it('orders like the built-in sort, negatives, zeros and infinities included', () => {
+    const r = rng(9);
+    const v = Float32Array.from({ length: 5000 }, () => (r() - 0.5) * 10 ** Math.floor(r() * 8 - 3));
+    v[0] = -0;
+    v[1] = 0;
+    v[2] = Infinity;
+    v[3] = -Infinity;
+    const expected = Float32Array.from(v).sort();
+    const got = radixSortFloat32(Float32Array.from(v));
+    expect(Array.from(got)).toEqual(Array.from(expected));
+  });
+});
+
+describe('float32 fast path', () => {
+  it('gives the float64 path’s losses on random logits and probabilities (radix-sorted keys)', () => {
+    const { t, z } = randomCase(10, 3000);
+    const z32 = Float32Array.from(z);
+    const z64 = Float64Array.from(z32);
+    const a = logitClass(z32, t, 2, true);
+    const b = logitClass(z64, t, 2, true);
+    expect(a.sums.lovaszHinge).toBeCloseTo(b.sums.lovaszHinge, 10);
+    expect(a.softmaxTerm).toBeCloseTo(b.softmaxTerm, 12);
+    expect(a.complementSoftmaxTerm).toBeCloseTo(b.complementSoftmaxTerm, 12);
+    const p32 = Float32Array.from(z64, (x) => 1 / (1 + Math.exp(-x)));
+    const c = probClass(p32, t, 2, true);
+    const d = probClass(Float64Array.from(p32), t, 2, true);
+    expect(c.sums.lovaszHinge).toBeCloseTo(d.sums.lovaszHinge, 10);
+    expect(c.softmaxTerm).toBeCloseTo(d.softmaxTerm, 12);
+  });
+  it('lovaszFromKeys equals the direct transcription on random probabilities', () => {
+    const { p, t } = randomCase(11, 500);
+    const r = probClass(p, t, 2, true);
+    const e = Array.from(p, (pi, i) => {
+      const z = Math.max(Math.log(pi), -100) - Math.max(Math.log(1 - pi), -100);
+      return 1 - z * (2 * t[i] - 1);
+    });
+    expect(r.sums.lovaszHinge).toBeCloseTo(lovaszDirect(e, Array.from(t)), 10);
   });
 });

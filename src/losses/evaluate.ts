@@ -87,11 +87,18 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
 }
 
 function truthCodes(gt: ArrayLike<number>, set: ReadonlySet<number>, ignore: number | null): Uint8Array {
-  const t = new Uint8Array(gt.length);
+  const n = gt.length;
+  const t = new Uint8Array(n);
+  // Label maps are small non-negative integers: a lookup table beats a Set per voxel.
+  const LUT = 256;
+  const lut = new Uint8Array(LUT);
+  for (const l of set) if (l >= 0 && l < LUT && Number.isInteger(l)) lut[l] = 1;
+  if (ignore !== null && ignore >= 0 && ignore < LUT && Number.isInteger(ignore)) lut[ignore] = IGNORED;
   const ign = ignore ?? Number.NaN;
-  for (let i = 0; i < gt.length; i++) {
+  for (let i = 0; i < n; i++) {
     const g = gt[i];
-    t[i] = g === ign ? IGNORED : set.has(g) ? 1 : 0;
+    if (g >= 0 && g < LUT && (g | 0) === g) t[i] = lut[g];
+    else t[i] = g === ign ? IGNORED : set.has(g) ? 1 : 0;
   }
   return t;
 }

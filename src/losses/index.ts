@@ -11,3 +11,4 @@ export * from './prediction.js';
 export * from './stats.js';
 export * from './evaluate.js';
 export * from './surface.js';
+export * from './radix.js';

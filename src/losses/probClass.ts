@@ -2,7 +2,7 @@
 // then the two Lovász terms from each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group).
 import { clampedLog, focalTerm, type ClassSums } from './sums.js';
-import { lovaszMerge } from './lovasz.js';
+import { countDigits, sortFloat32Keys, sortKeyOfBits } from './radix.js';
 
 /** Truth codes: 0 or 1, IGNORED for voxels left out (--ignore-index). */
 export const IGNORED = 255;
@@ -15,7 +15,14 @@ export interface ClassResult {
   complementSoftmaxTerm: number;
 }
 
-function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Float64Array, Float64Array] {
+type Keys = Float32Array | Float64Array;
+
+/**
+ * The prediction values of each truth group, sorted ascending. Float32 inputs (logits or
+ * probabilities straight from a file) sort by radix on their bits; float64 ones natively.
+ */
+function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Keys, Keys] {
+  if (values instanceof Float32Array) return sortedGroupsFloat32(values, t, nPos, nNeg);
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(nNeg);
   let a = 0;
@@ -30,12 +37,109 @@ function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nN
   return [pos, neg];
 }
 
-/** In-place: ascending keys → errors, written so that the array is descending in error. */
-function mapInto(keys: Float64Array, out: Float64Array, f: (k: number) => number, reverse: boolean): Float64Array {
-  const n = keys.length;
-  if (reverse) for (let k = 0; k < n; k++) out[k] = f(keys[n - 1 - k]);
-  else for (let k = 0; k < n; k++) out[k] = f(keys[k]);
-  return out;
+/** Float32 inputs (logits or probabilities straight from a file): radix keys written and counted in the gathering pass. */
+function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, nNeg: number): [Keys, Keys] {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const pos = new Uint32Array(nPos);
+  const neg = new Uint32Array(nNeg);
+  const cPos = new Uint32Array(1024);
+  const cNeg = new Uint32Array(1024);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ti = t[i];
+    if (ti === IGNORED) continue;
+    const k = sortKeyOfBits(bits[i]);
+    if (ti === 1) {
+      pos[a++] = k;
+      countDigits(cPos, k);
+    } else {
+      neg[b++] = k;
+      countDigits(cNeg, k);
+    }
+  }
+  const scratch = new Uint32Array(Math.max(nPos, nNeg));
+  const sp = sortFloat32Keys(pos, cPos, scratch);
+  // The result may sit in the scratch buffer: copy it out before the second sort reuses it.
+  const sortedPos = sp.buffer === scratch.buffer ? Float32Array.from(sp) : sp;
+  return [sortedPos, sortFloat32Keys(neg, cNeg, scratch)];
+}
+
+/** How a sorted key becomes an error (losses.md): hinge on z, or |t − p| for the softmax. */
+export enum ErrorKind {
+  /** key = p; e = 1 ∓ z with z = log p − log(1−p), clamped logs */
+  HingeProb,
+  /** key = z; e = 1 ∓ z */
+  HingeLogit,
+  /** key = p; e = 1 − p (t = 1), p (t = 0) */
+  SoftProb,
+  /** key = z; e as SoftProb with p = sigmoid(z) */
+  SoftLogit,
+}
+
+function posError(kind: ErrorKind, x: number): number {
+  switch (kind) {
+    case ErrorKind.HingeProb: return 1 - (clampedLog(x) - clampedLog(1 - x));
+    case ErrorKind.HingeLogit: return 1 - x;
+    case ErrorKind.SoftProb: return 1 - x;
+    case ErrorKind.SoftLogit: return sigmoid(-x);
+  }
+}
+
+function negError(kind: ErrorKind, x: number): number {
+  switch (kind) {
+    case ErrorKind.HingeProb: return 1 + (clampedLog(x) - clampedLog(1 - x));
+    case ErrorKind.HingeLogit: return 1 + x;
+    case ErrorKind.SoftProb: return x;
+    case ErrorKind.SoftLogit: return sigmoid(x);
+  }
+}
+
+/**
+ * lovaszMerge over keys sorted ascending: t = 1 errors fall as the key rises, t = 0 errors
+ * rise, so the t = 1 group is walked forward and the t = 0 group backward, computing each
+ * error in float64 from its key. One walk scores both classes of a binary prediction:
+ * the complement (background) has the same errors with the t = 0 voxels as its positives.
+ * Returns [class term, complement term] (the complement's is 0 unless `both`).
+ */
+export function lovaszFromKeys(pos: Keys, neg: Keys, kind: ErrorKind, both: boolean): [number, number] {
+  let i = 0;
+  let j = neg.length - 1;
+  const G1 = pos.length;
+  const G0 = neg.length;
+  let c1 = 0;
+  let c0 = 0;
+  let prev1 = 0;
+  let prev0 = 0;
+  let loss1 = 0;
+  let loss0 = 0;
+  let ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
+  let en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
+  for (;;) {
+    let e: number;
+    if (ep >= en) {
+      e = ep;
+      if (!(e > 0)) break;
+      c1++;
+      i++;
+      ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
+    } else {
+      e = en;
+      if (!(e > 0)) break;
+      c0++;
+      j--;
+      en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
+    }
+    const j1 = 1 - (G1 - c1) / (G1 + c0);
+    loss1 += e * (j1 - prev1);
+    prev1 = j1;
+    if (both) {
+      const j0 = 1 - (G0 - c0) / (G0 + c1);
+      loss0 += e * (j0 - prev0);
+      prev0 = j0;
+    }
+  }
+  return [loss1, loss0];
 }
 
 function countTruth(t: Uint8Array): [number, number] {
@@ -76,19 +180,11 @@ export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lo
   let complementSoftmaxTerm = NaN;
   if (lovasz) {
     const [kp, kn] = sortedGroups(p, t, nPos, nNeg);
-    const ep = new Float64Array(nPos);
-    const en = new Float64Array(nNeg);
-    const z = (x: number) => clampedLog(x) - clampedLog(1 - x);
-    // Hinge: t=1 → e = 1 − z, largest for the smallest p; t=0 → e = 1 + z, largest for the largest p.
-    sums.lovaszHinge = lovaszMerge(
-      mapInto(kp, ep, (x) => 1 - z(x), false),
-      mapInto(kn, en, (x) => 1 + z(x), true),
-      nPos,
-    );
-    mapInto(kp, ep, (x) => 1 - x, false);
-    mapInto(kn, en, (x) => x, true);
-    if (nPos > 0) softmaxTerm = lovaszMerge(ep, en, nPos);
-    if (nNeg > 0) complementSoftmaxTerm = lovaszMerge(en, ep, nNeg);
+    sums.lovaszHinge = lovaszFromKeys(kp, kn, ErrorKind.HingeProb, false)[0];
+    // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
+    const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, ErrorKind.SoftProb, true);
+    softmaxTerm = nPos > 0 ? fgTerm : NaN;
+    complementSoftmaxTerm = nNeg > 0 ? bgTerm : NaN;
   }
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
@@ -131,17 +227,11 @@ export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, l
   let complementSoftmaxTerm = NaN;
   if (lovasz) {
     const [kp, kn] = sortedGroups(z, t, nPos, nNeg);
-    const ep = new Float64Array(nPos);
-    const en = new Float64Array(nNeg);
-    sums.lovaszHinge = lovaszMerge(
-      mapInto(kp, ep, (x) => 1 - x, false),
-      mapInto(kn, en, (x) => 1 + x, true),
-      nPos,
-    );
-    mapInto(kp, ep, (x) => 1 - sigmoid(x), false);
-    mapInto(kn, en, (x) => sigmoid(x), true);
-    if (nPos > 0) softmaxTerm = lovaszMerge(ep, en, nPos);
-    if (nNeg > 0) complementSoftmaxTerm = lovaszMerge(en, ep, nNeg);
+    sums.lovaszHinge = lovaszFromKeys(kp, kn, ErrorKind.HingeLogit, false)[0];
+    // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
+    const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, ErrorKind.SoftLogit, true);
+    softmaxTerm = nPos > 0 ? fgTerm : NaN;
+    complementSoftmaxTerm = nNeg > 0 ? bgTerm : NaN;
   }
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
