@@ -1,0 +1,34 @@
+// The readers' public face: one call that reads any supported file into a RawArray,
+// and the case-id rule the CLI uses to pair files. Every failure is an InputError.
+import { InputError, type RawArray } from '../types.js';
+import { fileKindOf } from './formats.js';
+import { readNifti } from './nifti.js';
+import { readNpy } from './npy.js';
+import { readNpz } from './npz.js';
+import type { ReadOptions } from './options.js';
+import { readPng } from './png.js';
+
+export type { ReadOptions } from './options.js';
+export { DEFAULT_MAX_VOXELS } from './options.js';
+export { caseIdOf } from './formats.js';
+export { readPng } from './png.js';
+export { readNifti } from './nifti.js';
+export { readNpy, parseNpy } from './npy.js';
+export { readNpz } from './npz.js';
+
+/** Read a .png, .nii, .nii.gz, .npy or .npz file (extension matched case-insensitively). */
+export async function readArray(path: string, opts?: ReadOptions): Promise<RawArray> {
+  const kind = fileKindOf(path);
+  switch (kind?.format) {
+    case 'png':
+      return readPng(path, opts);
+    case 'nifti':
+      return readNifti(path, opts);
+    case 'npy':
+      return readNpy(path, opts);
+    case 'npz':
+      return readNpz(path, opts);
+    default:
+      throw new InputError(path, 'unsupported file type (expected .png, .nii, .nii.gz, .npy or .npz)');
+  }
+}

@@ -1,0 +1,124 @@
+// PNG container checks, done by hand before any decoder runs: signature, every chunk's
+// bounds and CRC, IHDR validity and size. This lets us refuse a 100000×100000 IHDR
+// before allocating, and name the damaged chunk in the message. Pure functions.
+import zlib from 'node:zlib';
+import { FormatError } from './errors.js';
+
+export interface Ihdr {
+  width: number;
+  height: number;
+  bitDepth: number;
+  /** 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA. */
+  colorType: number;
+  interlace: number;
+}
+
+export interface PngChunk {
+  type: string;
+  /** Offset of the chunk's length field; the whole chunk is [start, start + 12 + length). */
+  start: number;
+  length: number;
+}
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+const VALID_DEPTHS: Record<number, number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+
+export function parsePng(buf: Uint8Array): { ihdr: Ihdr; chunks: PngChunk[] } {
+  if (buf.length < 8 || SIGNATURE.some((b, i) => buf[i] !== b)) throw new FormatError('not a PNG file (bad signature)');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  const chunks: PngChunk[] = [];
+  let at = 8;
+  for (;;) {
+    if (at + 12 > buf.length) {
+      throw new FormatError(chunks.length === 0 ? 'file is truncated (no IHDR chunk)' : 'file is truncated (no IEND chunk)');
+    }
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...buf.subarray(at + 4, at + 8));
+    if (!/^[A-Za-z]{4}$/.test(type)) throw new FormatError(`corrupt data (invalid chunk type at byte ${at})`);
+    if (at + 12 + length > buf.length) {
+      throw new FormatError(`file is truncated (chunk ${type} at byte ${at} runs past the end)`);
+    }
+    // Only critical chunks (upper-case first letter) must be intact; ancillary ones are
+    // dropped before decoding anyway, and some writers get their CRCs wrong.
+    const critical = type.charCodeAt(0) < 97;
+    const crc = view.getUint32(at + 8 + length);
+    if (critical && (zlib.crc32(buf.subarray(at + 4, at + 8 + length)) >>> 0) !== crc) {
+      throw new FormatError(`corrupt data (CRC mismatch in ${type} chunk at byte ${at})`);
+    }
+    chunks.push({ type, start: at, length });
+    at += 12 + length;
+    if (type === 'IEND') break;
+  }
+  if (chunks[0]!.type !== 'IHDR' || chunks[0]!.length !== 13) throw new FormatError('corrupt data (first chunk is not a valid IHDR)');
+  const ihdr = readIhdr(view, chunks[0]!.start + 8);
+  if (!chunks.some((c) => c.type === 'IDAT')) throw new FormatError('no image data (no IDAT chunk)');
+  if (ihdr.colorType === 3 && !chunks.some((c) => c.type === 'PLTE')) throw new FormatError('palette image without a PLTE chunk');
+  return { ihdr, chunks };
+}
+
+function readIhdr(view: DataView, at: number): Ihdr {
+  const ihdr: Ihdr = {
+    width: view.getUint32(at),
+    height: view.getUint32(at + 4),
+    bitDepth: view.getUint8(at + 8),
+    colorType: view.getUint8(at + 9),
+    interlace: view.getUint8(at + 12),
+  };
+  const compression = view.getUint8(at + 10);
+  const filter = view.getUint8(at + 11);
+  // The PNG standard caps each side at 2**31 - 1.
+  if (ihdr.width < 1 || ihdr.height < 1 || ihdr.width > 0x7fffffff || ihdr.height > 0x7fffffff) {
+    throw new FormatError(`invalid image size ${ihdr.width}×${ihdr.height}`);
+  }
+  const depths = VALID_DEPTHS[ihdr.colorType];
+  if (!depths) throw new FormatError(`invalid colour type ${ihdr.colorType}`);
+  if (!depths.includes(ihdr.bitDepth)) {
+    throw new FormatError(`invalid bit depth ${ihdr.bitDepth} for colour type ${ihdr.colorType}`);
+  }
+  if (compression !== 0 || filter !== 0 || ihdr.interlace > 1) {
+    throw new FormatError('unknown compression, filter or interlace method in IHDR');
+  }
+  return ihdr;
+}
+
+/**
+ * The same image with only its critical chunks (IHDR, PLTE, IDAT, IEND), and for a
+ * palette image a PLTE rewritten as a grey ramp (entry i = (i, i, i)) covering every
+ * index the bit depth allows. Why:
+ * - labels are the stored samples; ancillary chunks (iCCP, sRGB, gAMA, tRNS, ...) can
+ *   make a decoder colour-manage values or add an alpha channel;
+ * - with a grey-ramp palette, sharp's palette expansion yields each pixel's index
+ *   exactly, interlaced or not, even when the real palette repeats a colour. (fast-png
+ *   returns indices too but mis-decodes interlaced images below 8 bits.)
+ */
+export function criticalChunksOnly(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): Buffer {
+  const parts: Uint8Array[] = [Uint8Array.from(SIGNATURE)];
+  for (const chunk of chunks) {
+    if (chunk.type === 'PLTE') {
+      if (ihdr.colorType === 3) parts.push(greyRampPalette(ihdr.bitDepth));
+      // A PLTE in an RGB image is only a quantisation hint: drop it.
+    } else if (chunk.type === 'IHDR' || chunk.type === 'IDAT' || chunk.type === 'IEND') {
+      parts.push(buf.subarray(chunk.start, chunk.start + 12 + chunk.length));
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+function greyRampPalette(bitDepth: number): Buffer {
+  const entries = 1 << bitDepth;
+  const body = Buffer.alloc(4 + 3 * entries);
+  body.write('PLTE', 0, 'latin1');
+  for (let i = 0; i < entries; i++) body.fill(i, 4 + 3 * i, 7 + 3 * i);
+  const chunk = Buffer.alloc(12 + 3 * entries);
+  chunk.writeUInt32BE(3 * entries, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(zlib.crc32(body) >>> 0, 8 + 3 * entries);
+  return chunk;
+}

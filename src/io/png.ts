@@ -1,0 +1,94 @@
+// PNG reader: 2D label maps (and 8/16-bit probability maps) as their stored sample
+// values. The container is checked by hand (png-chunks.ts), then sharp decodes a copy
+// reduced to its critical chunks, using the exact recipes of toolchain.md §2.
+import sharp from 'sharp';
+import type { RawArray } from '../types.js';
+import { describe, FormatError, guarded } from './errors.js';
+import { readWholeFile } from './file.js';
+import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
+import { criticalChunksOnly, parsePng, type Ihdr } from './png-chunks.js';
+
+const GREY = 0;
+const RGB = 2;
+const PALETTE = 3;
+const GREY_ALPHA = 4;
+const RGBA = 6;
+
+export async function readPng(path: string, opts?: ReadOptions): Promise<RawArray> {
+  const maxVoxels = maxVoxelsOf(opts);
+  return guarded(path, 'PNG', async () => {
+    const file = await readWholeFile(path);
+    const { ihdr, chunks } = parsePng(file);
+    // Refuse by the declared size, before any decoder allocates for it.
+    const pixels = elementCount([ihdr.height, ihdr.width], maxVoxels, 'image is');
+    const samples = await decode(criticalChunksOnly(file, chunks, ihdr), ihdr, pixels);
+    const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(samples, ihdr) : samples;
+    if (ihdr.bitDepth < 8 && ihdr.colorType !== PALETTE) unscaleLowDepth(data as Uint8Array, ihdr.bitDepth);
+    return {
+      path,
+      format: 'png',
+      dtype: ihdr.bitDepth === 16 ? 'uint16' : 'uint8',
+      integer: true,
+      data,
+      shape: [ihdr.height, ihdr.width],
+      order: 'C',
+      spacing: null,
+      png: { bitDepth: ihdr.bitDepth, maxValue: 2 ** ihdr.bitDepth - 1, palette: ihdr.colorType === PALETTE },
+    } satisfies RawArray;
+  });
+}
+
+/**
+ * Decode to one channel (grey, palette index) or three (RGB), at the file's precision.
+ * - 16-bit needs an explicit 16-bit colourspace, or sharp reduces it to 8 bits;
+ * - extractChannel(0) is exact at 8 bits and drops alpha for grey+alpha;
+ * - grey below 8 bits comes back scaled to 0..255 (undone by the caller);
+ * - a palette image (PLTE already a grey ramp) comes back as its indices.
+ * ignoreIcc is belt and braces: the ICC chunk was already dropped.
+ */
+async function decode(png: Buffer, ihdr: Ihdr, pixels: number): Promise<Uint8Array | Uint16Array> {
+  const color = ihdr.colorType === RGB || ihdr.colorType === RGBA;
+  const wide = ihdr.bitDepth === 16;
+  const channels = color ? 3 : 1;
+  let image = sharp(png, { limitInputPixels: pixels, ignoreIcc: true, failOn: 'warning' });
+  if (wide) image = image.removeAlpha().toColourspace(color ? 'rgb16' : 'grey16');
+  else image = color ? image.removeAlpha() : image.extractChannel(0);
+  const { data, info } = await image
+    .raw(wide ? { depth: 'ushort' } : {})
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: unknown) => {
+      throw new FormatError(`corrupt or truncated image data (${describe(err)})`);
+    });
+  if (info.width !== ihdr.width || info.height !== ihdr.height || info.channels !== channels) {
+    throw new FormatError(
+      `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${ihdr.width}×${ihdr.height}×${channels}`,
+    );
+  }
+  if (!wide) return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+  return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+}
+
+/** An RGB label map is one whose three channels agree everywhere; take the first. */
+function equalChannels(rgb: Uint8Array | Uint16Array, ihdr: Ihdr): Uint8Array | Uint16Array {
+  const count = rgb.length / 3;
+  const out = rgb instanceof Uint16Array ? new Uint16Array(count) : new Uint8Array(count);
+  for (let i = 0, j = 0; i < count; i++, j += 3) {
+    const r = rgb[j]!;
+    if (r !== rgb[j + 1] || r !== rgb[j + 2]) {
+      const row = Math.floor(i / ihdr.width);
+      const col = i % ihdr.width;
+      throw new FormatError(
+        `RGB PNG with unequal channels is not a label map (first at row ${row}, column ${col}: ${r},${rgb[j + 1]},${rgb[j + 2]})`,
+      );
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+/** libvips scales 1/2/4-bit grey to 0..255 (×255, ×85, ×17); recover the stored values. */
+function unscaleLowDepth(data: Uint8Array, bitDepth: number): void {
+  const step = 255 / (2 ** bitDepth - 1);
+  for (let i = 0; i < data.length; i++) data[i] = data[i]! / step;
+}
