@@ -26,7 +26,7 @@ export interface RawArray {
   format: FileFormat;
   /** numpy-style dtype name of `data` after decoding: 'bool' | 'uint8' | 'int16' | ... | 'float32' | 'float64'. */
   dtype: string;
-  /** True when every value is an integer by construction (integer/bool dtype, unscaled). */
+  /** True when every value is an integer by construction (integer/bool dtype, unscaled or scaled by an integer slope and intercept). */
   integer: boolean;
   data: NumericArray;
   /**
@@ -41,12 +41,14 @@ export interface RawArray {
   /** PNG only. */
   png?: {
     bitDepth: number;
-    /** 255, 65535 or 1: the full-scale value for this bit depth (after 1-bit unpacking: 1). */
+    /** The full-scale value of the bit depth: 1, 3, 15, 255 or 65535 (for palette files the largest index it allows). */
     maxValue: number;
     palette: boolean;
   };
   /** NumPy .npz only: the entry that was read. */
   npzKey?: string;
+  /** Silent decisions the reader made (a zero pixdim taken as 1, scaling applied, …), for the report's warnings. */
+  notes?: string[];
 }
 
 /**

@@ -80,7 +80,12 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         input: pred.kind,
         shape: gt.fileShape,
         spacing: spacing ?? gt.fileShape.map(() => 1),
-        warnings: [...pred.warnings, ...evaluation.warnings],
+        warnings: [
+          ...(gtRaw.notes ?? []).map((n) => `gt: ${n}`),
+          ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
+          ...pred.warnings,
+          ...evaluation.warnings,
+        ],
         ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
         labels: evaluation.labels,
         losses: c.losses.includes('lovasz_softmax') ? { lovasz_softmax: evaluation.lovaszSoftmax } : {},
