@@ -10,6 +10,7 @@ import {
   lovaszMerge,
   probClass,
   radixSortFloat32,
+  radixSortFloat64,
   type LossParams,
 } from '../src/losses/index.js';
 
@@ -257,5 +258,18 @@ describe('float32 fast path', () => {
       return 1 - z * (2 * t[i] - 1);
     });
     expect(r.sums.lovaszHinge).toBeCloseTo(lovaszDirect(e, Array.from(t)), 10);
+  });
+});
+
+describe('radix sort of float64 keys', () => {
+  it('orders like the built-in sort, including values that share their high word', () => {
+    const r = rng(12);
+    const v = Float64Array.from({ length: 4000 }, (_, i) => (i % 3 === 0 ? 0.5 + r() * 1e-9 : (r() - 0.5) * 10 ** Math.floor(r() * 10 - 5)));
+    v[0] = -0;
+    v[1] = 0;
+    v[2] = -Infinity;
+    v[3] = Infinity;
+    const expected = Float64Array.from(v).sort();
+    expect(Array.from(radixSortFloat64(Float64Array.from(v)))).toEqual(Array.from(expected));
   });
 });

@@ -15,7 +15,7 @@ import {
   SURFACE_METRICS,
 } from './params.js';
 import { IGNORED, logitClass, probClass, type ClassResult } from './probClass.js';
-import { hardLabels, softmaxChannels } from './prediction.js';
+import { hardLabels, logSumExp } from './prediction.js';
 import { surfaceMetrics } from './surface.js';
 
 export interface EvalOptions {
@@ -139,7 +139,22 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
       },
     };
   }
-  const probs = pred.kind === 'logits' ? softmaxChannels(pred.data, pred.channels, n) : pred.data;
+  if (pred.kind === 'logits') {
+    // P_c = exp(z_c − lse) in float64, one class at a time: memory of two volumes, not C.
+    const lse = logSumExp(pred.data, pred.channels, n);
+    const z = pred.data;
+    return {
+      channels: pred.channels,
+      channel(c) {
+        if (!(c >= 0 && c < pred.channels && Number.isInteger(c))) return zeros();
+        const out = new Float64Array(n);
+        const off = c * n;
+        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - lse[i]);
+        return out;
+      },
+    };
+  }
+  const probs = pred.data;
   return {
     channels: pred.channels,
     channel(c) {

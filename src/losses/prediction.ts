@@ -32,19 +32,15 @@ export function hardLabels(pred: Volume, threshold: number, foreground: number):
   return out;
 }
 
-/** Softmax over planar channels in float64 (losses.md: logits with C ≥ 2 channels). */
-export function softmaxChannels(z: NumericArray, C: number, n: number): Float64Array {
-  const out = new Float64Array(C * n);
+/** log Σ_c exp(z_c) per voxel, stable (max subtracted), in float64. */
+export function logSumExp(z: NumericArray, C: number, n: number): Float64Array {
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let m = -Infinity;
     for (let c = 0; c < C; c++) if (z[c * n + i] > m) m = z[c * n + i];
     let s = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(z[c * n + i] - m);
-      out[c * n + i] = e;
-      s += e;
-    }
-    for (let c = 0; c < C; c++) out[c * n + i] /= s;
+    for (let c = 0; c < C; c++) s += Math.exp(z[c * n + i] - m);
+    out[i] = m + Math.log(s);
   }
   return out;
 }

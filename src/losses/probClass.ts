@@ -2,7 +2,7 @@
 // then the two Lovász terms from each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group).
 import { clampedLog, focalTerm, type ClassSums } from './sums.js';
-import { countDigits, sortFloat32Keys, sortKeyOfBits } from './radix.js';
+import { countDigits, radixSortFloat64, sortFloat32Keys, sortKeyOfBits } from './radix.js';
 
 /** Truth codes: 0 or 1, IGNORED for voxels left out (--ignore-index). */
 export const IGNORED = 255;
@@ -32,9 +32,7 @@ function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nN
     if (ti === 1) pos[a++] = values[i];
     else if (ti === 0) neg[b++] = values[i];
   }
-  pos.sort();
-  neg.sort();
-  return [pos, neg];
+  return [radixSortFloat64(pos), radixSortFloat64(neg)];
 }
 
 /** Float32 inputs (logits or probabilities straight from a file): radix keys written and counted in the gathering pass. */
