@@ -65,6 +65,8 @@ export interface Volume {
   kind: InputKind;
   /** True when data holds integers (a label map, or 0/1 probabilities). */
   integer: boolean;
+  /** Quantised probabilities (8/16-bit PNG): data holds integers v and p = v / quantMax. */
+  quantMax?: number;
 }
 
 /** A reader or pairing failure, always naming the file and the reason in one line. */

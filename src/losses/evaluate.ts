@@ -15,6 +15,7 @@ import {
   SURFACE_METRICS,
 } from './params.js';
 import { IGNORED, logitClass, probClass, type ClassResult } from './probClass.js';
+import { quantizedClass } from './quantizedClass.js';
 import { hardLabels, logSumExp } from './prediction.js';
 import { surfaceMetrics } from './surface.js';
 
@@ -122,6 +123,9 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
         const z = pred.data;
         for (let i = 0; i < n; i++) out[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
         fgP = out;
+      } else if (pred.quantMax) {
+        const max = pred.quantMax;
+        fgP = Float64Array.from(pred.data, (v) => v / max);
       } else fgP = pred.data;
       return fgP;
     };
@@ -195,9 +199,14 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     let r = classCache.get(label);
     if (!r) {
       const t = truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
-      if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
+      if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
+        const max = pred.quantMax;
+        const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
+        r = quantizedClass(v, max, t, gamma, wantLovasz);
+      } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
-        const zz = label === fg ? z : Float64Array.from(z, (v) => -v);
+        // Negation is exact, so a float32 input keeps its fast float32 sort.
+        const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
         r = logitClass(zz, t, gamma, wantLovasz);
       } else {
         r = probClass(src!.channel(label), t, gamma, wantLovasz);

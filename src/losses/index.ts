@@ -12,3 +12,4 @@ export * from './stats.js';
 export * from './evaluate.js';
 export * from './surface.js';
 export * from './radix.js';
+export * from './quantizedClass.js';

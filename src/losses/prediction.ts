@@ -10,6 +10,14 @@ export function hardLabels(pred: Volume, threshold: number, foreground: number):
   const n = pred.dims.reduce((a, b) => a * b, 1);
   const d = pred.data;
   if (pred.kind === 'labels') return d;
+  if (pred.channels === 1 && pred.quantMax) {
+    const max = pred.quantMax;
+    const out = foreground < 256 && foreground >= 0 ? new Uint8Array(n) : new Int32Array(n);
+    const on = new Uint8Array(max + 1);
+    for (let v = 0; v <= max; v++) on[v] = v / max >= threshold ? 1 : 0;
+    for (let i = 0; i < n; i++) if (on[d[i]]) out[i] = foreground;
+    return out;
+  }
   if (pred.channels === 1) {
     const out = foreground < 256 && foreground >= 0 ? new Uint8Array(n) : new Int32Array(n);
     const cut = pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;

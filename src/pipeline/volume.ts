@@ -141,6 +141,31 @@ function scan(d: NumericArray): ValueScan {
   return { nonFinite, allBinary, inUnit, allInteger };
 }
 
+/** --input auto (cli.md): integer/bool data → labels (probabilities when it has several
+ *  channels); float data all in {0,1} → labels; within [0,1] → probs; else logits. */
+function autoKind(integer: boolean, s: ValueScan | null, channels: number): InputKind {
+  if (integer || !s) return channels > 1 ? 'probs' : 'labels';
+  return s.allBinary && channels === 1 ? 'labels' : s.inUnit ? 'probs' : 'logits';
+}
+
+export interface InputDecision {
+  /** What --input auto reads the array as. */
+  kind: InputKind;
+  /** NaN/±Inf values: a prediction holding any is an error whatever `kind` says. */
+  nonFinite: number;
+}
+
+/**
+ * What `--input auto` decides for a prediction array with `channels` channels (NIfTI:
+ * dim 4; NumPy: the leading axis when the array has one more axis than its ground truth).
+ * Pure; the same rule toPrediction applies.
+ */
+export function decideInput(raw: Pick<RawArray, 'integer' | 'data'>, channels: number): InputDecision {
+  if (raw.integer) return { kind: autoKind(true, null, channels), nonFinite: 0 };
+  const s = scan(raw.data);
+  return { kind: autoKind(false, s, channels), nonFinite: s.nonFinite };
+}
+
 export interface PredictionOptions {
   input: InputMode;
   ignoreIndex: number | null;
@@ -159,14 +184,13 @@ export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opt
   }
   let kind: InputKind;
   if (raw.format === 'png' && opts.input === 'probs') {
-    // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs).
+    // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs), kept as the
+    // integers so the engine can work on histograms of v.
     const max = raw.png?.maxValue ?? 255;
-    const out = new Float64Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = data[i] / max;
-    return { data: out, dims: gt.dims, channels, spacing: gt.spacing, kind: 'probs', integer: false, warnings };
+    return { data, dims: gt.dims, channels, spacing: gt.spacing, kind: 'probs', integer: false, quantMax: max, warnings };
   }
   if (raw.integer) {
-    if (opts.input === 'auto') kind = channels > 1 ? 'probs' : 'labels';
+    if (opts.input === 'auto') kind = autoKind(true, null, channels);
     else kind = opts.input;
     if (kind === 'labels') data = binaryPngRule({ ...raw, data }, opts.ignoreIndex);
     if (kind === 'probs') {
@@ -176,7 +200,7 @@ export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opt
   } else {
     const s = scan(data);
     if (s.nonFinite > 0) throw new InputError(raw.path, `NaN or infinite value in prediction (${s.nonFinite} voxel${s.nonFinite > 1 ? 's' : ''})`);
-    if (opts.input === 'auto') kind = s.allBinary && channels === 1 ? 'labels' : s.inUnit ? 'probs' : 'logits';
+    if (opts.input === 'auto') kind = autoKind(false, s, channels);
     else kind = opts.input;
     if (kind === 'labels' && !s.allInteger) throw new InputError(raw.path, 'prediction read as labels holds non-integer values (use --input probs or logits)');
     if (kind === 'probs' && !s.inUnit) throw new InputError(raw.path, 'prediction read as probabilities holds values outside [0, 1] (use --input logits)');
