@@ -46,10 +46,11 @@ function base(pair: CasePair): CaseResult {
   };
 }
 
-export function errorMessage(e: unknown, debug = false): string {
+/** One line naming the file: an InputError as is, anything else as an internal error on the case's prediction. */
+export function errorMessage(e: unknown, file: string): string {
   if (e instanceof InputError) return e.message;
   const msg = e instanceof Error ? e.message : String(e);
-  return debug && e instanceof Error && e.stack ? e.stack : `internal error: ${msg.split('\n')[0]}`;
+  return `${file}: internal error (${msg.split('\n')[0]})`;
 }
 
 export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false): Promise<CaseOutcome> {
@@ -71,6 +72,9 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       readArray(pair.pred, { maxVoxels: c.maxVoxels }),
     ]);
     const gt = toGroundTruth(gtRaw, c.ignoreIndex);
+    if (c.spacing && c.spacing.length !== gt.dims.length) {
+      throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
+    }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c));
     const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
@@ -97,6 +101,6 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
     };
   } catch (e) {
     if (debug && !(e instanceof InputError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return { result: { ...result, status: 'error', error: errorMessage(e) } };
+    return { result: { ...result, status: 'error', error: errorMessage(e, pair.pred ?? pair.gt) } };
   }
 }
