@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../pipeline/discover.js';
 import { VERSION } from '../pipeline/buildReport.js';
 import { evalCommand } from './evalCommand.js';
+import { registerMerge } from './mergeCommand.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -59,6 +60,7 @@ export function buildProgram(exit: { code: number }): Command {
         env: process.env,
       });
     });
+  registerMerge(program, exit);
   return program;
 }
 

@@ -84,3 +84,99 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     shard: c.shard ? `${c.shard.index}/${c.shard.count}` : null,
   };
 }
+
+/** A report `config` block that cannot be turned back into a RunConfig: names the key. */
+export class ReportConfigError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`config.${key}: ${reason}`);
+    this.name = 'ReportConfigError';
+  }
+}
+
+/**
+ * The inverse of `reportConfig`: the RunConfig a report was made with, from its `config`
+ * block (as parsed from the JSON report). `labels_used` and `label_scope` are derived
+ * values and are not read; `workers` and the input paths are not part of the block, so
+ * they come from `paths` (default '') and the default.
+ */
+export function runConfigFromReport(block: Record<string, unknown>, paths: { pred?: string; gt?: string } = {}): RunConfig {
+  const get = (key: string): unknown => {
+    if (!(key in block)) throw new ReportConfigError(key, 'missing');
+    return block[key];
+  };
+  const fail = (key: string, want: string): never => {
+    throw new ReportConfigError(key, `expected ${want}, got ${JSON.stringify(block[key])}`);
+  };
+  const number = (key: string): number => {
+    const v = get(key);
+    return typeof v === 'number' && Number.isFinite(v) ? v : fail(key, 'a number');
+  };
+  const bool = (key: string): boolean => {
+    const v = get(key);
+    return typeof v === 'boolean' ? v : fail(key, 'true or false');
+  };
+  const oneOf = <T extends string>(key: string, options: readonly T[]): T => {
+    const v = get(key);
+    return typeof v === 'string' && (options as readonly string[]).includes(v) ? (v as T) : fail(key, options.join('|'));
+  };
+  const numbers = (key: string, v: unknown): number[] =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : fail(key, 'a list of numbers');
+  const strings = (key: string): string[] => {
+    const v = get(key);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : fail(key, 'a list of names');
+  };
+  const nullable = <T>(key: string, read: (v: unknown) => T): T | null => {
+    const v = get(key);
+    return v === null ? null : read(v);
+  };
+
+  const regionsBlock = get('regions');
+  let regions: Target[] | null = null;
+  if (regionsBlock !== null) {
+    if (typeof regionsBlock !== 'object' || Array.isArray(regionsBlock)) fail('regions', 'an object of name → labels, or null');
+    regions = Object.entries(regionsBlock as Record<string, unknown>).map(([key, labels]) => ({ key, labels: numbers('regions', labels) }));
+  }
+  const shardText = get('shard');
+  let shard: RunConfig['shard'] = null;
+  if (shardText !== null) {
+    // reportConfig writes `${index}/${count}` with the 0-based index it holds.
+    const m = typeof shardText === 'string' ? /^(\d+)\/(\d+)$/.exec(shardText) : null;
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) fail('shard', 'i/n or null');
+    shard = { index: Number(m![1]), count: Number(m![2]) };
+  }
+  const npyAxes = oneOf('npy_axes', ['auto', 'reversed', 'same'] as const);
+  const maxVoxels = number('max_voxels');
+  if (!Number.isInteger(maxVoxels) || maxVoxels < 1) fail('max_voxels', 'a positive integer');
+  return {
+    pred: paths.pred ?? '',
+    gt: paths.gt ?? '',
+    input: oneOf('input', ['auto', 'logits', 'probs', 'labels'] as const),
+    threshold: number('threshold'),
+    labels: nullable('labels', (v) => numbers('labels', v)),
+    regions,
+    includeBackground: bool('include_background'),
+    ignoreIndex: nullable('ignore_index', (v) => (typeof v === 'number' && Number.isInteger(v) ? v : fail('ignore_index', 'an integer or null'))),
+    empty: oneOf('empty', ['one', 'nan'] as const),
+    missing: oneOf('missing', ['zero', 'skip', 'error'] as const),
+    losses: strings('losses'),
+    metrics: strings('metrics'),
+    params: {
+      smooth: number('smooth'),
+      focalAlpha: number('focal_alpha'),
+      focalGamma: number('focal_gamma'),
+      focalMode: oneOf('focal_mode', ['constant', 'balanced'] as const),
+      tverskyAlpha: number('tversky_alpha'),
+      tverskyBeta: number('tversky_beta'),
+      focalTverskyGamma: number('focal_tversky_gamma'),
+      comboAlpha: number('combo_alpha'),
+      comboBeta: number('combo_beta'),
+    },
+    hd95: oneOf('hd95', ['union', 'max'] as const),
+    nsdTolerance: number('nsd_tolerance'),
+    spacing: nullable('spacing', (v) => numbers('spacing', v)),
+    npyAxes: npyAxes === 'auto' ? null : npyAxes,
+    maxVoxels,
+    workers: DEFAULT_RUN_CONFIG.workers,
+    shard,
+  };
+}

@@ -1,0 +1,453 @@
+#!/usr/bin/env node
+// `npm run bench`: end-to-end speed and memory of `segloss eval` on generated workloads,
+// against the floors of the same run (read+inflate with node:zlib, one plain summing pass).
+//
+//   W1  512×512×300 binary uint8 label maps, .nii.gz gt and prediction; default set
+//   W2  the same gt, float32 logits as .nii.gz and as .npy; default losses (Lovász too)
+//   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
+//   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
+//   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//
+// Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
+//        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
+// Workloads are generated at run time in a temp folder (deleted afterwards); every CLI run
+// is a child process `node bin/segloss.js eval … --format json --quiet`, timed wall-clock,
+// with its peak RSS from /usr/bin/time (else a --import hook). Not a test: the full run
+// takes several minutes on 2 cores.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './bench/workloads.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'segloss.js');
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'];
+
+// ---- arguments ------------------------------------------------------------------------
+function parseArgs(argv) {
+  const a = { only: ALL, quick: false, json: join(ROOT, 'bench-results.json'), keep: false, tmp: tmpdir() };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${k} needs a value`);
+      return v;
+    };
+    if (k === '--only') {
+      a.only = value().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+      const bad = a.only.filter((w) => !ALL.includes(w));
+      if (bad.length || a.only.length === 0) usage(`--only: unknown workload ${bad.join(', ') || '(none)'}; known: ${ALL.join(',')}`);
+    } else if (k === '--quick') a.quick = true;
+    else if (k === '--json') a.json = resolve(value());
+    else if (k === '--keep') a.keep = true;
+    else if (k === '--tmp') a.tmp = resolve(value());
+    else if (k === '--help' || k === '-h') usage(null);
+    else usage(`unknown option ${k}`);
+  }
+  return a;
+}
+
+function usage(problem) {
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
+  else process.stdout.write(text);
+  process.exit(problem ? 2 : 0);
+}
+
+const args = parseArgs(process.argv.slice(2));
+const log = (s) => process.stderr.write(`[bench] ${s}\n`);
+
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  process.stderr.write('bench: dist/ is missing; run `npm run bench` (it builds first) or `npx tsc -p tsconfig.json`\n');
+  process.exit(2);
+}
+
+// ---- child processes --------------------------------------------------------------------
+const children = new Set();
+let work = null;
+
+function cleanup() {
+  for (const c of children) {
+    try {
+      c.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  if (work && !args.keep) rmSync(work, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    process.stderr.write(`\nbench: ${sig}, removing ${work ?? 'nothing'}\n`);
+    cleanup();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
+const TIME = '/usr/bin/time';
+const haveTime = spawnSync(TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+const RSS_METHOD = haveTime ? '/usr/bin/time -f %M' : 'node --import scripts/bench/maxrss.mjs (process.resourceUsage().maxRSS)';
+
+/** Runs a command to completion; stdout to a file or captured. Resolves with status, wall seconds, stdout/stderr text. */
+function run(cmd, argv, { stdoutFile = null, env = process.env } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const fd = stdoutFile ? openSync(stdoutFile, 'w') : null;
+    const t0 = performance.now();
+    const child = spawn(cmd, argv, { stdio: ['ignore', fd ?? 'pipe', 'pipe'], env });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (err.length > 20000) err = err.slice(-10000);
+    });
+    child.on('error', (e) => {
+      children.delete(child);
+      if (fd !== null) closeSync(fd);
+      reject(e);
+    });
+    child.on('close', (status) => {
+      const seconds = (performance.now() - t0) / 1000;
+      children.delete(child);
+      if (fd !== null) closeSync(fd);
+      resolvePromise({ status, seconds, stdout: out, stderr: err });
+    });
+  });
+}
+
+let seq = 0;
+/** `segloss eval` on a workload: wall seconds, peak RSS, and a check of the report. */
+async function cli(label, gt, pred, flags, expectCases) {
+  const tag = `run-${++seq}`;
+  const outFile = join(work, `${tag}.json`);
+  const rssFile = join(work, `${tag}.rss`);
+  const evalArgs = [BIN, 'eval', '--pred', pred, '--gt', gt, ...flags, '--format', 'json', '--quiet'];
+  log(`${label}: segloss eval ${flags.join(' ')}`);
+  const r = haveTime
+    ? await run(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...evalArgs], { stdoutFile: outFile })
+    : await run(process.execPath, ['--import', join(ROOT, 'scripts', 'bench', 'maxrss.mjs'), ...evalArgs], {
+        stdoutFile: outFile,
+        env: { ...process.env, BENCH_MAXRSS_FILE: rssFile },
+      });
+  const res = { run: label, flags, seconds: r.seconds, exit: r.status, rss_bytes: null, ok: null, errors: null, cases: null, dice_mean: null, problem: null };
+  try {
+    const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    if (Number.isFinite(kib)) res.rss_bytes = kib * 1024;
+  } catch {
+    /* no RSS: the run died before exit */
+  }
+  if (r.status !== 0 && r.status !== 1) {
+    res.problem = `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+    return res;
+  }
+  try {
+    const report = JSON.parse(readFileSync(outFile, 'utf8'));
+    Object.assign(res, { ok: report.summary.ok, errors: report.summary.errors, cases: report.summary.cases, dice_mean: report.summary.metrics?.dice?.mean ?? null });
+    if (res.cases !== expectCases || res.ok !== expectCases) {
+      const firstError = report.cases.find((c) => c.status !== 'ok');
+      res.problem = `${res.ok}/${expectCases} cases ok${firstError ? `: ${firstError.id}: ${firstError.error}` : ''}`;
+    }
+  } catch (e) {
+    res.problem = `report unreadable: ${e.message}`;
+  }
+  rmSync(outFile, { force: true });
+  return res;
+}
+
+async function nodeJson(script, payload) {
+  const r = await run(process.execPath, [join(ROOT, 'scripts', 'bench', script), JSON.stringify(payload)]);
+  if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+async function floor(label, files) {
+  log(`${label}: floors (read+inflate with node:zlib, summing pass), median of 3`);
+  return nodeJson('floor.mjs', { files, reps: 3 });
+}
+
+async function engine(label, gt, pred, options) {
+  log(`${label}: engine alone (evaluateCase on in-memory arrays)`);
+  try {
+    return await nodeJson('engine.mjs', { gt, pred, options });
+  } catch (e) {
+    return { problem: e.message };
+  }
+}
+
+/** `count` engines loaded side by side, started at the same moment: aggregate voxels/s on `count` cores. */
+async function engineParallel(label, gt, pred, options, count) {
+  log(`${label}: engine alone, ${count} processes started together`);
+  const procs = [];
+  try {
+    const results = await new Promise((resolvePromise, reject) => {
+      let ready = 0;
+      const done = [];
+      for (let k = 0; k < count; k++) {
+        const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bench', 'engine.mjs'), JSON.stringify({ gt, pred, options, sync: true })], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        children.add(child);
+        procs.push(child);
+        let out = '';
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.startsWith('ready\n') && !child.readySeen) {
+            child.readySeen = true;
+            if (++ready === count) for (const p of procs) p.stdin.write('go\n');
+          }
+        });
+        child.on('close', (status) => {
+          children.delete(child);
+          if (status !== 0) return reject(new Error(`engine exited ${status}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
+          done.push(JSON.parse(out.trim().split('\n').pop()));
+          if (done.length === count) resolvePromise(done);
+        });
+      }
+    });
+    const slowest = Math.max(...results.map((r) => r.seconds));
+    return { processes: count, seconds: slowest, per_process: results.map((r) => r.seconds), voxels: results[0].voxels * count };
+  } catch (e) {
+    for (const p of procs) p.kill('SIGTERM');
+    return { problem: e.message };
+  }
+}
+
+function torchAvailable() {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return { ok: false, why: `${py} not found` };
+  const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) return { ok: false, why: (r.stderr || '').trim().split('\n').pop() || `exit ${r.status}` };
+  return { ok: true, version: r.stdout.trim() };
+}
+
+// ---- formatting ---------------------------------------------------------------------------
+const MB = 1e6;
+const fmtCount = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : String(n));
+const fmtRate = (x) => (x == null || !Number.isFinite(x) ? '–' : x.toExponential(2).replace('e+', 'e'));
+const fmtS = (x) => (x == null || !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const fmtX = (x) => (x == null || !Number.isFinite(x) ? '–' : `${x.toFixed(x < 10 ? 2 : 1)}×`);
+const fmtMB = (b) => (b == null ? '–' : `${Math.round(b / MB)} MB`);
+
+function table(head, rows) {
+  const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => String(r[k]).length)));
+  const right = head.map((_, k) => k >= 2);
+  const line = (cells) => cells.map((c, k) => (right[k] ? String(c).padStart(w[k]) : String(c).padEnd(w[k]))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+// ---- the bench ------------------------------------------------------------------------------
+async function main() {
+  const started = new Date();
+  const load0 = loadavg();
+  work = mkdtempSync(join(args.tmp, 'segloss-bench-'));
+  log(`${args.quick ? 'quick' : 'full'} run of ${args.only.join(',')} in ${work}; ${cpus().length} cores, load average ${load0.map((x) => x.toFixed(2)).join(' ')}`);
+  if (load0[0] > cpus().length * 0.5) log(`note: the machine is busy (load ${load0[0].toFixed(2)}); timings will be slower and noisier`);
+
+  const startup = await run(process.execPath, [BIN, '--version']);
+  log(`CLI start-up (segloss --version): ${startup.seconds.toFixed(2)} s`);
+
+  const tg = performance.now();
+  const W = await generate(work, args.only, args.quick, (s) => log(`generate ${s}`));
+  const generateSeconds = (performance.now() - tg) / 1000;
+  log(`generated in ${generateSeconds.toFixed(1)} s`);
+
+  const results = {};
+  const rows = [];
+  const addRow = (w, run, voxels, seconds, rss, fl, note = '') =>
+    rows.push([
+      w,
+      run + (note ? ` (${note})` : ''),
+      fmtCount(voxels),
+      fmtS(seconds),
+      fmtRate(seconds ? voxels / seconds : null),
+      fmtMB(rss),
+      fl && seconds != null ? fmtX(seconds / fl.read_inflate_s) : '–',
+      fl && seconds != null ? fmtX(seconds / fl.sum_s) : '–',
+    ]);
+  const runRow = (w, r, voxels, fl, extra = '') => {
+    if (r.problem) rows.push([w, `${r.run}: FAILED ${r.problem}`.slice(0, 160), fmtCount(voxels), fmtS(r.seconds), '–', fmtMB(r.rss_bytes), '–', '–']);
+    else addRow(w, r.run, voxels, r.seconds, r.rss_bytes, fl, extra);
+  };
+  const engineRow = (w, label, e, voxels, fl) => {
+    if (e.problem) rows.push([w, `${label}: FAILED ${e.problem}`.slice(0, 160), fmtCount(voxels), '–', '–', '–', '–', '–']);
+    else addRow(w, label, voxels, e.seconds, null, fl);
+  };
+  const floorRows = (w, fl, voxels) => {
+    addRow(w, 'floor: read+inflate (node:zlib)', voxels, fl.read_inflate_s, null, null);
+    addRow(w, 'floor: one summing pass', voxels, fl.sum_s, null, null);
+  };
+
+  if (W.W1) {
+    const w = W.W1;
+    const fl = await floor('W1', [w.gt, w.pred]);
+    const r = await cli('W1', w.gt, w.pred, ['--workers', '2'], 1);
+    r.run = 'CLI end to end';
+    const e = await engine('W1', w.gt, w.pred, {});
+    results.W1 = { ...w, floor: fl, cli: [r], engine: e };
+    floorRows('W1', fl, w.voxels);
+    runRow('W1', r, w.voxels, fl);
+    engineRow('W1', 'engine alone, 1 thread', e, w.voxels, fl);
+  }
+
+  if (W.W2) {
+    const w = W.W2;
+    const flNii = await floor('W2 .nii.gz', [w.gt, w.predNii]);
+    const flNpy = await floor('W2 .npy', [w.gt, w.predNpy]);
+    const rNii = await cli('W2 .nii.gz', w.gt, w.predNii, ['--workers', '2'], 1);
+    rNii.run = 'CLI, logits .nii.gz, --workers 2';
+    const rNpy = await cli('W2 .npy', w.gt, w.predNpy, ['--workers', '2'], 1);
+    rNpy.run = 'CLI, logits .npy, --workers 2';
+    const e1 = await engine('W2', w.gt, w.predNii, {});
+    const e2 = await engineParallel('W2', w.gt, w.predNii, {}, 2);
+    let torch = null;
+    const t = torchAvailable();
+    if (!t.ok) {
+      torch = { skipped: `PyTorch not importable by /usr/bin/python3 (${t.why}); comparison skipped` };
+    } else {
+      log(`W2: PyTorch ${t.version} float32, same loss set, 2 threads`);
+      const r = await run('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2']);
+      torch = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { problem: r.stderr.trim().split('\n').slice(-2).join(' | ') };
+    }
+    results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], engine: e1, engine2: e2, torch };
+    floorRows('W2 .nii.gz', flNii, w.voxels);
+    floorRows('W2 .npy', flNpy, w.voxels);
+    runRow('W2', rNii, w.voxels, flNii);
+    runRow('W2', rNpy, w.voxels, flNpy);
+    engineRow('W2', 'engine alone, 1 thread', e1, w.voxels, flNii);
+    if (e2.problem) engineRow('W2', 'engine alone, 2 processes', e2, w.voxels * 2, null);
+    else addRow('W2', 'engine alone, 2 cases on 2 processes', e2.voxels, e2.seconds, null, null, 'aggregate');
+    if (torch?.seconds != null) addRow('W2', `PyTorch ${torch.torch} float32 losses, ${torch.threads} threads`, w.voxels, torch.seconds, null, flNpy);
+  }
+
+  if (W.W3) {
+    const w = W.W3;
+    const fl = await floor('W3', [w.gt, w.pred]);
+    const r = await cli('W3', w.gt, w.pred, ['--workers', '2'], 1);
+    r.run = 'CLI end to end, 5-channel softmax .npz';
+    const e = await engine('W3', w.gt, w.pred, {});
+    results.W3 = { ...w, floor: fl, cli: [r], engine: e };
+    floorRows('W3', fl, w.voxels);
+    runRow('W3', r, w.voxels, fl);
+    engineRow('W3', 'engine alone, 1 thread', e, w.voxels, fl);
+  }
+
+  if (W.W4) {
+    const w = W.W4;
+    const fl = await floor('W4', [w.gt, w.pred]);
+    const r = await cli('W4', w.gt, w.pred, ['--metrics', 'all', '--workers', '2'], 1);
+    r.run = 'CLI end to end, 10 labels, --metrics all';
+    const e = await engine('W4', w.gt, w.pred, { metrics: 'all' });
+    results.W4 = { ...w, floor: fl, cli: [r], engine: e };
+    floorRows('W4', fl, w.voxels);
+    runRow('W4', r, w.voxels, fl);
+    engineRow('W4', 'engine alone, 1 thread', e, w.voxels, fl);
+  }
+
+  if (W.W5) {
+    const w = W.W5;
+    const { readdirSync } = await import('node:fs');
+    const files = [...readdirSync(w.gt).map((f) => join(w.gt, f)), ...readdirSync(w.pred).map((f) => join(w.pred, f))];
+    const fl = await floor('W5', files);
+    const r1 = await cli('W5', w.gt, w.pred, ['--workers', '1'], w.cases);
+    r1.run = 'CLI --workers 1';
+    const r2 = await cli('W5', w.gt, w.pred, ['--workers', '2'], w.cases);
+    r2.run = 'CLI --workers 2';
+    results.W5 = { ...w, floor: fl, cli: [r1, r2] };
+    floorRows('W5', fl, w.voxels);
+    for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
+  }
+
+  // ---- targets --------------------------------------------------------------------------
+  const targets = [];
+  const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
+  const okRun = (r) => r && !r.problem;
+  if (results.W1 && okRun(results.W1.cli[0])) {
+    const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;
+    target('W1 end to end ≤ 1.5× its read+inflate floor', x, 1.5, x <= 1.5, `${fmtX(x)} (${fmtS(results.W1.cli[0].seconds)} s vs ${fmtS(results.W1.floor.read_inflate_s)} s)`);
+  } else target('W1 end to end ≤ 1.5× its read+inflate floor', null, 1.5, null, 'not measured');
+  if (results.W2 && !results.W2.engine2.problem) {
+    const rate = results.W2.engine2.voxels / results.W2.engine2.seconds;
+    const one = results.W2.engine.problem ? null : results.W2.voxels / results.W2.engine.seconds;
+    target(
+      'W2 engine ≥ 1e8 voxels/s on 2 workers',
+      rate,
+      1e8,
+      rate >= 1e8,
+      `${fmtRate(rate)} voxels/s (2 cases on 2 cores; 1 thread on 1 case: ${fmtRate(one)})`,
+      '--workers spreads cases over threads; one case runs on one thread, so a single W2 case gets the 1-thread rate',
+    );
+  } else target('W2 engine ≥ 1e8 voxels/s on 2 workers', null, 1e8, null, 'not measured');
+  if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {
+    const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
+    target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);
+  } else target('W4 ≤ 3× W1 time', null, 3, null, results.W4 ? 'needs W1 too' : 'not measured');
+  if (results.W5 && okRun(results.W5.cli[0]) && okRun(results.W5.cli[1])) {
+    const x = results.W5.cli[0].seconds / results.W5.cli[1].seconds;
+    target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', x, 1.7, x >= 1.7, `${fmtX(x)} (${(results.W5.cases / results.W5.cli[1].seconds).toFixed(1)} vs ${(results.W5.cases / results.W5.cli[0].seconds).toFixed(1)} cases/s)`);
+  } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
+  if (results.W2) {
+    const limit = 2 * results.W2.rawBytes + 300 * MB;
+    for (const r of results.W2.cli) {
+      const name = `W2 peak RSS ≤ 2× raw bytes + 300 MB (${r.run.includes('.npy') ? '.npy' : '.nii.gz'})`;
+      if (r.rss_bytes == null) target(name, null, limit, null, 'not measured');
+      else target(name, r.rss_bytes, limit, r.rss_bytes <= limit, `${fmtMB(r.rss_bytes)} vs limit ${fmtMB(limit)} (raw ${fmtMB(results.W2.rawBytes)})`);
+    }
+  } else target('W2 peak RSS ≤ 2× raw bytes + 300 MB', null, null, null, 'not measured');
+
+  // ---- output -----------------------------------------------------------------------------
+  const load1 = loadavg();
+  const head = ['Workload', 'Run', 'Voxels', 'Seconds', 'Voxels/s', 'Peak RSS', '× read+inflate', '× sum'];
+  const out = [];
+  out.push(`segloss bench — ${args.quick ? 'QUICK (small shapes; targets are for the full run)' : 'full'} — ${started.toISOString()}`);
+  out.push(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), load average ${load0[0].toFixed(2)} at start, ${load1[0].toFixed(2)} at end; peak RSS by ${RSS_METHOD}`);
+  out.push(`CLI start-up alone (segloss --version): ${startup.seconds.toFixed(2)} s; workloads generated in ${generateSeconds.toFixed(1)} s (not counted)`);
+  out.push('');
+  out.push(table(head, rows));
+  out.push('');
+  if (results.W2?.torch?.skipped) out.push(`PyTorch: ${results.W2.torch.skipped}.`);
+  else if (results.W2?.torch?.seconds != null && !results.W2.engine.problem) {
+    out.push(`PyTorch: ${fmtS(results.W2.torch.seconds)} s for the loss set (${results.W2.torch.threads} threads) vs segloss engine ${fmtS(results.W2.engine.seconds)} s (1 thread, losses and metrics): segloss/PyTorch = ${fmtX(results.W2.engine.seconds / results.W2.torch.seconds)}.`);
+  } else if (results.W2?.torch?.problem) out.push(`PyTorch: failed: ${results.W2.torch.problem}`);
+  out.push('');
+  out.push('Targets:');
+  for (const t of targets) out.push(`  ${t.met === null ? '–' : t.met ? '✓' : '✗'} ${t.name}: ${t.shown}${t.why && t.met === false ? `\n      (${t.why})` : ''}`);
+  const missed = targets.filter((t) => t.met === false).map((t) => t.name);
+  out.push(missed.length ? `Not met: ${missed.join('; ')}.` : targets.some((t) => t.met === null) ? 'Every measured target is met.' : 'Every target is met.');
+  if (args.quick) out.push('(Quick run: shapes are small, so fixed costs such as process start-up dominate; judge the targets on the full run.)');
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  const json = {
+    schema: 'segloss-bench/1',
+    started: started.toISOString(),
+    quick: args.quick,
+    only: args.only,
+    node: process.version,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? null,
+    loadavg: { start: load0, end: load1 },
+    git: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || null,
+    rss_method: RSS_METHOD,
+    generate_seconds: generateSeconds,
+    cli_startup_seconds: startup.seconds,
+    workloads: results,
+    targets,
+    table: { head, rows },
+  };
+  writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
+  log(`results written to ${args.json}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+} finally {
+  cleanup();
+  if (args.keep && work) log(`kept ${work}`);
+}
