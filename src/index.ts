@@ -9,3 +9,5 @@ export { buildReport } from './pipeline/buildReport.js';
 export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
 export { evaluatePair } from './pipeline/evaluateOne.js';
 export { discoverCases, UsageError, type CasePair } from './pipeline/discover.js';
+export { mergeReports, MergeError } from './pipeline/merge.js';
+export { runConfigFromReport } from './pipeline/config.js';

@@ -275,7 +275,7 @@ describe('segloss merge refuses shards that do not belong together (exit 2, one 
     const f = shardFile(1, 2);
     const copy = join(tmp, 'copy-of-shard.json');
     const r = JSON.parse(readFileSync(f, 'utf8'));
-    r.config.shard = '1/2';
+    r.config.shard = '2/2'; // pretend to be the other shard
     writeFileSync(copy, JSON.stringify(r));
     expect(oneLine(runCli(['merge', f, copy]))).toMatch(/case a is in .* and in /);
   });

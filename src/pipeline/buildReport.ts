@@ -21,7 +21,7 @@ function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[
 }
 
 /** What an evaluated label absent from both masks of a case is: an empty pair over the case's voxels. */
-function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
+export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
   const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
   const m = overlapMetrics(conf, c.empty, voxelVolume);
   const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };

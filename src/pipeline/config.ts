@@ -81,7 +81,8 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     max_voxels: c.maxVoxels,
     label_scope: 'dataset',
     labels_used: labelsUsed,
-    shard: c.shard ? `${c.shard.index}/${c.shard.count}` : null,
+    // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
+    shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
   };
 }
 
@@ -141,8 +142,8 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
   if (shardText !== null) {
     // reportConfig writes `${index}/${count}` with the 0-based index it holds.
     const m = typeof shardText === 'string' ? /^(\d+)\/(\d+)$/.exec(shardText) : null;
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) fail('shard', 'i/n or null');
-    shard = { index: Number(m![1]), count: Number(m![2]) };
+    if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) fail('shard', 'i/n (1-based) or null');
+    shard = { index: Number(m![1]) - 1, count: Number(m![2]) };
   }
   const npyAxes = oneOf('npy_axes', ['auto', 'reversed', 'same'] as const);
   const maxVoxels = number('max_voxels');

@@ -2,12 +2,9 @@
 // single run would have written. The shards' case rows are concatenated and finalised
 // again with the run's one configuration, so the run-wide label set, the case-level
 // means and the summary are those of the whole run, not of any shard.
-import { binaryLosses } from '../losses/binaryLosses.js';
-import { labelMapSums } from '../losses/labelMapClass.js';
-import { overlapMetrics } from '../losses/overlap.js';
 import { SURFACE_METRICS } from '../losses/params.js';
 import type { CaseResult, LabelResult, Report } from '../report/model.js';
-import { finalizeReport } from './buildReport.js';
+import { absentLabel, finalizeReport } from './buildReport.js';
 import { ReportConfigError, runConfigFromReport, type RunConfig } from './config.js';
 
 /** Why shard reports cannot be merged; the message is one line. */
@@ -70,19 +67,8 @@ function checkShape(r: unknown, name: string): asserts r is Report {
 function parseShard(v: unknown, name: string): { index: number; count: number } | null {
   if (v === null || v === undefined) return null;
   const m = typeof v === 'string' ? /^(\d+)\/(\d+)$/.exec(v) : null;
-  if (!m) throw new MergeError(`${name}: config.shard must be "i/n" or null, got ${JSON.stringify(v)}`);
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
-
-/** What finalizeReport gives a label evaluated in the run but absent from both masks of a case. */
-function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
-  const m = overlapMetrics({ tp: 0, fp: 0, fn: 0, tn: voxels }, c.empty, voxelVolume);
-  const out: LabelResult = { losses: binaryLosses(labelMapSums({ tp: 0, fp: 0, fn: 0, tn: voxels }, c.params.focalGamma), c.params, c.losses) };
-  for (const k of c.metrics) {
-    if (k in m) out[k] = m[k];
-    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = null;
-  }
-  return out;
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new MergeError(`${name}: config.shard must be "i/n" (1-based) or null, got ${JSON.stringify(v)}`);
+  return { index: Number(m[1]) - 1, count: Number(m[2]) };
 }
 
 const STRAY_WARNING = 'found in no ground truth of the run';
