@@ -1,18 +1,54 @@
-// `segloss eval`: run, write every requested report, apply the gates, pick the exit status.
-import { writeCsv, writeJson, writeMarkdown, writeNnunet, writeTable, atomicWrite, formatForPath } from '../report/index.js';
-import { evaluateGates, evaluateCaseGates, formatGateFailure, parseGate, GateSyntaxError, GateUsageError, type Gate } from '../report/gates.js';
-import type { Report } from '../report/model.js';
+// `segloss eval`: run, write every requested report, apply the gates and baseline checks,
+// pick the exit status (cli.md): 0 every gate passes and no case is in error; 1 a gate or
+// baseline check failed, or a case is in error (missing under --missing error); 2 usage
+// error, nothing to evaluate, or a requested report could not be written.
+import { appendFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { summarize } from '../pipeline/buildReport.js';
 import { UsageError } from '../pipeline/discover.js';
 import { runEvaluation } from '../pipeline/run.js';
-import { toRunConfig, type RawOptions } from './parse.js';
+import {
+  atomicWrite,
+  compareToBaseline,
+  evaluateCaseGates,
+  evaluateGates,
+  formatBaselineFailure,
+  formatForPath,
+  formatGateFailure,
+  GateSyntaxError,
+  GateUsageError,
+  parseGate,
+  resolvePath,
+  writeCsv,
+  writeJson,
+  writeMarkdown,
+  writeNnunet,
+  writeTable,
+  type Gate,
+  type MaxDrop,
+} from '../report/index.js';
+import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
+import { haltIfInterrupted, onInterrupt } from './interrupt.js';
+import { listOf, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
+import { createProgress } from './progress.js';
+import { loadReportFile } from './reportFile.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet';
+export const FORMATS: readonly Format[] = ['table', 'csv', 'json', 'markdown', 'nnunet'];
 
 export interface EvalIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** stdout is a terminal: colour in the table (unless NO_COLOR is set). */
   isTTY: boolean;
+  /** Where the progress bar goes (shown only when it is a TTY and not --quiet). */
+  progressStream?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+}
+
+/** Colour only for a terminal, never when NO_COLOR is set (to anything, even empty) or TERM=dumb. */
+export function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
 export function render(report: Report, format: Format, opts: { allCases?: boolean; color?: boolean } = {}): string {
@@ -25,52 +61,212 @@ export function render(report: Report, format: Format, opts: { allCases?: boolea
   }
 }
 
-function parseGates(exprs: unknown): Gate[] {
-  const list = Array.isArray(exprs) ? exprs : exprs === undefined ? [] : [exprs];
-  return list.map((e) => {
-    const g = parseGate(String(e));
-    if (g instanceof GateSyntaxError) throw new UsageError(g.message);
+function parseGates(option: string, exprs: unknown): Gate[] {
+  return listOf(exprs).map((e) => {
+    const g = parseGate(e);
+    if (g instanceof GateSyntaxError) throw new UsageError(`${option}: ${g.message}`);
     return g;
   });
+}
+
+const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.map((p) => `${option} "${p.expr}": ${p.reason}`).join('\n'));
+
+/**
+ * The summary this configuration will produce, without its values and labels: a gate or
+ * --max-drop path that does not resolve here (a typo, a metric not computed, a stats
+ * object without .mean) is a usage error before a long run, not after it. Paths under
+ * `labels.<L>` are checked against the label's skeleton; whether L exists is known
+ * only after the run.
+ */
+function checkPathShape(option: string, expr: string, segments: string[], skeleton: (label: string | null) => Summary): void {
+  const label = segments[0] === 'labels' && segments.length > 1 ? segments[1] : null;
+  const r = resolvePath(skeleton(label), segments);
+  if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}`);
+}
+
+/** Case-level paths: `metrics.<m>` and `losses.<l>` exist exactly when the summary has them. */
+function checkCaseGateShape(g: Gate, skeleton: Summary): void {
+  const [group, name, ...rest] = g.segments;
+  if (group === 'labels') {
+    if (name === undefined || rest.length === 0) throw new UsageError(`--gate-case "${g.expr}": a label path needs a metric, e.g. labels.1.dice`);
+    return;
+  }
+  if (group !== 'metrics' && group !== 'losses') {
+    throw new UsageError(`--gate-case "${g.expr}": per-case paths start with metrics, losses or labels (e.g. metrics.dice, losses.dice, labels.1.dice)`);
+  }
+  const keys = Object.keys(skeleton[group]);
+  if (name === undefined || !keys.includes(name) || rest.length > 0) {
+    throw new UsageError(`--gate-case "${g.expr}": "${g.path}" is not a case-level value; available: ${keys.map((k) => `${group}.${k}`).join(', ')}`);
+  }
+}
+
+/** --out files: a known extension, given once, in a folder that exists. */
+async function checkOuts(outs: string[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const f of outs) {
+    if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
+    const full = resolve(f);
+    if (seen.has(full)) throw new UsageError(`--out ${f} is given twice`);
+    seen.add(full);
+    const dir = dirname(full);
+    const st = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+    if (st instanceof Error) {
+      throw new UsageError(`--out ${f}: folder ${dirname(f)} ${st.code === 'ENOENT' ? 'does not exist' : `cannot be used (${st.code ?? st.message})`}`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--out ${f}: ${dirname(f)} is not a folder`);
+    const target = await stat(full).catch(() => null);
+    if (target?.isDirectory()) throw new UsageError(`--out ${f} is a folder`);
+  }
+}
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EROFS') return 'read-only file system';
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+}
+
+/** Options of the baseline's config that change the numbers (for a note when they differ). */
+const CONFIG_NOT_COMPARED = new Set(['labels_used', 'label_scope', 'shard', 'max_voxels', 'workers']);
+
+function configDifferences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !CONFIG_NOT_COMPARED.has(k));
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
 export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const config = toRunConfig(o);
   const format = (o.format ?? 'table') as Format;
-  if (!['table', 'csv', 'json', 'markdown', 'nnunet'].includes(format)) throw new UsageError(`--format must be table|csv|json|markdown|nnunet, got "${format}"`);
-  const outs = (Array.isArray(o.out) ? o.out : o.out ? [o.out] : []).map(String);
-  for (const f of outs) if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
-  const gates = parseGates(o.gate);
-  const caseGates = parseGates(o.gateCase);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join('|')}, got "${String(o.format)}"`);
+  const outs = listOf(o.out);
+  await checkOuts(outs);
+  const quiet = Boolean(o.quiet);
   const debug = Boolean(o.debug);
 
-  const { report, unmatchedPredictions, ignored } = await runEvaluation(config, { debug });
-
-  const gateResults = evaluateGates(report.summary, gates);
-  if (gateResults instanceof GateUsageError) throw new UsageError(gateResults.message);
-  const caseGateResults = evaluateCaseGates(report.cases, caseGates);
-  if (caseGateResults instanceof GateUsageError) throw new UsageError(caseGateResults.message);
-  report.gates = gateResults;
-  const failedCaseGates = caseGateResults.filter((g) => !g.pass);
-  const anyError = report.summary.errors > 0;
-  report.passed = gateResults.every((g) => g.pass) && failedCaseGates.length === 0 && !anyError;
-
-  const color = io.isTTY && !io.env.NO_COLOR;
-  for (const f of outs) {
-    const fmt = formatForPath(f)!;
-    await atomicWrite(f, render(report, fmt));
+  const gates = parseGates('--gate', o.gate);
+  const caseGates = parseGates('--gate-case', o.gateCase);
+  const maxDrops: MaxDrop[] = listOf(o.maxDrop).map(parseMaxDrop);
+  const baselinePath = o.baseline === undefined ? null : String(o.baseline);
+  if (maxDrops.length > 0 && baselinePath === null) throw new UsageError('--max-drop needs --baseline previous-report.json');
+  if (baselinePath !== null && maxDrops.length === 0) {
+    throw new UsageError('--baseline needs at least one --max-drop PATH=DELTA (e.g. --max-drop metrics.dice.mean=0.01)');
   }
-  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color }));
+  const baseline = baselinePath === null ? null : loadReportFile(baselinePath, '--baseline');
 
-  if (!o.quiet) {
+  // Every path is checked before the run, so a typo costs seconds, not the whole run.
+  const skeleton = (label: string | null) => summarize([], config, label === null ? [] : [label]);
+  for (const g of gates) checkPathShape('--gate', g.expr, g.segments, skeleton);
+  for (const g of caseGates) checkCaseGateShape(g, skeleton(null));
+  for (const d of maxDrops) {
+    const segments = d.path.split('.');
+    checkPathShape('--max-drop', d.path, segments, skeleton);
+    const inBaseline = resolvePath(baseline!.summary, segments);
+    if (!inBaseline.ok) throw new UsageError(`--max-drop ${d.path}: not in the baseline ${baselinePath}: ${inBaseline.reason}`);
+  }
+  const github = Boolean(o.github);
+  const stepSummary = github ? io.env.GITHUB_STEP_SUMMARY || null : null;
+
+  const progress = createProgress({ stream: io.progressStream ?? process.stderr, enabled: !quiet && io.progressStream !== undefined });
+  const forget = onInterrupt(() => progress.stop());
+  let run;
+  try {
+    run = await runEvaluation(config, { debug, onProgress: (d, t, id) => progress.update(d, t, id) });
+  } finally {
+    progress.stop();
+    forget();
+  }
+  await haltIfInterrupted();
+  const { report: built, unmatchedPredictions, ignored } = run;
+
+  const gateResults = evaluateGates(built.summary, gates);
+  if (gateResults instanceof GateUsageError) throw usage(gateResults, '--gate');
+
+  let caseGateResults: CaseGateEntry[] = [];
+  if (built.summary.ok === 0) {
+    // Nothing to check is not a pass; it is not a usage error either (the cases failed).
+    caseGateResults = caseGates.map((g) => ({ expr: g.expr, pass: false, evaluated: 0, failures: [] }));
+  } else {
+    const r = evaluateCaseGates(built.cases, caseGates);
+    if (r instanceof GateUsageError) throw usage(r, '--gate-case');
+    caseGateResults = r;
+  }
+
+  let baselineChecks: BaselineCheckEntry[] = [];
+  if (baseline) {
+    const r = compareToBaseline(built, baseline, maxDrops);
+    if (r instanceof GateUsageError) throw new UsageError(r.problems.map((p) => `--max-drop ${p.expr}: ${p.reason}`).join('\n'));
+    baselineChecks = r.map((c) => ({
+      path: c.path,
+      max_drop: c.delta,
+      lower_is_better: c.lowerIsBetter,
+      baseline: c.baseline,
+      current: c.current,
+      change: c.change,
+      pass: c.pass,
+    }));
+  }
+
+  const anyError = built.summary.errors > 0;
+  const passed =
+    gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
+  // Key order as cli.md lists it, the optional additions just before `passed`.
+  const { passed: _p, gates: _g, ...rest } = built;
+  const report: Report = {
+    ...rest,
+    gates: gateResults,
+    ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
+    ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
+    passed,
+  };
+
+  const writeFailures: string[] = [];
+  for (const f of outs) {
+    try {
+      await atomicWrite(f, render(report, formatForPath(f)!));
+    } catch (e) {
+      await haltIfInterrupted();
+      writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);
+    }
+  }
+  if (stepSummary) {
+    try {
+      await appendFile(stepSummary, `${render(report, 'markdown')}\n`, 'utf8');
+    } catch (e) {
+      writeFailures.push(`segloss: cannot append the job summary to GITHUB_STEP_SUMMARY ${stepSummary}: ${errnoText(e)}`);
+    }
+  }
+  await haltIfInterrupted();
+
+  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
+
+  if (!quiet) {
     if (unmatchedPredictions.length) {
       const shown = unmatchedPredictions.slice(0, 10).join(', ');
       io.stderr(`warning: ${unmatchedPredictions.length} prediction${unmatchedPredictions.length > 1 ? 's have' : ' has'} no ground truth: ${shown}${unmatchedPredictions.length > 10 ? ', …' : ''}\n`);
     }
     if (ignored.gt + ignored.pred > 0) io.stderr(`note: ignored ${ignored.gt + ignored.pred} non-data file${ignored.gt + ignored.pred > 1 ? 's' : ''} (hidden, backups, other extensions)\n`);
+    if (github && !stepSummary) io.stderr('note: --github: GITHUB_STEP_SUMMARY is not set, no job summary written\n');
+    if (baseline) {
+      const diff = configDifferences(baseline.config, report.config);
+      if (diff.length > 0) io.stderr(`note: the baseline was made with other options: ${diff.join(', ')}\n`);
+    }
   }
   for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
   for (const g of gateResults) if (!g.pass) io.stderr(`${formatGateFailure(g)}\n`);
-  for (const g of failedCaseGates) io.stderr(`${formatGateFailure(g)}\n`);
+  for (const g of caseGateResults) {
+    if (g.pass) continue;
+    io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
+  }
+  for (const c of baselineChecks) {
+    if (!c.pass) {
+      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}\n`);
+    }
+  }
+  for (const line of writeFailures) io.stderr(`${line}\n`);
+  if (writeFailures.length > 0) return 2;
   return report.passed ? 0 : 1;
 }

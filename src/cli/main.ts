@@ -1,26 +1,57 @@
 // The segloss command line: subcommands over the library.
+//   eval     evaluate predictions against ground truth (reports, gates, baselines)
+//   compare  which cases got worse or better between two JSON reports
+//   inspect  what the readers see in a file
+// Exit status: 0 ok, 1 failed (gate, baseline, case error; inspect: a bad file), 2 usage
+// error, 130/143 interrupted by SIGINT/SIGTERM. No stack traces unless --debug.
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../pipeline/discover.js';
 import { VERSION } from '../pipeline/buildReport.js';
-import { evalCommand } from './evalCommand.js';
+import { UsageError } from '../pipeline/discover.js';
+import { compareCommand } from './compareCommand.js';
+import { loadConfigFile, mergeWithConfig, optionSpecs } from './configFile.js';
+import { evalCommand, FORMATS } from './evalCommand.js';
+import { inspectCommand } from './inspectCommand.js';
+import { installInterruptHandlers } from './interrupt.js';
 import { registerMerge } from './mergeCommand.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export function buildProgram(exit: { code: number }): Command {
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdoutIsTTY: boolean;
+  /** The progress bar's stream (stderr). */
+  progressStream?: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+function processIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+    stderr: (s) => process.stderr.write(s),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    progressStream: process.stderr,
+    env: process.env,
+  };
+}
+
+export function buildProgram(exit: { code: number }, io: CliIO = processIO()): Command {
   const program = new Command('segloss')
     .description('Evaluate segmentation predictions against ground truth: every loss and metric, per case and label.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 
-  program
+  const evalCmd = program
     .command('eval')
     .description('evaluate a folder (or file) of predictions against ground truth')
-    .requiredOption('--pred <path>', 'prediction folder or file')
-    .requiredOption('--gt <path>', 'ground-truth folder or file')
-    .addOption(new Option('--format <fmt>', 'report on stdout').choices(['table', 'csv', 'json', 'markdown', 'nnunet']).default('table'))
+    .option('--pred <path>', 'prediction folder or file (required)')
+    .option('--gt <path>', 'ground-truth folder or file (required)')
+    .option('--config <file>', 'JSON file of eval options (camelCase or kebab-case keys, arrays for repeatables); the command line wins')
+    .addOption(new Option('--format <fmt>', 'report on stdout').choices(FORMATS).default('table'))
     .option('--out <file>', 'also write a report file (.json .csv .md), atomically; repeatable', collect)
+    .option('--github', 'append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions job summary)')
     .addOption(new Option('--input <kind>', 'what the predictions hold').choices(['auto', 'logits', 'probs', 'labels']))
     .option('--threshold <p>', 'probability threshold for hard masks [0.5]')
     .option('--labels <list>', 'labels to evaluate, e.g. 1,2,3 [every non-zero label of the run]')
@@ -47,37 +78,88 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--max-voxels <n>', 'refuse arrays with more elements [2^31]')
     .option('--workers <n>', 'cases evaluated in parallel [cores]')
     .option('--shard <i/n>', 'evaluate only shard i of n (1-based), for scale-out')
-    .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85"; repeatable', collect)
+    .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85" (a path into summary); repeatable', collect)
     .option('--gate-case <expr>', 'fail unless every ok case passes, e.g. "metrics.dice>=0.5"; repeatable', collect)
+    .option('--baseline <report.json>', 'an earlier JSON report to check --max-drop against')
+    .option('--max-drop <path=delta>', 'fail when PATH got worse than in --baseline by more than DELTA (a drop; a rise for losses and distances), e.g. metrics.dice.mean=0.01; repeatable', collect)
     .option('--all-cases', 'table: list every case even above 40')
     .option('--quiet', 'no progress and no notes on stderr')
-    .option('--debug', 'show stack traces')
-    .action(async (opts) => {
-      exit.code = await evalCommand(opts, {
-        stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
-        stderr: (s) => process.stderr.write(s),
-        isTTY: Boolean(process.stdout.isTTY),
-        env: process.env,
-      });
+    .option('--debug', 'show stack traces');
+  evalCmd.action(async (opts: Record<string, unknown>, cmd: Command) => {
+    let options = opts;
+    if (opts.config !== undefined) {
+      const fromFile = loadConfigFile(String(opts.config), optionSpecs(cmd));
+      options = mergeWithConfig(opts, fromFile, (k) => cmd.getOptionValueSource(k));
+    }
+    exit.code = await evalCommand(options, {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      isTTY: io.stdoutIsTTY,
+      progressStream: io.progressStream,
+      env: io.env,
     });
-  registerMerge(program, exit);
+  });
+
+  program
+    .command('compare')
+    .description('compare two JSON reports case by case: which cases got worse and better, by how much')
+    .argument('<old>', 'the earlier report (--out report.json)')
+    .argument('<new>', 'the later report')
+    .addOption(new Option('--format <fmt>', 'output').choices(['table', 'json']).default('table'))
+    .option('--limit <n>', 'table: cases listed per direction and quantity [10]')
+    .action((oldPath: string, newPath: string, opts: Record<string, unknown>) => {
+      exit.code = compareCommand(oldPath, newPath, opts, { stdout: io.stdout, color: io.stdoutIsTTY, env: io.env });
+    });
+
+  program
+    .command('inspect')
+    .description('show what the readers see in each file: format, shape, dtype, spacing, values, labels, what --input auto decides')
+    .argument('<files...>', 'PNG, NIfTI or NumPy files')
+    .addOption(new Option('--format <fmt>', 'output').choices(['table', 'json']).default('table'))
+    .option('--max-labels <n>', 'unique values listed per file [20]')
+    .option('--max-voxels <n>', 'refuse arrays with more elements [2^31]')
+    .action(async (files: string[], opts: Record<string, unknown>) => {
+      exit.code = await inspectCommand(files, opts, { stdout: io.stdout, stderr: io.stderr });
+    });
+  registerMerge(program, exit, io);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * A reader that goes away (`segloss eval … | head`) is not an error: the rest of stdout is
+ * dropped and the command still finishes, so its exit status still reflects the gates.
+ */
+function tolerateClosedStdout(stderr: (s: string) => void): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    stderr(`segloss: cannot write to stdout: ${e.message}\n`);
+    process.exit(2);
+  });
+}
+
+export async function main(argv: string[], io?: CliIO): Promise<number> {
+  if (!io) {
+    io = processIO();
+    tolerateClosedStdout(io.stderr);
+  }
   const exit = { code: 0 };
-  const program = buildProgram(exit);
+  const program = buildProgram(exit, io);
+  const debug = argv.includes('--debug');
+  const removeHandlers = installInterruptHandlers({ stderr: io.stderr, exit: (code) => process.exit(code) });
   try {
     await program.parseAsync(argv);
     return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
-      process.stderr.write(`segloss: ${e.message}\n`);
+      for (const line of e.message.split('\n')) io.stderr(`segloss: ${line}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
       return 2;
     }
-    const debug = argv.includes('--debug');
-    process.stderr.write(`segloss: ${debug && e instanceof Error ? e.stack : e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`segloss: ${debug && e instanceof Error && e.stack ? e.stack : e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
     return 2;
+  } finally {
+    removeHandlers();
   }
 }

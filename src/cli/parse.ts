@@ -107,3 +107,26 @@ export function toRunConfig(o: RawOptions): RunConfig {
 }
 
 export { SURFACE_METRICS };
+
+/** A repeatable option as commander (an array) or a --config file (array or single value) gives it. */
+export function listOf(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+const DECIMAL_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `--max-drop PATH=DELTA` (e.g. `metrics.dice.mean=0.01`): the path and a finite delta ≥ 0. */
+export function parseMaxDrop(v: string): { path: string; delta: number } {
+  const s = String(v).trim();
+  const eq = s.lastIndexOf('=');
+  const path = eq > 0 ? s.slice(0, eq).trim() : '';
+  const delta = eq > 0 ? s.slice(eq + 1).trim() : '';
+  if (!path || /\s/.test(path) || path.split('.').some((seg) => seg === '')) {
+    throw new UsageError(`--max-drop must be PATH=DELTA (e.g. metrics.dice.mean=0.01), got "${s}"`);
+  }
+  if (!DECIMAL_RE.test(delta) || !(Number(delta) >= 0) || !Number.isFinite(Number(delta))) {
+    throw new UsageError(`--max-drop ${path}: DELTA must be a number ≥ 0, got "${delta}"`);
+  }
+  return { path, delta: Number(delta) };
+}

@@ -8,7 +8,7 @@ import { evaluatePair, type CaseOutcome } from './evaluateOne.js';
 import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
-  /** Called after each case with the number done and the total. */
+  /** Called once before the first case (done 0, id '') and after each case with the number done and the total. */
   onProgress?: (done: number, total: number, id: string) => void;
   debug?: boolean;
   /** Seconds one case may take (worker runs only); 0 = no limit. */
@@ -39,6 +39,7 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
     outcomes[index] = outcome;
     hooks.onProgress?.(++done, cases.length, cases[index].id);
   };
+  hooks.onProgress?.(0, cases.length, '');
   const script = workerScript();
   // Workers pay off only with several cases; from .ts sources (tests) there is no compiled worker.
   if (config.workers > 1 && cases.length > 1 && script) {

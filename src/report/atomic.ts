@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
@@ -28,29 +29,85 @@ export function formatForPath(path: string): OutputFormat | null {
 export async function atomicWrite(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
-  try {
-    // 'wx': never follow or clobber something already sitting at the temp name.
-    const fh = await open(tmp, 'wx');
-    created = true;
+  if (aborting) throw new WriteAbortedError(path);
+  const run = async (): Promise<void> => {
+    let created = false;
     try {
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
+      // 'wx': never follow or clobber something already sitting at the temp name.
+      const fh = await open(tmp, 'wx');
+      created = true;
+      try {
+        await fh.writeFile(text, 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      const mode = await stat(path).then(
+        (s) => s.mode & 0o7777,
+        () => null,
+      );
+      if (mode !== null) await chmod(tmp, mode);
+      // The last point where an interrupted run can still leave the target untouched.
+      if (aborting) throw new WriteAbortedError(path);
+      await rename(tmp, path);
+      created = false;
+    } catch (err) {
+      if (created) await unlink(tmp).catch(() => undefined);
+      throw err;
     }
-    const mode = await stat(path).then(
-      (s) => s.mode & 0o7777,
-      () => null,
-    );
-    if (mode !== null) await chmod(tmp, mode);
-    await rename(tmp, path);
-    created = false;
-  } catch (err) {
-    if (created) await unlink(tmp).catch(() => undefined);
-    throw err;
+  };
+  const done = run();
+  pending.set(tmp, done.then(
+    () => undefined,
+    () => undefined,
+  ));
+  try {
+    await done;
+  } finally {
+    pending.delete(tmp);
   }
   await syncDir(dir);
+}
+
+/** An atomicWrite given up because abortPendingWrites was called (the target is untouched). */
+export class WriteAbortedError extends Error {
+  override readonly name = 'WriteAbortedError';
+  constructor(readonly path: string) {
+    super(`${path}: write aborted`);
+  }
+}
+
+/** Temp file → settles (never rejects) when that atomicWrite has finished or given up. */
+const pending = new Map<string, Promise<void>>();
+let aborting = false;
+
+/**
+ * For a process about to end on a signal (SIGINT/SIGTERM): every atomicWrite still in
+ * flight gives up before its rename (removing its temp file) and no new one starts, so an
+ * interrupted run leaves neither a half-written report nor a `.name.pid.hex.tmp` behind.
+ * Waits for those writes to settle, at most `timeoutMs`; then removes, synchronously, any
+ * temp file still there. Returns the temp paths that were in flight. One-way: meant to be
+ * followed by process.exit.
+ */
+export async function abortPendingWrites(timeoutMs = 2000): Promise<string[]> {
+  aborting = true;
+  const inFlight = [...pending.keys()];
+  if (inFlight.length > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(pending.values()), timeout]);
+    clearTimeout(timer);
+  }
+  for (const tmp of inFlight) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already removed by its own atomicWrite, or never created: the usual case.
+    }
+  }
+  return inFlight;
 }
 
 /** Persist the rename itself; best effort, some platforms cannot fsync a directory. */

@@ -5,7 +5,7 @@ export { writeCsv, csvField } from './csv.js';
 export { writeTable, TRUNCATE_ABOVE, WORST_SHOWN, type TableOptions } from './table.js';
 export { writeMarkdown, mdEscape } from './markdown.js';
 export { writeNnunet, toNnunetSummary, pythonTupleKey, pythonFloat, NNUNET_METRIC_KEYS, type NnunetSummary } from './nnunet.js';
-export { atomicWrite, formatForPath, type OutputFormat } from './atomic.js';
+export { atomicWrite, abortPendingWrites, WriteAbortedError, formatForPath, type OutputFormat } from './atomic.js';
 export {
   parseGate,
   evaluateGates,

@@ -1,4 +1,5 @@
 import type { Report, Stats } from './model.js';
+import { baselineCheckText, caseGateText } from './table.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 const WORST_SHOWN = 10;
@@ -70,11 +71,18 @@ export function writeMarkdown(report: Report): string {
     for (const c of failed) out.push(`- **${mdEscape(c.id)}** (${c.status}): ${mdEscape(caseReason(c))}`);
   }
 
-  if (report.gates.length > 0) {
+  const caseGates = report.case_gates ?? [];
+  if (report.gates.length > 0 || caseGates.length > 0) {
     out.push('', '## Gates', '');
     for (const g of report.gates) {
       out.push(`- ${g.pass ? '✅' : '❌'} ${mdEscape(g.expr)} (value ${fmtExact(numOrNull(g.value))})`);
     }
+    for (const g of caseGates) out.push(`- ${g.pass ? '✅' : '❌'} ${mdEscape(caseGateText(g))}`);
+  }
+
+  if (report.baseline) {
+    out.push('', `## Baseline ${mdEscape(report.baseline.file)}`, '');
+    for (const c of report.baseline.checks) out.push(`- ${c.pass ? '✅' : '❌'} ${mdEscape(baselineCheckText(c))}`);
   }
   return out.join('\n') + '\n';
 }

@@ -67,6 +67,29 @@ export interface GateResult {
   pass: boolean;
 }
 
+/** A per-case gate (`--gate-case`): every ok case must pass; the ones that did not. */
+export interface CaseGateEntry {
+  expr: string;
+  pass: boolean;
+  /** Ok cases checked. */
+  evaluated: number;
+  /** value null: the case has the path as null, or not at all. */
+  failures: { id: string; value: Num }[];
+}
+
+/** One `--max-drop PATH=DELTA` check against a baseline report. */
+export interface BaselineCheckEntry {
+  path: string;
+  /** Largest tolerated worsening (a drop, or a rise for lower-is-better quantities). */
+  max_drop: number;
+  lower_is_better: boolean;
+  baseline: Num;
+  current: Num;
+  /** current − baseline; null when either side is null. */
+  change: Num;
+  pass: boolean;
+}
+
 export interface Report {
   schema: 'segloss-report/1';
   tool: { name: 'segloss'; version: string };
@@ -74,5 +97,10 @@ export interface Report {
   cases: CaseResult[];
   summary: Summary;
   gates: GateResult[];
+  /** Per-case gates, present when --gate-case was given (additive to cli.md's schema). */
+  case_gates?: CaseGateEntry[];
+  /** Baseline checks, present when --baseline was given (additive to cli.md's schema). */
+  baseline?: { file: string; checks: BaselineCheckEntry[] };
+  /** Every gate, per-case gate and baseline check passed, and no case is in error. */
   passed: boolean;
 }

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 
 import { paint, type Paint } from './ansi.js';
-import type { CaseResult, GateResult, Report, Stats } from './model.js';
+import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 export interface TableOptions {
@@ -87,6 +87,24 @@ export function gateLine(g: GateResult, p: Paint): string {
   return `${tag} ${g.expr} (value ${fmtExact(numOrNull(g.value))})`;
 }
 
+const CASE_GATE_LISTED = 5;
+
+/** "metrics.dice>=0.5 (every case): 1 of 3 cases fail: c (0.4)", or "… all 3 cases pass". */
+export function caseGateText(g: CaseGateEntry): string {
+  if (g.pass) return `${g.expr} (every case): all ${g.evaluated} cases pass`;
+  if (g.evaluated === 0) return `${g.expr} (every case): no ok case to check`;
+  const shown = g.failures.slice(0, CASE_GATE_LISTED).map((f) => `${f.id} (${fmtExact(f.value)})`);
+  const more = g.failures.length > CASE_GATE_LISTED ? `, … ${g.failures.length - CASE_GATE_LISTED} more` : '';
+  return `${g.expr} (every case): ${g.failures.length} of ${g.evaluated} cases fail: ${shown.join(', ')}${more}`;
+}
+
+/** "metrics.dice.mean 0.9 → 0.85 (change -0.05, max drop 0.01)". */
+export function baselineCheckText(c: BaselineCheckEntry): string {
+  const change = c.change === null ? 'not comparable' : `change ${c.change > 0 ? '+' : ''}${fmtExact(c.change)}`;
+  const limit = c.lower_is_better ? `max rise ${c.max_drop}` : `max drop ${c.max_drop}`;
+  return `${c.path} ${fmtExact(c.baseline)} → ${fmtExact(c.current)} (${change}, ${limit})`;
+}
+
 /**
  * Human-readable report for a terminal: per-case table (or the worst cases when there
  * are many), summary statistics, missing/error cases with reasons, gate results.
@@ -113,9 +131,15 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
     for (const c of failed) out.push(`  ${c.id} [${statusCell(c, p)}]: ${caseReason(c)}`);
   }
 
-  if (report.gates.length > 0) {
+  const caseGates = report.case_gates ?? [];
+  if (report.gates.length > 0 || caseGates.length > 0) {
     out.push('gates:');
     for (const g of report.gates) out.push(`  ${gateLine(g, p)}`);
+    for (const g of caseGates) out.push(`  ${g.pass ? p.green('PASS') : p.red('FAIL')} ${caseGateText(g)}`);
+  }
+  if (report.baseline) {
+    out.push(`baseline ${report.baseline.file}:`);
+    for (const c of report.baseline.checks) out.push(`  ${c.pass ? p.green('PASS') : p.red('FAIL')} ${baselineCheckText(c)}`);
   }
   return out.join('\n') + '\n';
 }
