@@ -8,8 +8,8 @@ export type FormatLabel = 'PNG' | 'NIfTI' | 'NumPy .npy' | 'NumPy .npz';
 
 /** A problem with a file's content, described without the file's name. */
 export class FormatError extends Error {
-  constructor(detail: string) {
-    super(detail);
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(detail, options);
     this.name = 'FormatError';
   }
 }
@@ -42,9 +42,11 @@ export async function guarded<T>(path: string, format: FormatLabel, run: () => P
 
 export function asInputError(path: string, format: FormatLabel, err: unknown): InputError {
   if (err instanceof InputError) return err;
-  if (err instanceof RangeError && /allocat|Array buffer|Invalid typed array length/i.test(err.message)) {
-    return inputError(path, format, 'not enough memory to hold the data');
-  }
-  return inputError(path, format, describe(err));
+  const wrapped =
+    err instanceof RangeError && /allocat|Array buffer|Invalid typed array length/i.test(err.message)
+      ? inputError(path, format, 'not enough memory to hold the data')
+      : inputError(path, format, describe(err));
+  wrapped.cause = err; // for --debug, which prints the stack of the cause too
+  return wrapped;
 }
 

@@ -29,7 +29,8 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
       const header = parseNiftiHeader(head);
       const layout = planLayout(header, maxVoxels);
       const end = header.voxOffset + layout.dataBytes;
-      if (header.voxOffset >= file.size) {
+      // At the very end is a file cut after its header: "truncated" below says it better.
+      if (header.voxOffset > file.size) {
         throw new FormatError(`vox_offset ${header.voxOffset} is past the end of the file (${file.size} bytes)`);
       }
       if (end > file.size) {
@@ -48,6 +49,9 @@ function fromCompressed(path: string, compressed: Uint8Array, maxVoxels: number)
   const layout = planLayout(header, maxVoxels);
   const end = header.voxOffset + layout.dataBytes;
   const whole = inflateAll('gzip', compressed, end + GZIP_SLACK);
+  if (whole.length < end && whole.length < header.voxOffset) {
+    throw new FormatError(`vox_offset ${header.voxOffset} is past the end of the decompressed file (${whole.length} bytes)`);
+  }
   if (whole.length < end) {
     throw truncated(layout.dataBytes, Math.max(0, whole.length - header.voxOffset), 'decompressed file');
   }

@@ -122,3 +122,57 @@ function greyRampPalette(bitDepth: number): Buffer {
   chunk.writeUInt32BE(zlib.crc32(body) >>> 0, 8 + 3 * entries);
   return chunk;
 }
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+// Adam7 passes: first column, first row, column step, row step.
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Rows and bytes per row (without the filter byte) of each pass (one pass unless interlaced). */
+function scanlines(ihdr: Ihdr): Array<{ rows: number; rowBytes: number }> {
+  const bits = CHANNELS[ihdr.colorType]! * ihdr.bitDepth;
+  const pass = (w: number, h: number) => ({ rows: w > 0 ? h : 0, rowBytes: Math.ceil((w * bits) / 8) });
+  if (!ihdr.interlace) return [pass(ihdr.width, ihdr.height)];
+  return ADAM7.map(([x0, y0, dx, dy]) => pass(Math.ceil((ihdr.width - x0) / dx), Math.ceil((ihdr.height - y0) / dy)));
+}
+
+/**
+ * Why the pixel stream of a PNG cannot be decoded, found by reading it ourselves: a
+ * corrupt or short zlib stream, more data than the image holds, or a scanline with an
+ * invalid filter type. Null when none of these is wrong. Deterministic, unlike a
+ * decoder's message; only called after the decoder failed, and bounded by the image
+ * size the caller has already checked.
+ */
+export function diagnoseImageData(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): string | null {
+  const stream = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buf.subarray(c.start + 8, c.start + 8 + c.length)));
+  const passes = scanlines(ihdr);
+  const expected = passes.reduce((sum, p) => sum + p.rows * (1 + p.rowBytes), 0);
+  let raw: Buffer;
+  try {
+    raw = zlib.inflateSync(stream, { maxOutputLength: Math.max(1, expected) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'ERR_BUFFER_TOO_LARGE') return `the pixel stream holds more than the ${expected} bytes a ${ihdr.width}×${ihdr.height} image needs`;
+    if (e?.code === 'Z_BUF_ERROR') return `the compressed pixel stream is truncated`;
+    if (e?.code === 'Z_DATA_ERROR') return `corrupt compressed pixel stream: ${e.message}`;
+    return null;
+  }
+  if (raw.length < expected) return `the pixel stream is truncated (${raw.length} of the ${expected} bytes a ${ihdr.width}×${ihdr.height} image needs)`;
+  let at = 0;
+  for (const [k, p] of passes.entries()) {
+    for (let row = 0; row < p.rows; row++, at += 1 + p.rowBytes) {
+      const filter = raw[at]!;
+      if (filter > 4) {
+        return `invalid filter type ${filter} in scanline ${row + 1}${passes.length > 1 ? ` of interlace pass ${k + 1}` : ''}`;
+      }
+    }
+  }
+  return null;
+}

@@ -6,7 +6,7 @@ import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
-import { criticalChunksOnly, parsePng, type Ihdr } from './png-chunks.js';
+import { criticalChunksOnly, diagnoseImageData, parsePng, type Ihdr, type PngChunk } from './png-chunks.js';
 
 const GREY = 0;
 const RGB = 2;
@@ -21,7 +21,15 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
     const { ihdr, chunks } = parsePng(file);
     // Refuse by the declared size, before any decoder allocates for it.
     const pixels = elementCount([ihdr.height, ihdr.width], maxVoxels, 'image is');
-    const samples = await decode(criticalChunksOnly(file, chunks, ihdr), ihdr, pixels);
+    checkImageDataSize(ihdr, chunks);
+    const samples = await decode(criticalChunksOnly(file, chunks, ihdr), ihdr, pixels).catch((err: unknown) => {
+      if (!(err instanceof DecoderError)) throw err;
+      // libvips keeps one error buffer for all threads, so under --workers its message
+      // can belong to another file: the reason given is our own reading of the pixel
+      // stream, the decoder's text stays in the cause (shown by --debug).
+      const why = diagnoseImageData(file, chunks, ihdr) ?? 'the decoder refused it; --debug shows its message';
+      throw new FormatError(`corrupt or truncated image data (${why})`, { cause: err });
+    });
     const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(samples, ihdr) : samples;
     if (ihdr.bitDepth < 8 && ihdr.colorType !== PALETTE) unscaleLowDepth(data as Uint8Array, ihdr.bitDepth);
     return {
@@ -36,6 +44,28 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
       png: { bitDepth: ihdr.bitDepth, maxValue: 2 ** ihdr.bitDepth - 1, palette: ihdr.colorType === PALETTE },
     } satisfies RawArray;
   });
+}
+
+/** sharp/libvips refused the image (the text is libvips's, see readPng). */
+class DecoderError extends FormatError {}
+
+const CHANNELS: Record<number, number> = { [GREY]: 1, [RGB]: 3, [PALETTE]: 1, [GREY_ALPHA]: 2, [RGBA]: 4 };
+// Deflate expands at most 1032:1, so n compressed bytes hold at most this many pixel bytes.
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Refuse an IHDR that the IDAT data cannot possibly fill (a lying size, or an image cut
+ * short), before the decoder allocates the declared image: n bytes of zlib stream inflate
+ * to at most 1032·n bytes, and the image needs at least width·height·bits/8 of them.
+ */
+function checkImageDataSize(ihdr: Ihdr, chunks: PngChunk[]): void {
+  const compressed = chunks.reduce((sum, c) => (c.type === 'IDAT' ? sum + c.length : sum), 0);
+  const needed = Math.floor((ihdr.width * ihdr.height * CHANNELS[ihdr.colorType]! * ihdr.bitDepth) / 8);
+  if (needed > compressed * MAX_DEFLATE_RATIO + 1024) {
+    throw new FormatError(
+      `image data is too short for a ${ihdr.width}×${ihdr.height} image (${compressed} compressed bytes cannot hold its ${needed} bytes of pixels; truncated or a lying header?)`,
+    );
+  }
 }
 
 /**
@@ -57,7 +87,7 @@ async function decode(png: Buffer, ihdr: Ihdr, pixels: number): Promise<Uint8Arr
     .raw(wide ? { depth: 'ushort' } : {})
     .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
-      throw new FormatError(`corrupt or truncated image data (${describe(err)})`);
+      throw new DecoderError(`decoder: ${vipsReason(err)}`, { cause: err });
     });
   if (info.width !== ihdr.width || info.height !== ihdr.height || info.channels !== channels) {
     throw new FormatError(
@@ -67,6 +97,20 @@ async function decode(png: Buffer, ihdr: Ihdr, pixels: number): Promise<Uint8Arr
   if (!wide) return new Uint8Array(data.buffer, data.byteOffset, data.length);
   const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
   return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+}
+
+/**
+ * libvips's reason, on one line. With failOn 'warning' its first line only says that a
+ * warning was treated as an error; the warning itself ("IDAT: invalid distances set",
+ * "Read Error", ...) follows on the next lines.
+ */
+function vipsReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !/^Warning treated as error/i.test(s));
+  return lines.length > 0 ? describe(lines.slice(0, 2).join('; ')) : describe(err);
 }
 
 /** An RGB label map is one whose three channels agree everywhere; take the first. */

@@ -14,8 +14,13 @@ export function parsePyLiteral(text: string): PyValue {
   return value;
 }
 
+// A .npy header nests at most a dict holding a tuple; deeper nesting is damage, and
+// refusing it keeps a hostile header from exhausting the call stack.
+const MAX_DEPTH = 32;
+
 class Parser {
   private at = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
@@ -33,9 +38,12 @@ class Parser {
   value(): PyValue {
     this.skipSpace();
     const c = this.text[this.at];
-    if (c === '{') return this.dict();
-    if (c === '(') return this.sequence('(', ')');
-    if (c === '[') return this.sequence('[', ']');
+    if (c === '{' || c === '(' || c === '[') {
+      if (++this.depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} deep`);
+      const v = c === '{' ? this.dict() : c === '(' ? this.sequence('(', ')') : this.sequence('[', ']');
+      this.depth--;
+      return v;
+    }
     if (c === "'" || c === '"') return this.string();
     const word = /^(?:[-+]?\d+L?|True|False|None)/.exec(this.text.slice(this.at, this.at + 32));
     if (!word) this.fail('unexpected character');

@@ -17,7 +17,7 @@ export interface Discovery {
   cases: CasePair[];
   /** Predictions without ground truth. */
   unmatchedPredictions: string[];
-  /** Files passed over: hidden files, editor backups, non-data files, folders. */
+  /** Entries passed over: hidden files, editor backups, names without a data extension. */
   ignored: { gt: number; pred: number };
 }
 
@@ -65,18 +65,10 @@ function listData(dir: string, what: string): Listing {
       ignored++;
       continue;
     }
+    // Whatever is named like a data file stays in, even a folder, a FIFO, a dangling link
+    // or a symlink loop: its case then says why it cannot be read (the reader checks the
+    // kind before opening), instead of the case silently going missing.
     const full = join(dir, name);
-    let isFile = false;
-    try {
-      isFile = statSync(full).isFile();
-    } catch {
-      // A dangling link or a loop: keep it, so the case reports the reason when it is read.
-      isFile = true;
-    }
-    if (!isFile) {
-      ignored++;
-      continue;
-    }
     const list = files.get(id) ?? [];
     list.push(full);
     files.set(id, list);

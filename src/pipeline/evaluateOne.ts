@@ -6,6 +6,7 @@ import { InputError } from '../types.js';
 import type { CaseResult } from '../report/model.js';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
+import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
 
 /**
@@ -76,6 +77,11 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
     }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+    if (!c.labels && !c.regions) {
+      checkDiscoveredLabels(gt.data, pair.gt, 'ground truth');
+      if (pred.kind === 'labels') checkDiscoveredLabels(pred.data, pair.pred, 'prediction');
+      else checkDiscoveredChannels(pred.channels, pair.pred);
+    }
     const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c));
     const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
     return {
@@ -100,7 +106,16 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       },
     };
   } catch (e) {
-    if (debug && !(e instanceof InputError) && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    // --debug: the stack of every failure, bad input included, with what caused it.
+    if (debug && e instanceof Error) process.stderr.write(`${stackWithCauses(e)}\n`);
     return { result: { ...result, status: 'error', error: errorMessage(e, pair.pred ?? pair.gt) } };
   }
+}
+
+function stackWithCauses(e: Error): string {
+  const parts: string[] = [];
+  for (let at: unknown = e, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
+    parts.push(depth === 0 ? String(at.stack) : `caused by: ${at.stack}`);
+  }
+  return parts.join('\n');
 }

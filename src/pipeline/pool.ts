@@ -74,6 +74,9 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         w.postMessage(task);
       };
       w.on('message', (m: { index: number; outcome: CaseOutcome }) => {
+        // A result that arrives after the time limit already settled the case (and this
+        // worker is being stopped) must not count twice or take another case.
+        if (done) return;
         settle(m.index, m.outcome);
         feed();
       });
