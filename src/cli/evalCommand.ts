@@ -28,8 +28,9 @@ import {
   type MaxDrop,
 } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
+import { oneLine } from '../report/util.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
-import { listOf, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
+import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
 
@@ -174,7 +175,11 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const forget = onInterrupt(() => progress.stop());
   let run;
   try {
-    run = await runEvaluation(config, { debug, onProgress: (d, t, id) => progress.update(d, t, id) });
+    run = await runEvaluation(config, {
+      debug,
+      caseTimeout: o.caseTimeout === undefined ? 0 : num('--case-timeout', o.caseTimeout, (x) => x > 0, 'a number of seconds > 0'),
+      onProgress: (d, t, id) => progress.update(d, t, id),
+    });
   } finally {
     progress.stop();
     forget();
@@ -245,7 +250,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
 
   if (!quiet) {
     if (unmatchedPredictions.length) {
-      const shown = unmatchedPredictions.slice(0, 10).join(', ');
+      const shown = unmatchedPredictions.slice(0, 10).map(oneLine).join(', ');
       io.stderr(`warning: ${unmatchedPredictions.length} prediction${unmatchedPredictions.length > 1 ? 's have' : ' has'} no ground truth: ${shown}${unmatchedPredictions.length > 10 ? ', …' : ''}\n`);
     }
     if (ignored.gt + ignored.pred > 0) io.stderr(`note: ignored ${ignored.gt + ignored.pred} non-data file${ignored.gt + ignored.pred > 1 ? 's' : ''} (hidden, backups, other extensions)\n`);
@@ -255,7 +260,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
       if (diff.length > 0) io.stderr(`note: the baseline was made with other options: ${diff.join(', ')}\n`);
     }
   }
-  for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
+  for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${oneLine(c.id)}: ${oneLine(c.error ?? '')}\n`);
   for (const g of gateResults) if (!g.pass) io.stderr(`${formatGateFailure(g)}\n`);
   for (const g of caseGateResults) {
     if (g.pass) continue;

@@ -77,6 +77,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--combo-beta <b>', 'Combo β [0.5]')
     .option('--max-voxels <n>', 'refuse arrays with more elements [2^31]')
     .option('--workers <n>', 'cases evaluated in parallel [cores]')
+    .option('--case-timeout <s>', 'give up on a case after this many seconds (runs cases on a worker thread) [no limit]')
     .option('--shard <i/n>', 'evaluate only shard i of n (1-based), for scale-out')
     .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85" (a path into summary); repeatable', collect)
     .option('--gate-case <expr>', 'fail unless every ok case passes, e.g. "metrics.dice>=0.5"; repeatable', collect)

@@ -42,7 +42,9 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   hooks.onProgress?.(0, cases.length, '');
   const script = workerScript();
   // Workers pay off only with several cases; from .ts sources (tests) there is no compiled worker.
-  if (config.workers > 1 && cases.length > 1 && script) {
+  // A time limit needs a worker to stop, even for one case on one worker.
+  const limited = (hooks.caseTimeout ?? 0) > 0;
+  if (((config.workers > 1 && cases.length > 1) || limited) && script) {
     await runPool(script, cases, config, {
       workers: config.workers,
       debug: Boolean(hooks.debug),
