@@ -62,7 +62,9 @@ const MAX_DEFLATE_RATIO = 1032;
 const MIN_CHUNK = 64 * 1024;
 
 /**
- * Decompress a whole stream, refusing output beyond `limit` bytes.
+ * Decompress a whole stream, refusing output beyond `limit` bytes, on libuv's thread
+ * pool: the ground truth and the prediction of a case are read together (evaluatePair
+ * awaits both), so their inflates run on two cores at once.
  *
  * The output buffer is sized once, to `limit + 1` bytes (or to the most the stream could
  * possibly inflate to, when that is smaller): node:zlib then fills a single chunk and
@@ -71,20 +73,24 @@ const MIN_CHUNK = 64 * 1024;
  * never fills the chunk, so zlib never allocates a second one; a bomb does fill it, and
  * then it has produced more than `limit` bytes and is refused at once.
  */
-export function inflateAll(kind: Container, src: Uint8Array, limit: number): Buffer {
+export function inflateAllAsync(kind: Container, src: Uint8Array, limit: number): Promise<Buffer> {
+  const options = inflateOptions(src, limit);
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, out: Buffer) => (err ? reject(new FormatError(zlibReason(kind, err, limit))) : resolve(out));
+    if (kind === 'gzip') zlib.gunzip(src, options, done);
+    else zlib.inflateRaw(src, options, done);
+  });
+}
+
+function inflateOptions(src: Uint8Array, limit: number): zlib.ZlibOptions {
   if (limit > MAX_BUFFER) {
     throw new FormatError(`needs ${limit} bytes decompressed, more than one Node buffer can hold (${MAX_BUFFER})`);
   }
   const possible = src.length * MAX_DEFLATE_RATIO + MIN_CHUNK;
-  const options: zlib.ZlibOptions = {
+  return {
     maxOutputLength: Math.max(1, limit),
     chunkSize: Math.max(MIN_CHUNK, Math.min(limit + 1, possible, MAX_BUFFER)),
   };
-  try {
-    return kind === 'gzip' ? zlib.gunzipSync(src, options) : zlib.inflateRawSync(src, options);
-  } catch (err) {
-    throw new FormatError(zlibReason(kind, err, limit));
-  }
 }
 
 function zlibReason(kind: Container, err: unknown, limit: number): string {

@@ -5,7 +5,7 @@ import type { RawArray } from '../types.js';
 import { FormatError, guarded } from './errors.js';
 import { decodeElements, type Decoded } from './elements.js';
 import { readRange, withFile } from './file.js';
-import { inflateAll, inflatePrefix, isGzip } from './inflate.js';
+import { inflateAllAsync, inflatePrefix, isGzip } from './inflate.js';
 import { NIFTI_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './nifti-header.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
 
@@ -24,7 +24,7 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
       const head = await readRange(file, 0, Math.min(file.size, NIFTI_HEADER_BYTES));
       if (isGzip(head)) {
         const compressed = await readRange(file, 0, file.size);
-        return fromCompressed(path, compressed, maxVoxels);
+        return await fromCompressed(path, compressed, maxVoxels);
       }
       const header = parseNiftiHeader(head);
       const layout = planLayout(header, maxVoxels);
@@ -42,13 +42,13 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
   );
 }
 
-function fromCompressed(path: string, compressed: Uint8Array, maxVoxels: number): RawArray {
+async function fromCompressed(path: string, compressed: Uint8Array, maxVoxels: number): Promise<RawArray> {
   // Inflate just the header first: a hostile or damaged header is refused before the
   // body is inflated, and the body's inflate is capped at what the header promises.
   const header = parseNiftiHeader(inflatePrefix('gzip', compressed, NIFTI_HEADER_BYTES));
   const layout = planLayout(header, maxVoxels);
   const end = header.voxOffset + layout.dataBytes;
-  const whole = inflateAll('gzip', compressed, end + GZIP_SLACK);
+  const whole = await inflateAllAsync('gzip', compressed, end + GZIP_SLACK);
   if (whole.length < end && whole.length < header.voxOffset) {
     throw new FormatError(`vox_offset ${header.voxOffset} is past the end of the decompressed file (${whole.length} bytes)`);
   }

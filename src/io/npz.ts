@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readRange, withFile, type OpenedFile } from './file.js';
-import { inflateAll, inflatePrefix } from './inflate.js';
+import { inflateAllAsync, inflatePrefix } from './inflate.js';
 import { checkDataLength, decodeNpyData, readNpyHeader, toRawArray, type NpyHeader } from './npy.js';
 import { maxVoxelsOf, type ReadOptions } from './options.js';
 import { entryDataOffset, listZipEntries, type ByteSource, type ZipEntry } from './zip.js';
@@ -67,7 +67,7 @@ async function readEntry(file: OpenedFile, start: number, entry: ZipEntry, maxVo
   if (entry.method === DEFLATE) {
     const compressed = await readRange(file, start, size);
     const header = await readNpyHeader((length) => inflatePrefix('deflate-raw', compressed, length), maxVoxels);
-    return { header, npy: inflateAll('deflate-raw', compressed, header.dataOffset + header.dataBytes) };
+    return { header, npy: await inflateAllAsync('deflate-raw', compressed, header.dataOffset + header.dataBytes) };
   }
   throw new FormatError(`compression method ${entry.method} is not supported (only stored and deflate)`);
 }

@@ -1,7 +1,8 @@
 // PNG reader: 2D label maps (and 8/16-bit probability maps) as their stored sample
 // values. The container is checked by hand (png-chunks.ts), then sharp decodes a copy
 // reduced to its critical chunks, using the exact recipes of toolchain.md §2.
-import sharp from 'sharp';
+import { isMainThread } from 'node:worker_threads';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
@@ -76,7 +77,29 @@ function checkImageDataSize(ihdr: Ihdr, chunks: PngChunk[]): void {
  * - a palette image (PLTE already a grey ramp) comes back as its indices.
  * ignoreIcc is belt and braces: the ICC chunk was already dropped.
  */
+type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
+let sharpLoad: Promise<SharpFactory> | null = null;
+
+/**
+ * sharp (libvips, ~0.3 s to load) only when a PNG is read, so NIfTI and NumPy runs start
+ * without it. On a worker thread the workers are the parallelism: libvips' process-wide
+ * thread pool would only make their decodes compete for the same cores, and its operation
+ * cache keeps memory for files that are read once.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  sharpLoad ??= import('sharp').then((m) => {
+    const sharp = m.default;
+    if (!isMainThread) {
+      sharp.concurrency(1);
+      sharp.cache(false);
+    }
+    return sharp;
+  });
+  return sharpLoad;
+}
+
 async function decode(png: Buffer, ihdr: Ihdr, pixels: number): Promise<Uint8Array | Uint16Array> {
+  const sharp = await loadSharp();
   const color = ihdr.colorType === RGB || ihdr.colorType === RGBA;
   const wide = ihdr.bitDepth === 16;
   const channels = color ? 3 : 1;

@@ -2,7 +2,6 @@
 // its own files, so decompression and the engine both run off the main thread and only
 // the small per-case result crosses back.
 import { parentPort } from 'node:worker_threads';
-import sharp from 'sharp';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
 import { evaluatePair } from './evaluateOne.js';
@@ -15,11 +14,6 @@ export interface CaseTask {
 }
 
 if (parentPort) {
-  // Parallelism comes from the workers, one case each: libvips' own thread pool (shared by
-  // the whole process) would only make the workers' PNG decodes compete for the same cores,
-  // and its operation cache keeps memory for files that are read once.
-  sharp.concurrency(1);
-  sharp.cache(false);
   const port = parentPort;
   port.on('message', async (task: CaseTask) => {
     const outcome = await evaluatePair(task.pair, task.config, task.debug);
