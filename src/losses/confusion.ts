@@ -53,32 +53,67 @@ export interface Confusion {
   tn: number;
 }
 
-/**
- * Counts (gt, pred) pairs. `ignore` (a gt value) drops voxels. Dense counting for the
- * usual small non-negative integer labels, with a Map fallback for anything else.
- */
-export function jointHistogram(
+const DENSE = 256;
+
+/** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to `dense`. */
+function countPairs(
+  h: JointHistogram,
+  dense: Float64Array,
   gt: ArrayLike<number>,
+  offset: number,
   pred: ArrayLike<number>,
+  len: number,
   ignore: number | null,
-): JointHistogram {
-  const h = new JointHistogram();
-  const n = gt.length;
-  const W = 256;
-  const dense = new Float64Array(W * W);
+): void {
   const ign = ignore ?? Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const g = gt[i];
+  for (let k = 0; k < len; k++) {
+    const g = gt[offset + k];
     if (g === ign) continue;
-    const p = pred[i];
-    if (g >= 0 && g < W && p >= 0 && p < W && (g | 0) === g && (p | 0) === p) dense[g * W + p]++;
+    const p = pred[k];
+    if (g >= 0 && g < DENSE && p >= 0 && p < DENSE && (g | 0) === g && (p | 0) === p) dense[g * DENSE + p]++;
     else h.add(g, p, 1);
   }
-  for (let g = 0; g < W; g++) {
-    for (let p = 0; p < W; p++) {
-      const c = dense[g * W + p];
+}
+
+function flushDense(h: JointHistogram, dense: Float64Array): JointHistogram {
+  for (let g = 0; g < DENSE; g++) {
+    for (let p = 0; p < DENSE; p++) {
+      const c = dense[g * DENSE + p];
       if (c > 0) h.add(g, p, c);
     }
   }
   return h;
+}
+
+/**
+ * Counts (gt, pred) pairs. `ignore` (a gt value) drops voxels. Dense counting for the
+ * usual small non-negative integer labels, with a Map fallback for anything else.
+ */
+export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null): JointHistogram {
+  const h = new JointHistogram();
+  const dense = new Float64Array(DENSE * DENSE);
+  countPairs(h, dense, gt, 0, pred, gt.length, ignore);
+  return flushDense(h, dense);
+}
+
+/**
+ * jointHistogram of the ground truth against a prediction's hard labels, made chunk by
+ * chunk (`labelsOf(start, end, out)` fills a chunk) so that no whole-volume label array
+ * is needed when nothing else (surface metrics) wants one.
+ */
+export function jointHistogramChunked(
+  gt: ArrayLike<number>,
+  labelsOf: (start: number, end: number, out: Int32Array) => void,
+  ignore: number | null,
+): JointHistogram {
+  const h = new JointHistogram();
+  const dense = new Float64Array(DENSE * DENSE);
+  const CHUNK = 1 << 16;
+  const buf = new Int32Array(CHUNK);
+  for (let start = 0; start < gt.length; start += CHUNK) {
+    const end = Math.min(gt.length, start + CHUNK);
+    labelsOf(start, end, buf);
+    countPairs(h, dense, gt, start, buf, end - start, ignore);
+  }
+  return flushDense(h, dense);
 }

@@ -3,7 +3,7 @@
 import type { Volume } from '../types.js';
 import type { LabelResult } from '../report/model.js';
 import { binaryLosses } from './binaryLosses.js';
-import { jointHistogram, type JointHistogram } from './confusion.js';
+import { jointHistogram, jointHistogramChunked, type JointHistogram } from './confusion.js';
 import { labelMapSoftmaxTerm, labelMapSums } from './labelMapClass.js';
 import { overlapMetrics } from './overlap.js';
 import {
@@ -16,7 +16,7 @@ import {
 } from './params.js';
 import { IGNORED, logitClass, probClass, type ClassResult } from './probClass.js';
 import { quantizedClass } from './quantizedClass.js';
-import { hardLabels, logSumExp } from './prediction.js';
+import { hardLabels, hardLabelsRange, logSumExp } from './prediction.js';
 import { surfaceMetrics } from './surface.js';
 
 export interface EvalOptions {
@@ -182,8 +182,13 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
-  const hard = hardLabels(pred, opts.threshold, fg);
-  const hist = jointHistogram(gt.data, hard, opts.ignoreIndex);
+  // A whole-volume hard label map only when the surface metrics need one (or it exists
+  // already: a label-map prediction); otherwise the counts are made chunk by chunk.
+  const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
+  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
+  const hist = hard
+    ? jointHistogram(gt.data, hard, opts.ignoreIndex)
+    : jointHistogramChunked(gt.data, (s, e, out) => hardLabelsRange(pred, opts.threshold, fg, s, e, out), opts.ignoreIndex);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const gamma = opts.params.focalGamma;
@@ -198,7 +203,9 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
     if (!r) {
-      const t = truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
+      // A binary uint8 ground truth already is the truth codes of label 1: no copy.
+      const binaryGt = gt.data instanceof Uint8Array && opts.ignoreIndex === null && label === 1 && gtLabelsPresent.every((l) => l === 0 || l === 1);
+      const t = binaryGt ? (gt.data as Uint8Array) : truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
         const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
@@ -234,7 +241,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     labels[target.key] = result;
   }
 
-  if (SURFACE_METRICS.some((k) => metricKeys.has(k))) {
+  if (hard && wantSurface) {
     const ignoreMask = opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex);
     const surf = surfaceMetrics(
       hard,

@@ -1,43 +1,66 @@
 // From a prediction to what the metrics need: hard labels and class probabilities.
 import type { NumericArray, Volume } from '../types.js';
 
+function labelArray(n: number, maxLabel: number): Uint8Array | Int32Array {
+  return maxLabel < 256 && maxLabel >= 0 ? new Uint8Array(n) : new Int32Array(n);
+}
+
 /**
  * Hard label map of a prediction (losses.md "Metrics"): a label map as is; one channel:
  * p ≥ threshold (logits: z ≥ logit(threshold)) → the foreground label; several channels:
  * argmax, ties to the lowest channel.
  */
 export function hardLabels(pred: Volume, threshold: number, foreground: number): NumericArray {
+  if (pred.kind === 'labels') return pred.data;
+  const n = pred.dims.reduce((a, b) => a * b, 1);
+  const out = labelArray(n, pred.channels === 1 ? foreground : pred.channels - 1);
+  hardLabelsRange(pred, threshold, foreground, 0, n, out);
+  return out;
+}
+
+/**
+ * hardLabels for voxels [start, end) only, written to out[0, end − start): lets the
+ * confusion counts run chunk by chunk without a whole-volume label array.
+ */
+export function hardLabelsRange(
+  pred: Volume,
+  threshold: number,
+  foreground: number,
+  start: number,
+  end: number,
+  out: Uint8Array | Int32Array,
+): void {
   const n = pred.dims.reduce((a, b) => a * b, 1);
   const d = pred.data;
-  if (pred.kind === 'labels') return d;
-  if (pred.channels === 1 && pred.quantMax) {
-    const max = pred.quantMax;
-    const out = foreground < 256 && foreground >= 0 ? new Uint8Array(n) : new Int32Array(n);
-    const on = new Uint8Array(max + 1);
-    for (let v = 0; v <= max; v++) on[v] = v / max >= threshold ? 1 : 0;
-    for (let i = 0; i < n; i++) if (on[d[i]]) out[i] = foreground;
-    return out;
+  if (pred.kind === 'labels') {
+    for (let i = start; i < end; i++) out[i - start] = d[i];
+    return;
   }
   if (pred.channels === 1) {
-    const out = foreground < 256 && foreground >= 0 ? new Uint8Array(n) : new Int32Array(n);
+    if (pred.quantMax) {
+      const max = pred.quantMax;
+      const on = new Uint8Array(max + 1);
+      for (let v = 0; v <= max; v++) on[v] = v / max >= threshold ? 1 : 0;
+      for (let i = start; i < end; i++) out[i - start] = on[d[i]] ? foreground : 0;
+      return;
+    }
     const cut = pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
-    for (let i = 0; i < n; i++) if (d[i] >= cut) out[i] = foreground;
-    return out;
+    for (let i = start; i < end; i++) out[i - start] = d[i] >= cut ? foreground : 0;
+    return;
   }
   const C = pred.channels;
-  const out = C <= 256 ? new Uint8Array(n) : new Int32Array(n);
-  const best = Float64Array.from(d.subarray(0, n));
-  for (let c = 1; c < C; c++) {
-    const off = c * n;
-    for (let i = 0; i < n; i++) {
-      const v = d[off + i];
-      if (v > best[i]) {
-        best[i] = v;
-        out[i] = c;
+  for (let i = start; i < end; i++) {
+    let best = d[i];
+    let arg = 0;
+    for (let c = 1; c < C; c++) {
+      const v = d[c * n + i];
+      if (v > best) {
+        best = v;
+        arg = c;
       }
     }
+    out[i - start] = arg;
   }
-  return out;
 }
 
 /** log Σ_c exp(z_c) per voxel, stable (max subtracted), in float64. */
