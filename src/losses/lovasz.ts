@@ -5,38 +5,60 @@
 // the groups may go either way: the extension is continuous, so the value does not change.
 
 /**
+ * The running sum Σ e_(k)·(J_k − J_{k−1}) of one class, and optionally of its complement
+ * (the other class of a binary prediction: same errors, the t = 0 voxels its positives),
+ * fed voxels in descending error order. A run of `count` voxels with equal error and
+ * equal truth is taken at once: the sum telescopes over it, so this is exact.
+ */
+export class LovaszSum {
+  private c1 = 0; // t = 1 voxels taken so far
+  private c0 = 0; // t = 0 voxels taken so far
+  private prev1 = 0;
+  private prev0 = 0;
+  loss = 0;
+  complementLoss = 0;
+
+  /** @param positives G = t = 1 voxels of the whole class (also those with error ≤ 0) */
+  constructor(
+    private readonly positives: number,
+    private readonly negatives: number,
+    private readonly withComplement: boolean,
+  ) {}
+
+  take(e: number, positive: boolean, count: number): void {
+    if (positive) this.c1 += count;
+    else this.c0 += count;
+    // J_k = 1 − I_k/U_k with I_k = G − c1, U_k = G + c0 (U_k ≥ 1 once a voxel is taken).
+    const j1 = 1 - (this.positives - this.c1) / (this.positives + this.c0);
+    this.loss += e * (j1 - this.prev1);
+    this.prev1 = j1;
+    if (this.withComplement) {
+      const j0 = 1 - (this.negatives - this.c0) / (this.negatives + this.c1);
+      this.complementLoss += e * (j0 - this.prev0);
+      this.prev0 = j0;
+    }
+  }
+}
+
+/**
  * @param pos errors of the t = 1 voxels, descending
  * @param neg errors of the t = 0 voxels, descending
  * @param gtCount G = number of t = 1 voxels in the whole class (also those with error ≤ 0)
  * Only errors > 0 contribute, so each group may be cut where its errors reach 0.
  */
 export function lovaszMerge(pos: ArrayLike<number>, neg: ArrayLike<number>, gtCount: number): number {
+  const sum = new LovaszSum(gtCount, 0, false);
   let i = 0;
   let j = 0;
-  let c1 = 0; // t = 1 voxels taken so far
-  let c0 = 0; // t = 0 voxels taken so far
-  let jPrev = 0;
-  let loss = 0;
-  const G = gtCount;
   for (;;) {
     const ep = i < pos.length ? pos[i] : -Infinity;
     const en = j < neg.length ? neg[j] : -Infinity;
-    let e: number;
-    if (ep >= en) {
-      e = ep;
-      if (!(e > 0)) break;
-      c1++;
-      i++;
-    } else {
-      e = en;
-      if (!(e > 0)) break;
-      c0++;
-      j++;
-    }
-    // J_k = 1 − I_k/U_k with I_k = G − c1, U_k = G + c0 (U_k ≥ 1 once a voxel is taken).
-    const jk = 1 - (G - c1) / (G + c0);
-    loss += e * (jk - jPrev);
-    jPrev = jk;
+    const fromPos = ep >= en;
+    const e = fromPos ? ep : en;
+    if (!(e > 0)) break;
+    if (fromPos) i++;
+    else j++;
+    sum.take(e, fromPos, 1);
   }
-  return loss;
+  return sum.loss;
 }

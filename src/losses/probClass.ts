@@ -2,6 +2,7 @@
 // then the two Lovász terms from each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group).
 import { clampedLog, focalTerm, type ClassSums } from './sums.js';
+import { LovaszSum } from './lovasz.js';
 import { countDigits, radixSortFloat64, sortFloat32Keys, sortKeyOfBits } from './radix.js';
 
 /** Truth codes: 0 or 1, IGNORED for voxels left out (--ignore-index). */
@@ -101,43 +102,25 @@ function negError(kind: ErrorKind, x: number): number {
  * Returns [class term, complement term] (the complement's is 0 unless `both`).
  */
 export function lovaszFromKeys(pos: Keys, neg: Keys, kind: ErrorKind, both: boolean): [number, number] {
+  const sum = new LovaszSum(pos.length, neg.length, both);
   let i = 0;
   let j = neg.length - 1;
-  const G1 = pos.length;
-  const G0 = neg.length;
-  let c1 = 0;
-  let c0 = 0;
-  let prev1 = 0;
-  let prev0 = 0;
-  let loss1 = 0;
-  let loss0 = 0;
   let ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
   let en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
   for (;;) {
-    let e: number;
-    if (ep >= en) {
-      e = ep;
-      if (!(e > 0)) break;
-      c1++;
+    const fromPos = ep >= en;
+    const e = fromPos ? ep : en;
+    if (!(e > 0)) break;
+    if (fromPos) {
       i++;
       ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
     } else {
-      e = en;
-      if (!(e > 0)) break;
-      c0++;
       j--;
       en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
     }
-    const j1 = 1 - (G1 - c1) / (G1 + c0);
-    loss1 += e * (j1 - prev1);
-    prev1 = j1;
-    if (both) {
-      const j0 = 1 - (G0 - c0) / (G0 + c1);
-      loss0 += e * (j0 - prev0);
-      prev0 = j0;
-    }
+    sum.take(e, fromPos, 1);
   }
-  return [loss1, loss0];
+  return [sum.loss, sum.complementLoss];
 }
 
 function countTruth(t: Uint8Array): [number, number] {
@@ -148,6 +131,28 @@ function countTruth(t: Uint8Array): [number, number] {
     else if (t[i] === 0) neg++;
   }
   return [pos, neg];
+}
+
+/**
+ * The sums of a class, then its Lovász hinge and both softmax terms from one sort of
+ * each truth group on the prediction's own values (`values`: p or z, as `hinge`/`soft` say).
+ */
+function finishClass(
+  sums: ClassSums,
+  values: ArrayLike<number>,
+  t: Uint8Array,
+  lovasz: boolean,
+  hinge: ErrorKind,
+  soft: ErrorKind,
+): ClassResult {
+  if (!lovasz) return { sums, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
+  const nPos = sums.st;
+  const nNeg = sums.n - sums.st;
+  const [kp, kn] = sortedGroups(values, t, nPos, nNeg);
+  sums.lovaszHinge = lovaszFromKeys(kp, kn, hinge, false)[0];
+  // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
+  const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, soft, true);
+  return { sums, softmaxTerm: nPos > 0 ? fgTerm : NaN, complementSoftmaxTerm: nNeg > 0 ? bgTerm : NaN };
 }
 
 /** A class given by probabilities p ∈ [0, 1] (clamped logs; z = log p − log(1−p)). */
@@ -174,17 +179,7 @@ export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lo
     n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
     focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
   };
-  let softmaxTerm = NaN;
-  let complementSoftmaxTerm = NaN;
-  if (lovasz) {
-    const [kp, kn] = sortedGroups(p, t, nPos, nNeg);
-    sums.lovaszHinge = lovaszFromKeys(kp, kn, ErrorKind.HingeProb, false)[0];
-    // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
-    const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, ErrorKind.SoftProb, true);
-    softmaxTerm = nPos > 0 ? fgTerm : NaN;
-    complementSoftmaxTerm = nNeg > 0 ? bgTerm : NaN;
-  }
-  return { sums, softmaxTerm, complementSoftmaxTerm };
+  return finishClass(sums, p, t, lovasz, ErrorKind.HingeProb, ErrorKind.SoftProb);
 }
 
 /**
@@ -221,17 +216,7 @@ export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, l
     n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
     focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
   };
-  let softmaxTerm = NaN;
-  let complementSoftmaxTerm = NaN;
-  if (lovasz) {
-    const [kp, kn] = sortedGroups(z, t, nPos, nNeg);
-    sums.lovaszHinge = lovaszFromKeys(kp, kn, ErrorKind.HingeLogit, false)[0];
-    // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
-    const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, ErrorKind.SoftLogit, true);
-    softmaxTerm = nPos > 0 ? fgTerm : NaN;
-    complementSoftmaxTerm = nNeg > 0 ? bgTerm : NaN;
-  }
-  return { sums, softmaxTerm, complementSoftmaxTerm };
+  return finishClass(sums, z, t, lovasz, ErrorKind.HingeLogit, ErrorKind.SoftLogit);
 }
 
 /** (1 − p_t)^γ · BCE where 1 − p_t = e^{−BCE} is already known without cancellation. */

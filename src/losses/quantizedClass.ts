@@ -2,6 +2,7 @@
 // both Lovász terms follow from the histograms of v among the t = 1 and t = 0 voxels.
 // Equal values have equal errors, and the Lovász extension over a run of equal errors
 // telescopes to e·(J_after − J_before), so a whole bin is taken at once — exactly.
+import { LovaszSum } from './lovasz.js';
 import { IGNORED, type ClassResult } from './probClass.js';
 import { clampedLog, focalTerm, type ClassSums } from './sums.js';
 
@@ -58,7 +59,7 @@ export function quantizedClass(
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
 
-/** lovaszFromKeys over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v. */
+/** lovaszFromKeys over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v, each bin taken whole. */
 function walk(
   h1: Float64Array,
   h0: Float64Array,
@@ -73,38 +74,26 @@ function walk(
     G1 += h1[v];
     G0 += h0[v];
   }
+  const sum = new LovaszSum(G1, G0, both);
   let i = 0;
   let j = max;
   while (i <= max && h1[i] === 0) i++;
   while (j >= 0 && h0[j] === 0) j--;
-  let c1 = 0, c0 = 0, prev1 = 0, prev0 = 0, loss1 = 0, loss0 = 0;
   for (;;) {
     const ep = i <= max ? posErr(i) : -Infinity;
     const en = j >= 0 ? negErr(j) : -Infinity;
-    let e: number;
-    if (ep >= en) {
-      e = ep;
-      if (!(e > 0)) break;
-      c1 += h1[i];
+    const fromPos = ep >= en;
+    const e = fromPos ? ep : en;
+    if (!(e > 0)) break;
+    if (fromPos) {
+      sum.take(e, true, h1[i]);
       i++;
       while (i <= max && h1[i] === 0) i++;
     } else {
-      e = en;
-      if (!(e > 0)) break;
-      c0 += h0[j];
+      sum.take(e, false, h0[j]);
       j--;
       while (j >= 0 && h0[j] === 0) j--;
     }
-    const j1 = 1 - (G1 - c1) / (G1 + c0);
-    loss1 += e * (j1 - prev1);
-    prev1 = j1;
-    if (both) {
-      const j0 = 1 - (G0 - c0) / (G0 + c1);
-      loss0 += e * (j0 - prev0);
-      prev0 = j0;
-    }
   }
-  return [loss1, loss0];
+  return [sum.loss, sum.complementLoss];
 }
-
-
