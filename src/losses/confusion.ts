@@ -54,34 +54,43 @@ export interface Confusion {
 }
 
 const DENSE = 256;
+// One dense table per thread, reused: a fresh 256×256 table per case cost more than the
+// counting itself on small 2D cases. Only the touched corner is read back and cleared.
+const dense = new Uint32Array(DENSE * DENSE);
+let maxG = -1;
+let maxP = -1;
 
-/** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to `dense`. */
-function countPairs(
-  h: JointHistogram,
-  dense: Float64Array,
-  gt: ArrayLike<number>,
-  offset: number,
-  pred: ArrayLike<number>,
-  len: number,
-  ignore: number | null,
-): void {
+/** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to the dense table. */
+function countPairs(h: JointHistogram, gt: ArrayLike<number>, offset: number, pred: ArrayLike<number>, len: number, ignore: number | null): void {
   const ign = ignore ?? Number.NaN;
+  let mg = maxG;
+  let mp = maxP;
   for (let k = 0; k < len; k++) {
     const g = gt[offset + k];
     if (g === ign) continue;
     const p = pred[k];
-    if (g >= 0 && g < DENSE && p >= 0 && p < DENSE && (g | 0) === g && (p | 0) === p) dense[g * DENSE + p]++;
-    else h.add(g, p, 1);
+    if (g >= 0 && g < DENSE && p >= 0 && p < DENSE && (g | 0) === g && (p | 0) === p) {
+      dense[g * DENSE + p]++;
+      if (g > mg) mg = g;
+      if (p > mp) mp = p;
+    } else h.add(g, p, 1);
   }
+  maxG = mg;
+  maxP = mp;
 }
 
-function flushDense(h: JointHistogram, dense: Float64Array): JointHistogram {
-  for (let g = 0; g < DENSE; g++) {
-    for (let p = 0; p < DENSE; p++) {
+function flushDense(h: JointHistogram): JointHistogram {
+  for (let g = 0; g <= maxG; g++) {
+    for (let p = 0; p <= maxP; p++) {
       const c = dense[g * DENSE + p];
-      if (c > 0) h.add(g, p, c);
+      if (c > 0) {
+        h.add(g, p, c);
+        dense[g * DENSE + p] = 0;
+      }
     }
   }
+  maxG = -1;
+  maxP = -1;
   return h;
 }
 
@@ -91,9 +100,8 @@ function flushDense(h: JointHistogram, dense: Float64Array): JointHistogram {
  */
 export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null): JointHistogram {
   const h = new JointHistogram();
-  const dense = new Float64Array(DENSE * DENSE);
-  countPairs(h, dense, gt, 0, pred, gt.length, ignore);
-  return flushDense(h, dense);
+  countPairs(h, gt, 0, pred, gt.length, ignore);
+  return flushDense(h);
 }
 
 /**
@@ -107,13 +115,12 @@ export function jointHistogramChunked(
   ignore: number | null,
 ): JointHistogram {
   const h = new JointHistogram();
-  const dense = new Float64Array(DENSE * DENSE);
   const CHUNK = 1 << 16;
   const buf = new Int32Array(CHUNK);
   for (let start = 0; start < gt.length; start += CHUNK) {
     const end = Math.min(gt.length, start + CHUNK);
     labelsOf(start, end, buf);
-    countPairs(h, dense, gt, start, buf, end - start, ignore);
+    countPairs(h, gt, start, buf, end - start, ignore);
   }
-  return flushDense(h, dense);
+  return flushDense(h);
 }
