@@ -293,3 +293,24 @@ describe('quantised probabilities (8/16-bit PNG)', () => {
     });
   }
 });
+
+describe('Lovász over several sorted runs (cases above 4 Mi voxels)', () => {
+  it('merges the runs to the value of one fully sorted error list', () => {
+    // 2.5 Mi voxels: each truth group is sorted in runs of 1 Mi values and merged in the walk.
+    const n = 2_621_440;
+    const r = rng(13);
+    const t = new Uint8Array(n);
+    const z = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      t[i] = r() < 0.3 ? 1 : 0;
+      z[i] = (r() - 0.5) * 8 + (t[i] ? 1 : -1);
+    }
+    const got = logitClass(z, t, 2, true);
+    // Reference: hinge errors of each group sorted natively (descending), merged by lovaszMerge.
+    const pos: number[] = [];
+    const neg: number[] = [];
+    for (let i = 0; i < n; i++) (t[i] ? pos : neg).push(t[i] ? 1 - z[i] : 1 + z[i]);
+    const desc = (a: number[]) => Float64Array.from(a).sort().reverse();
+    expect(got.sums.lovaszHinge).toBeCloseTo(lovaszMerge(desc(pos), desc(neg), pos.length), 9);
+  });
+});

@@ -18,11 +18,30 @@ export interface ClassResult {
 
 type Keys = Float32Array | Float64Array;
 
+/** Sorted runs of one truth group; the Lovász walk merges them. */
+type Runs = Keys[];
+
 /**
- * The prediction values of each truth group, sorted ascending. Float32 inputs (logits or
- * probabilities straight from a file) sort by radix on their bits; float64 ones natively.
+ * Each group is sorted in runs of at most a quarter of the case (and at least 1 Mi
+ * values): the radix scratch is one run, not the whole group, which keeps a CT-sized
+ * case's peak memory near its raw size; merging a handful of runs in the walk is cheap.
  */
-function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Keys, Keys] {
+function runLength(total: number): number {
+  return Math.max(1 << 20, Math.ceil(total / 4));
+}
+
+function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
+  const runs: T[] = [];
+  for (let at = 0; at < all.length; at += len) runs.push(all.subarray(at, Math.min(all.length, at + len)) as T);
+  return runs;
+}
+
+/**
+ * The prediction values of each truth group, sorted ascending in runs. Float32 inputs
+ * (logits or probabilities straight from a file) sort by radix on their 32 bits, float64
+ * ones on their 64.
+ */
+function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
   if (values instanceof Float32Array) return sortedGroupsFloat32(values, t, nPos, nNeg);
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(nNeg);
@@ -33,35 +52,42 @@ function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nN
     if (ti === 1) pos[a++] = values[i];
     else if (ti === 0) neg[b++] = values[i];
   }
-  return [radixSortFloat64(pos), radixSortFloat64(neg)];
+  const len = runLength(nPos + nNeg);
+  return [splitRuns(pos, len).map(radixSortFloat64), splitRuns(neg, len).map(radixSortFloat64)];
 }
 
-/** Float32 inputs (logits or probabilities straight from a file): radix keys written and counted in the gathering pass. */
-function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, nNeg: number): [Keys, Keys] {
+/** Float32 inputs: radix keys written and their digits counted, per run, in the gathering pass. */
+function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const len = runLength(nPos + nNeg);
   const pos = new Uint32Array(nPos);
   const neg = new Uint32Array(nNeg);
-  const cPos = new Uint32Array(1024);
-  const cNeg = new Uint32Array(1024);
+  const cPos = new Uint32Array(1024 * Math.max(1, Math.ceil(nPos / len)));
+  const cNeg = new Uint32Array(1024 * Math.max(1, Math.ceil(nNeg / len)));
   let a = 0;
   let b = 0;
   for (let i = 0; i < t.length; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
     const k = sortKeyOfBits(bits[i]);
+    // Each run has its own 1024 counts: the base moves on every `len` keys.
     if (ti === 1) {
+      countDigits(cPos, k, 1024 * ((a / len) | 0));
       pos[a++] = k;
-      countDigits(cPos, k);
     } else {
+      countDigits(cNeg, k, 1024 * ((b / len) | 0));
       neg[b++] = k;
-      countDigits(cNeg, k);
     }
   }
-  const scratch = new Uint32Array(Math.max(nPos, nNeg));
-  const sp = sortFloat32Keys(pos, cPos, scratch);
-  // The result may sit in the scratch buffer: copy it out before the second sort reuses it.
-  const sortedPos = sp.buffer === scratch.buffer ? Float32Array.from(sp) : sp;
-  return [sortedPos, sortFloat32Keys(neg, cNeg, scratch)];
+  const scratch = new Uint32Array(Math.min(len, Math.max(nPos, nNeg)));
+  const sortRuns = (keys: Uint32Array, counts: Uint32Array): Float32Array[] =>
+    splitRuns(keys, len).map((run, r) => {
+      const sorted = sortFloat32Keys(run, counts.subarray(1024 * r, 1024 * (r + 1)), scratch);
+      // The result may sit in the scratch buffer: move it home before the next run reuses it.
+      if (sorted.buffer === scratch.buffer) run.set(new Uint32Array(sorted.buffer, sorted.byteOffset, sorted.length));
+      return new Float32Array(run.buffer, run.byteOffset, run.length);
+    });
+  return [sortRuns(pos, cPos), sortRuns(neg, cNeg)];
 }
 
 /** How a sorted key becomes an error (losses.md): hinge on z, or |t − p| for the softmax. */
@@ -101,22 +127,34 @@ function negError(kind: ErrorKind, x: number): number {
  * the complement (background) has the same errors with the t = 0 voxels as its positives.
  * Returns [class term, complement term] (the complement's is 0 unless `both`).
  */
-export function lovaszFromKeys(pos: Keys, neg: Keys, kind: ErrorKind, both: boolean): [number, number] {
-  const sum = new LovaszSum(pos.length, neg.length, both);
-  let i = 0;
-  let j = neg.length - 1;
-  let ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
-  let en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
+export function lovaszFromKeys(pos: Runs, neg: Runs, kind: ErrorKind, both: boolean): [number, number] {
+  const nPos = pos.reduce((n, r) => n + r.length, 0);
+  const nNeg = neg.reduce((n, r) => n + r.length, 0);
+  const sum = new LovaszSum(nPos, nNeg, both);
+  // The heads of every run: t = 1 runs are walked forward, t = 0 runs backward.
+  const P = pos.length;
+  const at = new Int32Array(P + neg.length);
+  const head = new Float64Array(P + neg.length);
+  for (let r = 0; r < P; r++) head[r] = pos[r].length ? posError(kind, pos[r][0]) : -Infinity;
+  for (let r = 0; r < neg.length; r++) {
+    at[P + r] = neg[r].length - 1;
+    head[P + r] = neg[r].length ? negError(kind, neg[r][neg[r].length - 1]) : -Infinity;
+  }
+  const R = head.length;
   for (;;) {
-    const fromPos = ep >= en;
-    const e = fromPos ? ep : en;
+    let best = 0;
+    for (let r = 1; r < R; r++) if (head[r] > head[best]) best = r;
+    const e = head[best];
     if (!(e > 0)) break;
+    const fromPos = best < P;
     if (fromPos) {
-      i++;
-      ep = i < pos.length ? posError(kind, pos[i]) : -Infinity;
+      const run = pos[best];
+      const k = ++at[best];
+      head[best] = k < run.length ? posError(kind, run[k]) : -Infinity;
     } else {
-      j--;
-      en = j >= 0 ? negError(kind, neg[j]) : -Infinity;
+      const run = neg[best - P];
+      const k = --at[best];
+      head[best] = k >= 0 ? negError(kind, run[k]) : -Infinity;
     }
     sum.take(e, fromPos, 1);
   }

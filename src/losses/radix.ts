@@ -7,12 +7,12 @@ export function sortKeyOfBits(u: number): number {
   return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
 }
 
-/** Digit histograms of keys for all 4 passes, filled while the keys are written. */
-export function countDigits(counts: Uint32Array, key: number): void {
-  counts[key & 0xff]++;
-  counts[256 + ((key >>> 8) & 0xff)]++;
-  counts[512 + ((key >>> 16) & 0xff)]++;
-  counts[768 + (key >>> 24)]++;
+/** Digit histograms of keys for all 4 passes (1024 counts from `base`), filled while the keys are written. */
+export function countDigits(counts: Uint32Array, key: number, base = 0): void {
+  counts[base + (key & 0xff)]++;
+  counts[base + 256 + ((key >>> 8) & 0xff)]++;
+  counts[base + 512 + ((key >>> 16) & 0xff)]++;
+  counts[base + 768 + (key >>> 24)]++;
 }
 
 /**
