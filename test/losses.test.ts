@@ -251,7 +251,7 @@ describe('float32 fast path', () => {
     expect(c.sums.lovaszHinge).toBeCloseTo(d.sums.lovaszHinge, 10);
     expect(c.softmaxTerm).toBeCloseTo(d.softmaxTerm, 12);
   });
-  it('lovaszFromKeys equals the direct transcription on random probabilities', () => {
+  it('the one-walk Lovász terms equal the direct transcription on random probabilities', () => {
     const { p, t } = randomCase(11, 500);
     const r = probClass(p, t, 2, true);
     const e = Array.from(p, (pi, i) => {

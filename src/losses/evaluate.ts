@@ -14,7 +14,8 @@ import {
   type Target,
   SURFACE_METRICS,
 } from './params.js';
-import { IGNORED, logitClass, probClass, type ClassResult } from './probClass.js';
+import { IGNORED, type ClassResult } from './probClass.js';
+import { splitClass } from './split.js';
 import { quantizedClass } from './quantizedClass.js';
 import { hardLabels, hardLabelsRange, logSumExp } from './prediction.js';
 import { surfaceMetrics } from './surface.js';
@@ -35,6 +36,8 @@ export interface EvalOptions {
   nsdTolerance: number;
   /** Overrides the ground truth's spacing (--spacing). */
   spacing: number[] | null;
+  /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
+  threads?: number;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -192,6 +195,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const gamma = opts.params.focalGamma;
+  const threads = opts.threads ?? 1;
   const spacing = opts.spacing ?? gt.spacing;
   const voxelVolume = spacing ? spacing.reduce((a, b) => a * b, 1) : null;
   const gtLabelsPresent = hist.gtLabels();
@@ -214,9 +218,9 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        r = logitClass(zz, t, gamma, wantLovasz);
+        r = splitClass('logits', zz, t, gamma, wantLovasz, threads);
       } else {
-        r = probClass(src!.channel(label), t, gamma, wantLovasz);
+        r = splitClass('probs', src!.channel(label), t, gamma, wantLovasz, threads);
       }
       classCache.set(label, r);
     }
@@ -234,7 +238,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
     else {
       const t = truthCodes(gt.data, set, opts.ignoreIndex);
-      sums = probClass(regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge')).sums;
+      sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
     }
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];

@@ -19,7 +19,7 @@ export interface ClassResult {
 type Keys = Float32Array | Float64Array;
 
 /** Sorted runs of one truth group; the Lovász walk merges them. */
-type Runs = Keys[];
+export type Runs = Keys[];
 
 /**
  * Each group is sorted in runs of at most a quarter of the case (and at least 1 Mi
@@ -90,75 +90,66 @@ function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, 
   return [sortRuns(pos, cPos), sortRuns(neg, cNeg)];
 }
 
-/** How a sorted key becomes an error (losses.md): hinge on z, or |t − p| for the softmax. */
-export enum ErrorKind {
-  /** key = p; e = 1 ∓ z with z = log p − log(1−p), clamped logs */
-  HingeProb,
-  /** key = z; e = 1 ∓ z */
-  HingeLogit,
-  /** key = p; e = 1 − p (t = 1), p (t = 0) */
-  SoftProb,
-  /** key = z; e as SoftProb with p = sigmoid(z) */
-  SoftLogit,
-}
-
-function posError(kind: ErrorKind, x: number): number {
-  switch (kind) {
-    case ErrorKind.HingeProb: return 1 - (clampedLog(x) - clampedLog(1 - x));
-    case ErrorKind.HingeLogit: return 1 - x;
-    case ErrorKind.SoftProb: return 1 - x;
-    case ErrorKind.SoftLogit: return sigmoid(-x);
-  }
-}
-
-function negError(kind: ErrorKind, x: number): number {
-  switch (kind) {
-    case ErrorKind.HingeProb: return 1 + (clampedLog(x) - clampedLog(1 - x));
-    case ErrorKind.HingeLogit: return 1 + x;
-    case ErrorKind.SoftProb: return x;
-    case ErrorKind.SoftLogit: return sigmoid(x);
-  }
+export interface LovaszTerms {
+  /** The class's Lovász hinge. */
+  hinge: number;
+  /** The class's Lovász-softmax term, e = |t − p|. */
+  soft: number;
+  /** The complement's (background of a binary prediction: t = 0 voxels are its positives). */
+  complementSoft: number;
 }
 
 /**
- * lovaszMerge over keys sorted ascending: t = 1 errors fall as the key rises, t = 0 errors
- * rise, so the t = 1 group is walked forward and the t = 0 group backward, computing each
- * error in float64 from its key. One walk scores both classes of a binary prediction:
- * the complement (background) has the same errors with the t = 0 voxels as its positives.
- * Returns [class term, complement term] (the complement's is 0 unless `both`).
+ * Every Lovász term of a class in one walk over its sorted runs. Within a truth group both
+ * errors fall as the key (p or z) moves away from the truth, and between the groups both
+ * compare −z(pos) with z(neg) (p: 1 − p(pos) with p(neg)), so the hinge and the softmax
+ * share one merge order; ties may go either way (the extension is continuous), and the
+ * clamped logs only ever tie hinge errors the softmax order separates. t = 1 runs are
+ * walked forward (rising key), t = 0 runs backward. The hinge stops adding once its error
+ * reaches 0; the softmax goes on while its error is positive.
  */
-export function lovaszFromKeys(pos: Runs, neg: Runs, kind: ErrorKind, both: boolean): [number, number] {
+export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput): LovaszTerms {
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
-  const sum = new LovaszSum(nPos, nNeg, both);
-  // The heads of every run: t = 1 runs are walked forward, t = 0 runs backward.
+  const hinge = new LovaszSum(nPos, nNeg, false);
+  const soft = new LovaszSum(nPos, nNeg, true);
+  const logits = input === 'logits';
+  // Merge keys, larger first: −z (or 1 − p) for t = 1 heads, z (or p) for t = 0 heads.
   const P = pos.length;
-  const at = new Int32Array(P + neg.length);
-  const head = new Float64Array(P + neg.length);
-  for (let r = 0; r < P; r++) head[r] = pos[r].length ? posError(kind, pos[r][0]) : -Infinity;
-  for (let r = 0; r < neg.length; r++) {
-    at[P + r] = neg[r].length - 1;
-    head[P + r] = neg[r].length ? negError(kind, neg[r][neg[r].length - 1]) : -Infinity;
+  const R = P + neg.length;
+  const at = new Int32Array(R);
+  const head = new Float64Array(R);
+  const keyOf = (r: number, k: number): number => {
+    if (r < P) return k < pos[r].length ? (logits ? -pos[r][k] : 1 - pos[r][k]) : -Infinity;
+    return k >= 0 ? neg[r - P][k] : -Infinity;
+  };
+  for (let r = 0; r < R; r++) {
+    at[r] = r < P ? 0 : neg[r - P].length - 1;
+    head[r] = keyOf(r, at[r]);
   }
-  const R = head.length;
+  let hingeOn = true;
   for (;;) {
     let best = 0;
     for (let r = 1; r < R; r++) if (head[r] > head[best]) best = r;
-    const e = head[best];
-    if (!(e > 0)) break;
-    const fromPos = best < P;
-    if (fromPos) {
-      const run = pos[best];
-      const k = ++at[best];
-      head[best] = k < run.length ? posError(kind, run[k]) : -Infinity;
-    } else {
-      const run = neg[best - P];
-      const k = --at[best];
-      head[best] = k >= 0 ? negError(kind, run[k]) : -Infinity;
+    if (head[best] === -Infinity) break;
+    const positive = best < P;
+    const x = positive ? pos[best][at[best]] : neg[best - P][at[best]];
+    at[best] += positive ? 1 : -1;
+    head[best] = keyOf(best, at[best]);
+    const eSoft = logits ? sigmoid(positive ? -x : x) : positive ? 1 - x : x;
+    if (hingeOn) {
+      const z = logits ? x : clampedLog(x) - clampedLog(1 - x);
+      const eHinge = positive ? 1 - z : 1 + z;
+      if (eHinge > 0) hinge.take(eHinge, positive, 1);
+      else hingeOn = false;
     }
-    sum.take(e, fromPos, 1);
+    if (!(eSoft > 0)) {
+      if (!hingeOn) break;
+      continue;
+    }
+    soft.take(eSoft, positive, 1);
   }
-  return [sum.loss, sum.complementLoss];
+  return { hinge: hinge.loss, soft: soft.loss, complementSoft: soft.complementLoss };
 }
 
 function countTruth(t: Uint8Array): [number, number] {
@@ -171,30 +162,63 @@ function countTruth(t: Uint8Array): [number, number] {
   return [pos, neg];
 }
 
+/** What a class's values are: probabilities (clamped logs) or binary logits (exact softplus). */
+export type ClassInput = 'probs' | 'logits';
+
 /**
- * The sums of a class, then its Lovász hinge and both softmax terms from one sort of
- * each truth group on the prediction's own values (`values`: p or z, as `hinge`/`soft` say).
+ * One voxel range of a class: its sums, and for the Lovász terms each truth group's
+ * values sorted in runs. Parts of disjoint ranges combine exactly (combineParts), which
+ * is how a large case is split over threads.
  */
-function finishClass(
-  sums: ClassSums,
-  values: ArrayLike<number>,
-  t: Uint8Array,
-  lovasz: boolean,
-  hinge: ErrorKind,
-  soft: ErrorKind,
-): ClassResult {
+export interface ClassPart {
+  sums: ClassSums;
+  pos: Runs;
+  neg: Runs;
+}
+
+export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassPart {
+  const sums = input === 'logits' ? logitSums(values, t, gamma) : probSums(values, t, gamma);
+  if (!lovasz) return { sums, pos: [], neg: [] };
+  const [pos, neg] = sortedGroups(values, t, sums.st, sums.n - sums.st);
+  return { sums, pos, neg };
+}
+
+/** The class's sums, Lovász hinge and both softmax terms from the parts of its voxel ranges. */
+export function combineParts(parts: ClassPart[], input: ClassInput, lovasz: boolean): ClassResult {
+  const sums = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
-  const nPos = sums.st;
-  const nNeg = sums.n - sums.st;
-  const [kp, kn] = sortedGroups(values, t, nPos, nNeg);
-  sums.lovaszHinge = lovaszFromKeys(kp, kn, hinge, false)[0];
+  const pos = parts.flatMap((p) => p.pos);
+  const neg = parts.flatMap((p) => p.neg);
+  const terms = lovaszTerms(pos, neg, input);
+  sums.lovaszHinge = terms.hinge;
   // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
-  const [fgTerm, bgTerm] = lovaszFromKeys(kp, kn, soft, true);
-  return { sums, softmaxTerm: nPos > 0 ? fgTerm : NaN, complementSoftmaxTerm: nNeg > 0 ? bgTerm : NaN };
+  const [fgTerm, bgTerm] = [terms.soft, terms.complementSoft];
+  const nNeg = sums.n - sums.st;
+  return { sums, softmaxTerm: sums.st > 0 ? fgTerm : NaN, complementSoftmaxTerm: nNeg > 0 ? bgTerm : NaN };
+}
+
+function addSums(a: ClassSums, b: ClassSums): ClassSums {
+  return {
+    n: a.n + b.n, sp: a.sp + b.sp, st: a.st + b.st, spt: a.spt + b.spt,
+    sumTLogP: a.sumTLogP + b.sumTLogP, sumNotTLog1mP: a.sumNotTLog1mP + b.sumNotTLog1mP,
+    focalPos: a.focalPos + b.focalPos, focalNeg: a.focalNeg + b.focalNeg, lovaszHinge: 0,
+  };
 }
 
 /** A class given by probabilities p ∈ [0, 1] (clamped logs; z = log p − log(1−p)). */
 export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassResult {
+  return combineParts([classPart('probs', p, t, gamma, lovasz)], 'probs', lovasz);
+}
+
+/**
+ * A binary class given by logits z: p = sigmoid(z), log p = −softplus(−z), log(1−p) = −softplus(z),
+ * exact (not clamped), with one exp and one log1p per voxel.
+ */
+export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassResult {
+  return combineParts([classPart('logits', z, t, gamma, lovasz)], 'logits', lovasz);
+}
+
+function probSums(p: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
   const [nPos, nNeg] = countTruth(t);
   let sp = 0, spt = 0, sTLogP = 0, sNotTLog1mP = 0, fPos = 0, fNeg = 0;
   for (let i = 0; i < t.length; i++) {
@@ -213,18 +237,14 @@ export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lo
       fNeg += focalTerm(-l1p, gamma);
     }
   }
-  const sums: ClassSums = {
+  return {
     n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
     focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
   };
-  return finishClass(sums, p, t, lovasz, ErrorKind.HingeProb, ErrorKind.SoftProb);
 }
 
-/**
- * A binary class given by logits z: p = sigmoid(z), log p = −softplus(−z), log(1−p) = −softplus(z),
- * exact (not clamped), with one exp and one log1p per voxel.
- */
-export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassResult {
+/** One exp and one log1p per voxel: softplus(±z) = max(±z, 0) + log1p(e^{−|z|}). */
+function logitSums(z: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
   const [nPos, nNeg] = countTruth(t);
   let sp = 0, spt = 0, sTLogP = 0, sNotTLog1mP = 0, fPos = 0, fNeg = 0;
   for (let i = 0; i < t.length; i++) {
@@ -250,11 +270,10 @@ export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, l
       fNeg += modulated(p, bce, gamma);
     }
   }
-  const sums: ClassSums = {
+  return {
     n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
     focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
   };
-  return finishClass(sums, z, t, lovasz, ErrorKind.HingeLogit, ErrorKind.SoftLogit);
 }
 
 /** (1 − p_t)^γ · BCE where 1 − p_t = e^{−BCE} is already known without cancellation. */

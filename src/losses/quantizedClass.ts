@@ -59,7 +59,7 @@ export function quantizedClass(
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
 
-/** lovaszFromKeys over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v, each bin taken whole. */
+/** The sorted-runs walk of probClass over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v, each bin taken whole. */
 function walk(
   h1: Float64Array,
   h0: Float64Array,

@@ -37,6 +37,7 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     hd95: c.hd95,
     nsdTolerance: c.nsdTolerance,
     spacing: c.spacing,
+    threads: c.caseThreads ?? 1,
   };
 }
 

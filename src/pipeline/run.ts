@@ -33,6 +33,10 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
+  // Fewer cases than workers: the spare threads go to splitting each case by voxel range.
+  if (cases.length > 0 && cases.length < config.workers) {
+    config = { ...config, caseThreads: Math.floor(config.workers / cases.length) };
+  }
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
   const record = (index: number, outcome: CaseOutcome) => {

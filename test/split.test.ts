@@ -1,0 +1,48 @@
+// A large case split over two threads by voxel range gives the one-thread numbers.
+// Runs the compiled engine (dist/): worker threads cannot load .ts sources.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers/cli.js';
+
+const dist = (m: string) => import(pathToFileURL(join(ROOT, 'dist', 'losses', m)).href);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('splitClass (one case over two threads)', async () => {
+  const { splitClass, splitAvailable, SPLIT_MIN } = await dist('split.js');
+  const n = SPLIT_MIN + 12_345; // just above the split threshold, odd halves
+  const r = rng(21);
+  const t = new Uint8Array(n);
+  const z = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = r() < 0.02 ? 255 : r() < 0.25 ? 1 : 0; // some voxels ignored
+    z[i] = (r() - 0.5) * 10 + (t[i] === 1 ? 1.5 : -1.5);
+  }
+  const p = Float32Array.from(z, (x) => 1 / (1 + Math.exp(-x)));
+
+  it('has a helper thread when running from dist', () => {
+    expect(splitAvailable()).toBe(true);
+  });
+  for (const [input, values] of [['logits', z], ['probs', p]] as const) {
+    it(`${input}: the same sums and Lovász terms as one thread`, () => {
+      const one = splitClass(input, values, t, 2, true, 1);
+      const two = splitClass(input, values, t, 2, true, 2);
+      // Float64 sums over two halves differ from one pass only by rounding: 1e-12 relative.
+      for (const k of Object.keys(one.sums)) expect(Math.abs(two.sums[k] - one.sums[k]), k).toBeLessThanOrEqual(1e-12 * Math.abs(one.sums[k]) + 1e-9);
+      expect(two.sums.n).toBe(one.sums.n);
+      expect(two.sums.st).toBe(one.sums.st);
+      expect(two.sums.lovaszHinge).toBeCloseTo(one.sums.lovaszHinge, 9);
+      expect(two.softmaxTerm).toBeCloseTo(one.softmaxTerm, 12);
+      expect(two.complementSoftmaxTerm).toBeCloseTo(one.complementSoftmaxTerm, 12);
+    });
+  }
+});
