@@ -168,10 +168,10 @@ async function floor(label, files) {
   return nodeJson('floor.mjs', { files, reps: 3 });
 }
 
-async function engine(label, gt, pred, options) {
-  log(`${label}: engine alone (evaluateCase on in-memory arrays)`);
+async function engine(label, gt, pred, options, threads = 1) {
+  log(`${label}: engine alone (evaluateCase on in-memory arrays${threads > 1 ? `, split over ${threads} threads` : ''})`);
   try {
-    return await nodeJson('engine.mjs', { gt, pred, options });
+    return await nodeJson('engine.mjs', { gt, pred, options, threads });
   } catch (e) {
     return { problem: e.message };
   }
@@ -303,6 +303,7 @@ async function main() {
     const rNpy = await cli('W2 .npy', w.gt, w.predNpy, ['--workers', '2'], 1);
     rNpy.run = 'CLI, logits .npy, --workers 2';
     const e1 = await engine('W2', w.gt, w.predNii, {});
+    const eSplit = await engine('W2', w.gt, w.predNii, {}, 2);
     const e2 = await engineParallel('W2', w.gt, w.predNii, {}, 2);
     let torch = null;
     const t = torchAvailable();
@@ -313,12 +314,13 @@ async function main() {
       const r = await run('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2']);
       torch = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { problem: r.stderr.trim().split('\n').slice(-2).join(' | ') };
     }
-    results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], engine: e1, engine2: e2, torch };
+    results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], engine: e1, engineSplit: eSplit, engine2: e2, torch };
     floorRows('W2 .nii.gz', flNii, w.voxels);
     floorRows('W2 .npy', flNpy, w.voxels);
     runRow('W2', rNii, w.voxels, flNii);
     runRow('W2', rNpy, w.voxels, flNpy);
     engineRow('W2', 'engine alone, 1 thread', e1, w.voxels, flNii);
+    engineRow('W2', 'engine alone, 1 case split over 2 threads', eSplit, w.voxels, flNii);
     if (e2.problem) engineRow('W2', 'engine alone, 2 processes', e2, w.voxels * 2, null);
     else addRow('W2', 'engine alone, 2 cases on 2 processes', e2.voxels, e2.seconds, null, null, 'aggregate');
     if (torch?.seconds != null) addRow('W2', `PyTorch ${torch.torch} float32 losses, ${torch.threads} threads`, w.voxels, torch.seconds, null, flNpy);
@@ -373,13 +375,15 @@ async function main() {
   if (results.W2 && !results.W2.engine2.problem) {
     const rate = results.W2.engine2.voxels / results.W2.engine2.seconds;
     const one = results.W2.engine.problem ? null : results.W2.voxels / results.W2.engine.seconds;
+    const split = results.W2.engineSplit?.problem ? null : results.W2.voxels / results.W2.engineSplit.seconds;
+    const best = Math.max(rate, split ?? 0);
     target(
       'W2 engine ≥ 1e8 voxels/s on 2 workers',
-      rate,
+      best,
       1e8,
-      rate >= 1e8,
-      `${fmtRate(rate)} voxels/s (2 cases on 2 cores; 1 thread on 1 case: ${fmtRate(one)})`,
-      '--workers spreads cases over threads; one case runs on one thread, so a single W2 case gets the 1-thread rate',
+      best >= 1e8,
+      `${fmtRate(best)} voxels/s (1 case split over 2 threads: ${fmtRate(split)}; 2 cases on 2 cores: ${fmtRate(rate)}; 1 thread: ${fmtRate(one)})`,
+      'one exp + one log1p per voxel for the sums, a radix sort of every voxel and one merge walk with an exp per voxel for the Lovász terms (the softmax errors are all > 0): see README, Performance',
     );
   } else target('W2 engine ≥ 1e8 voxels/s on 2 workers', null, 1e8, null, 'not measured');
   if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {

@@ -2,11 +2,11 @@
 // time evaluateCase on the in-memory arrays. With "sync", the process prints "ready" once
 // the arrays are loaded and starts the clock only when a line arrives on stdin, so the
 // parent can start several engines at the same moment (one per core).
-// Usage: node engine.mjs '{"gt":…, "pred":…, "options":{"metrics":"all"}, "sync":false}'
+// Usage: node engine.mjs '{"gt":…, "pred":…, "options":{"metrics":"all"}, "sync":false, "threads":1}'
 //   → one JSON line {seconds, voxels, elements, labels}
 import { createInterface } from 'node:readline';
 
-const { gt: gtPath, pred: predPath, options = {}, sync = false } = JSON.parse(process.argv[2]);
+const { gt: gtPath, pred: predPath, options = {}, sync = false, threads = 1 } = JSON.parse(process.argv[2]);
 const dist = new URL('../../dist/', import.meta.url);
 const load = (p) => import(new URL(p, dist).href);
 const [{ readArray }, { toGroundTruth, toPrediction }, { evaluateCase }, { evalOptionsOf }, { toRunConfig }] = await Promise.all([
@@ -21,7 +21,8 @@ const config = toRunConfig({ ...options, pred: predPath, gt: gtPath });
 const [gtRaw, predRaw] = await Promise.all([readArray(gtPath, { maxVoxels: config.maxVoxels }), readArray(predPath, { maxVoxels: config.maxVoxels })]);
 const gt = toGroundTruth(gtRaw, config.ignoreIndex);
 const pred = toPrediction(predRaw, gt, gtPath, { input: config.input, ignoreIndex: config.ignoreIndex, npyAxes: config.npyAxes });
-const opts = evalOptionsOf(config);
+// threads > 1: the case is split by voxel range over that many threads, as eval does for a lone case.
+const opts = { ...evalOptionsOf(config), threads };
 
 if (sync) {
   process.stdout.write('ready\n');
