@@ -2,19 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../src/losses/index.js';
 import type { Volume } from '../src/types.js';
+import { rng } from './helpers/rng.js';
 
 const ALL_LOSSES = ['dice', 'bce_dice', 'iou', 'focal', 'focal_global', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'];
 const opts = (over: Partial<EvalOptions> = {}): EvalOptions => ({ ...DEFAULT_EVAL_OPTIONS, losses: ALL_LOSSES, ...over });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dims = [12, 10, 6];
 const n = 12 * 10 * 6;

@@ -4,18 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers/cli.js';
+import { rng } from './helpers/rng.js';
 
 const dist = (m: string) => import(pathToFileURL(join(ROOT, 'dist', 'losses', m)).href);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('splitClass (one case over two threads)', async () => {
   const { splitClass, splitAvailable, SPLIT_MIN } = await dist('split.js');

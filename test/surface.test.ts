@@ -8,6 +8,7 @@ import {
   type SurfaceMetrics,
   type SurfaceOptions,
 } from '../src/losses/surface.js';
+import { rng as mulberry32 } from './helpers/rng.js';
 
 const UNION: SurfaceOptions = { hd95: 'union', nsdTolerance: 1 };
 const MAX: SurfaceOptions = { hd95: 'max', nsdTolerance: 1 };
@@ -15,16 +16,6 @@ const MAX: SurfaceOptions = { hd95: 'max', nsdTolerance: 1 };
 // ---------------------------------------------------------------------------
 // Brute-force reference: the definition read literally, on the whole image.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function coordsOf(i: number, dims: number[]): number[] {
   const c: number[] = [];
