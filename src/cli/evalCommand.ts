@@ -62,7 +62,7 @@ export function render(report: Report, format: Format, opts: { allCases?: boolea
   }
 }
 
-function parseGates(option: string, exprs: unknown): Gate[] {
+export function parseGates(option: string, exprs: unknown): Gate[] {
   return listOf(exprs).map((e) => {
     const g = parseGate(e);
     if (g instanceof GateSyntaxError) throw new UsageError(`${option}: ${g.message}`);

@@ -7,46 +7,13 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/discover.js';
 import { mergeReports, MergeError } from '../pipeline/merge.js';
 import type { Report } from '../report/model.js';
-import {
-  atomicWrite,
-  evaluateCaseGates,
-  evaluateGates,
-  formatForPath,
-  formatGateFailure,
-  GateSyntaxError,
-  GateUsageError,
-  parseGate,
-  writeCsv,
-  writeJson,
-  writeMarkdown,
-  writeNnunet,
-  writeTable,
-  type Gate,
-} from '../report/index.js';
+import { atomicWrite, evaluateCaseGates, evaluateGates, formatForPath, formatGateFailure, GateUsageError } from '../report/index.js';
+import { colorWanted, parseGates, render } from './evalCommand.js';
 
 const FORMATS = ['table', 'csv', 'json', 'markdown', 'nnunet'] as const;
 type MergeFormat = (typeof FORMATS)[number];
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-function render(report: Report, format: MergeFormat, allCases: boolean, color: boolean): string {
-  switch (format) {
-    case 'json': return writeJson(report);
-    case 'csv': return writeCsv(report);
-    case 'markdown': return writeMarkdown(report);
-    case 'nnunet': return writeNnunet(report);
-    case 'table': return writeTable(report, { allCases, color });
-  }
-}
-
-function gatesOf(exprs: unknown): Gate[] {
-  const list = Array.isArray(exprs) ? exprs.map(String) : [];
-  return list.map((e) => {
-    const g = parseGate(e);
-    if (g instanceof GateSyntaxError) throw new UsageError(g.message);
-    return g;
-  });
-}
 
 function readReport(path: string): unknown {
   let text: string;
@@ -82,8 +49,8 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
   const format = String(o.format ?? 'table') as MergeFormat;
   const outs = (Array.isArray(o.out) ? o.out : []).map(String);
   for (const f of outs) if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
-  const gates = gatesOf(o.gate);
-  const caseGates = gatesOf(o.gateCase);
+  const gates = parseGates('--gate', o.gate);
+  const caseGates = parseGates('--gate-case', o.gateCase);
 
   let report: Report;
   try {
@@ -101,9 +68,8 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
   const failedCaseGates = caseGateResults.filter((g) => !g.pass);
   report.passed = gateResults.every((g) => g.pass) && failedCaseGates.length === 0 && report.summary.errors === 0;
 
-  for (const f of outs) await atomicWrite(f, render(report, formatForPath(f)!, false, false));
-  const color = io.stdoutIsTTY && !io.env.NO_COLOR;
-  io.stdout(render(report, format, Boolean(o.allCases), color));
+  for (const f of outs) await atomicWrite(f, render(report, formatForPath(f)!));
+  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.stdoutIsTTY, io.env) }));
 
   for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
   for (const g of gateResults) if (!g.pass) io.stderr(`${formatGateFailure(g)}\n`);
