@@ -9,6 +9,9 @@ import {
   logitClass,
   lovaszMerge,
   probClass,
+  classPart,
+  lovaszTerms,
+  walkPivot,
   quantizedClass,
   radixSortFloat32,
   radixSortFloat64,
@@ -302,5 +305,28 @@ describe('Lovász over several sorted runs (cases above 4 Mi voxels)', () => {
     for (let i = 0; i < n; i++) (t[i] ? pos : neg).push(t[i] ? 1 - z[i] : 1 + z[i]);
     const desc = (a: number[]) => Float64Array.from(a).sort().reverse();
     expect(got.sums.lovaszHinge).toBeCloseTo(lovaszMerge(desc(pos), desc(neg), pos.length), 9);
+  });
+});
+
+describe('Lovász walk split by merge key (two threads)', () => {
+  it('the segments above and at-or-below any pivot add up to the whole walk, ties included', () => {
+    const r = rng(14);
+    const n = 60_000;
+    const t = Uint8Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+    // Values on a coarse grid so that many keys tie, also exactly at the pivots.
+    const z = Float32Array.from(t, (ti) => Math.round(((r() - 0.5) * 8 + (ti ? 1 : -1)) * 4) / 4);
+    const p = Float32Array.from(z, (x) => Math.round(100 / (1 + Math.exp(-x))) / 100);
+    for (const [input, values] of [['logits', z], ['probs', p]] as const) {
+      const { pos, neg } = classPart(input, values, t, 2, true);
+      const whole = lovaszTerms(pos, neg, input);
+      const pivots = [walkPivot(pos, neg, input), 0, 0.25, -1, 0.5, 1e9, -1e9];
+      for (const K of pivots) {
+        const a = lovaszTerms(pos, neg, input, { above: K });
+        const b = lovaszTerms(pos, neg, input, { atMost: K });
+        expect(a.hinge + b.hinge, `${input} hinge K=${K}`).toBeCloseTo(whole.hinge, 10);
+        expect(a.soft + b.soft, `${input} soft K=${K}`).toBeCloseTo(whole.soft, 12);
+        expect(a.complementSoft + b.complementSoft, `${input} bg K=${K}`).toBeCloseTo(whole.complementSoft, 12);
+      }
+    }
   });
 });

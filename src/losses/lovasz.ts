@@ -25,6 +25,15 @@ export class LovaszSum {
     private readonly withComplement: boolean,
   ) {}
 
+  /** Continue a walk whose first c1 positives and c0 negatives were taken elsewhere (a key-range segment). */
+  resumeAfter(c1: number, c0: number): void {
+    this.c1 = c1;
+    this.c0 = c0;
+    const taken = c1 + c0 > 0;
+    this.prev1 = taken ? 1 - (this.positives - c1) / (this.positives + c0) : 0;
+    this.prev0 = taken && this.withComplement ? 1 - (this.negatives - c0) / (this.negatives + c1) : 0;
+  }
+
   take(e: number, positive: boolean, count: number): void {
     if (positive) this.c1 += count;
     else this.c0 += count;

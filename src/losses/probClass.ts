@@ -30,6 +30,11 @@ function runLength(total: number): number {
   return Math.max(1 << 20, Math.ceil(total / 4));
 }
 
+/** Sorted runs live in shared memory, so a helper thread can walk them without a copy (split.ts). */
+function shared(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
+}
+
 function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
   const runs: T[] = [];
   for (let at = 0; at < all.length; at += len) runs.push(all.subarray(at, Math.min(all.length, at + len)) as T);
@@ -43,8 +48,8 @@ function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
  */
 function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
   if (values instanceof Float32Array) return sortedGroupsFloat32(values, t, nPos, nNeg);
-  const pos = new Float64Array(nPos);
-  const neg = new Float64Array(nNeg);
+  const pos = new Float64Array(shared(8 * nPos));
+  const neg = new Float64Array(shared(8 * nNeg));
   let a = 0;
   let b = 0;
   for (let i = 0; i < t.length; i++) {
@@ -60,8 +65,8 @@ function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nN
 function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const len = runLength(nPos + nNeg);
-  const pos = new Uint32Array(nPos);
-  const neg = new Uint32Array(nNeg);
+  const pos = new Uint32Array(shared(4 * nPos));
+  const neg = new Uint32Array(shared(4 * nNeg));
   const cPos = new Uint32Array(1024 * Math.max(1, Math.ceil(nPos / len)));
   const cNeg = new Uint32Array(1024 * Math.max(1, Math.ceil(nNeg / len)));
   let a = 0;
@@ -108,25 +113,62 @@ export interface LovaszTerms {
  * walked forward (rising key), t = 0 runs backward. The hinge stops adding once its error
  * reaches 0; the softmax goes on while its error is positive.
  */
-export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput): LovaszTerms {
+/**
+ * A part of the walk by merge key: `above` K takes the voxels whose key is > K (the start
+ * of the walk), `atMost` K the rest, resuming from the counts of the voxels above K (one
+ * binary search per run). The two segments add up to the whole walk exactly, so they can
+ * run on two threads.
+ */
+export type WalkSegment = { above: number } | { atMost: number };
+
+/** Smallest index whose value satisfies `test` (false … false, true … true along the run), or run.length. */
+function firstIndex(run: Keys, test: (x: number) => boolean): number {
+  let lo = 0;
+  let hi = run.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(run[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, segment?: WalkSegment): LovaszTerms {
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
   const hinge = new LovaszSum(nPos, nNeg, false);
   const soft = new LovaszSum(nPos, nNeg, true);
   const logits = input === 'logits';
+  const posKey = (x: number) => (logits ? -x : 1 - x);
   // Merge keys, larger first: −z (or 1 − p) for t = 1 heads, z (or p) for t = 0 heads.
   const P = pos.length;
   const R = P + neg.length;
   const at = new Int32Array(R);
   const head = new Float64Array(R);
+  const floor = segment && 'above' in segment ? segment.above : -Infinity;
   const keyOf = (r: number, k: number): number => {
-    if (r < P) return k < pos[r].length ? (logits ? -pos[r][k] : 1 - pos[r][k]) : -Infinity;
-    return k >= 0 ? neg[r - P][k] : -Infinity;
+    const key = r < P ? (k < pos[r].length ? posKey(pos[r][k]) : -Infinity) : k >= 0 ? neg[r - P][k] : -Infinity;
+    return key > floor ? key : -Infinity;
   };
+  let c1 = 0;
+  let c0 = 0;
   for (let r = 0; r < R; r++) {
-    at[r] = r < P ? 0 : neg[r - P].length - 1;
+    if (segment && 'atMost' in segment) {
+      const K = segment.atMost;
+      if (r < P) {
+        at[r] = firstIndex(pos[r], (x) => posKey(x) <= K);
+        c1 += at[r];
+      } else {
+        const run = neg[r - P];
+        const above = firstIndex(run, (x) => x > K);
+        at[r] = above - 1;
+        c0 += run.length - above;
+      }
+    } else at[r] = r < P ? 0 : neg[r - P].length - 1;
     head[r] = keyOf(r, at[r]);
   }
+  hinge.resumeAfter(c1, c0);
+  soft.resumeAfter(c1, c0);
   let hingeOn = true;
   for (;;) {
     let best = 0;
@@ -150,6 +192,29 @@ export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput): LovaszTerm
     soft.take(eSoft, positive, 1);
   }
   return { hinge: hinge.loss, soft: soft.loss, complementSoft: soft.complementLoss };
+}
+
+/** The key that splits the walk about in half: the median of keys sampled evenly from every run. */
+export function walkPivot(pos: Runs, neg: Runs, input: ClassInput): number {
+  const keys: number[] = [];
+  const per = 256;
+  for (const run of pos) for (let k = 0; k < per && run.length; k++) {
+    const x = run[Math.floor((k * run.length) / per)];
+    keys.push(input === 'logits' ? -x : 1 - x);
+  }
+  for (const run of neg) for (let k = 0; k < per && run.length; k++) keys.push(run[Math.floor((k * run.length) / per)]);
+  // Weight each run's samples by its size: repeat by run length / per, simplest as a weighted median.
+  const weighted: [number, number][] = [];
+  let i = 0;
+  for (const run of [...pos, ...neg]) for (let k = 0; k < per && run.length; k++) weighted.push([keys[i++], run.length / per]);
+  weighted.sort((a, b) => a[0] - b[0]);
+  const total = weighted.reduce((s, w) => s + w[1], 0);
+  let acc = 0;
+  for (const [key, w] of weighted) {
+    acc += w;
+    if (acc >= total / 2) return key;
+  }
+  return 0;
 }
 
 function countTruth(t: Uint8Array): [number, number] {
@@ -184,12 +249,14 @@ export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8
 }
 
 /** The class's sums, Lovász hinge and both softmax terms from the parts of its voxel ranges. */
-export function combineParts(parts: ClassPart[], input: ClassInput, lovasz: boolean): ClassResult {
+export type Walker = (pos: Runs, neg: Runs, input: ClassInput) => LovaszTerms;
+
+export function combineParts(parts: ClassPart[], input: ClassInput, lovasz: boolean, walk: Walker = lovaszTerms): ClassResult {
   const sums = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
   const pos = parts.flatMap((p) => p.pos);
   const neg = parts.flatMap((p) => p.neg);
-  const terms = lovaszTerms(pos, neg, input);
+  const terms = walk(pos, neg, input);
   sums.lovaszHinge = terms.hinge;
   // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
   const [fgTerm, bgTerm] = [terms.soft, terms.complementSoft];

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { classPart, combineParts, type ClassInput, type ClassPart, type ClassResult } from './probClass.js';
-import type { SplitTask } from './splitWorker.js';
+import { classPart, combineParts, lovaszTerms, walkPivot, type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs } from './probClass.js';
+import type { PartTask, WalkTask } from './splitWorker.js';
 
 /** Below this many voxels a thread hand-off costs more than it saves. */
 export const SPLIT_MIN = 1 << 22;
@@ -40,13 +40,13 @@ export function splitAvailable(): boolean {
   return getHelper() !== null;
 }
 
-/** Waits for the helper's part; null when it does not answer in time (then the caller computes it). */
-function awaitPart(h: Helper, voxels: number): ClassPart | null {
+/** Waits for the helper's answer; null when it does not answer in time (then the caller computes it). */
+function awaitAnswer<T>(h: Helper, voxels: number): T | null {
   // Generous: a healthy helper needs well under 1 µs per voxel.
   const deadline = Date.now() + 30_000 + voxels / 100;
   for (;;) {
     const got = receiveMessageOnPort(h.port);
-    if (got) return got.message as ClassPart;
+    if (got) return got.message as T;
     const left = deadline - Date.now();
     if (left <= 0) return null;
     Atomics.wait(h.signal, 0, 0, Math.min(left, 50));
@@ -71,16 +71,33 @@ export function splitClass(
   if (!h) return combineParts([classPart(input, values, t, gamma, lovasz)], input, lovasz);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
-  const task: SplitTask = { input, values: v.slice(half), t: t.slice(half), gamma, lovasz };
+  const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz };
   Atomics.store(h.signal, 0, 0);
   h.port.postMessage(task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
   const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz);
-  let upper = awaitPart(h, n - half);
-  if (!upper) {
-    // A helper that did not answer in time is dropped, so a late answer is never taken for the next task's.
-    void h.worker.terminate();
-    helper = null;
-    upper = classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz);
-  }
-  return combineParts([lower, upper], input, lovasz);
+  const upper = awaitAnswer<ClassPart>(h, n - half) ?? dropHelper(h, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz));
+  return combineParts([lower, upper], input, lovasz, (pos, neg, inp) => splitWalk(pos, neg, inp, n));
+}
+
+/**
+ * The Lovász walk in two key-range segments: the helper takes the voxels at or below the
+ * pivot key (resuming from the counts above it), this thread those above; the terms add.
+ */
+function splitWalk(pos: Runs, neg: Runs, input: ClassInput, voxels: number): LovaszTerms {
+  const h = helper ?? null;
+  if (!h) return lovaszTerms(pos, neg, input);
+  const K = walkPivot(pos, neg, input);
+  const task: WalkTask = { kind: 'walk', input, pos, neg, atMost: K };
+  Atomics.store(h.signal, 0, 0);
+  h.port.postMessage(task);
+  const a = lovaszTerms(pos, neg, input, { above: K });
+  const b = awaitAnswer<LovaszTerms>(h, voxels) ?? dropHelper(h, () => lovaszTerms(pos, neg, input, { atMost: K }));
+  return { hinge: a.hinge + b.hinge, soft: a.soft + b.soft, complementSoft: a.complementSoft + b.complementSoft };
+}
+
+/** A helper that did not answer in time is dropped, so a late answer is never taken for the next task's. */
+function dropHelper<T>(h: Helper, instead: () => T): T {
+  void h.worker.terminate();
+  helper = null;
+  return instead();
 }
