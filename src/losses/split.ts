@@ -43,7 +43,7 @@ export function splitAvailable(): boolean {
 /** Waits for the helper's answer; null when it does not answer in time (then the caller computes it). */
 function awaitAnswer<T>(h: Helper, voxels: number): T | null {
   // Generous: a healthy helper needs well under 1 µs per voxel.
-  const deadline = Date.now() + 30_000 + voxels / 100;
+  const deadline = Date.now() + 30_000 + voxels / 1000;
   for (;;) {
     const got = receiveMessageOnPort(h.port);
     if (got) return got.message as T;
