@@ -1,6 +1,7 @@
 // PNG reader: 2D label maps (and 8/16-bit probability maps) as their stored sample
-// values. The container is checked by hand (png-chunks.ts), then sharp decodes a copy
-// reduced to its critical chunks, using the exact recipes of toolchain.md §2.
+// values. The container is checked by hand (png-chunks.ts); non-interlaced pixel data is
+// decoded by png-decode.ts, interlaced by sharp from a copy reduced to its critical
+// chunks, using the exact recipes of toolchain.md §2.
 import { isMainThread } from 'node:worker_threads';
 import type { Sharp, SharpOptions } from 'sharp';
 import type { RawArray } from '../types.js';
@@ -8,6 +9,7 @@ import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
 import { criticalChunksOnly, diagnoseImageData, parsePng, type Ihdr, type PngChunk } from './png-chunks.js';
+import { decodePngPixels } from './png-decode.js';
 
 const GREY = 0;
 const RGB = 2;
@@ -23,6 +25,12 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
     // Refuse by the declared size, before any decoder allocates for it.
     const pixels = elementCount([ihdr.height, ihdr.width], maxVoxels, 'image is');
     checkImageDataSize(ihdr, chunks);
+    if (!ihdr.interlace) {
+      // The common case, decoded here without libvips (png-decode.ts).
+      const direct = decodePngPixels(file, chunks, ihdr);
+      const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(direct, ihdr) : direct;
+      return rawArrayOf(path, ihdr, data);
+    }
     const samples = await decode(criticalChunksOnly(file, chunks, ihdr), ihdr, pixels).catch((err: unknown) => {
       if (!(err instanceof DecoderError)) throw err;
       // libvips keeps one error buffer for all threads, so under --workers its message
@@ -33,18 +41,22 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
     });
     const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(samples, ihdr) : samples;
     if (ihdr.bitDepth < 8 && ihdr.colorType !== PALETTE) unscaleLowDepth(data as Uint8Array, ihdr.bitDepth);
-    return {
-      path,
-      format: 'png',
-      dtype: ihdr.bitDepth === 16 ? 'uint16' : 'uint8',
-      integer: true,
-      data,
-      shape: [ihdr.height, ihdr.width],
-      order: 'C',
-      spacing: null,
-      png: { bitDepth: ihdr.bitDepth, maxValue: 2 ** ihdr.bitDepth - 1, palette: ihdr.colorType === PALETTE },
-    } satisfies RawArray;
+    return rawArrayOf(path, ihdr, data);
   });
+}
+
+function rawArrayOf(path: string, ihdr: Ihdr, data: Uint8Array | Uint16Array): RawArray {
+  return {
+    path,
+    format: 'png',
+    dtype: ihdr.bitDepth === 16 ? 'uint16' : 'uint8',
+    integer: true,
+    data,
+    shape: [ihdr.height, ihdr.width],
+    order: 'C',
+    spacing: null,
+    png: { bitDepth: ihdr.bitDepth, maxValue: 2 ** ihdr.bitDepth - 1, palette: ihdr.colorType === PALETTE },
+  };
 }
 
 /** sharp/libvips refused the image (the text is libvips's, see readPng). */

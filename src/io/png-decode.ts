@@ -1,0 +1,94 @@
+// Non-interlaced PNG pixel data decoded here: inflate (node:zlib, bounded) and the five
+// scanline filters. A label map is small and simple, and this is several times cheaper
+// than a libvips pipeline per image, on one thread, so --workers scales over PNG batches.
+// Interlaced files still go to sharp. Pure function over the file's bytes.
+import zlib from 'node:zlib';
+import { FormatError } from './errors.js';
+import { diagnoseImageData, type Ihdr, type PngChunk } from './png-chunks.js';
+
+const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * The stored samples, one per pixel (grey, palette index; grey+alpha drops alpha) or
+ * three (RGB; RGBA drops alpha), at the file's precision: 1/2/4/8-bit as Uint8Array
+ * holding the raw values, 16-bit as Uint16Array.
+ */
+export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): Uint8Array | Uint16Array {
+  const { width, height, bitDepth, colorType } = ihdr;
+  const samples = SAMPLES[colorType]!;
+  const rowBytes = Math.ceil((width * samples * bitDepth) / 8);
+  const expected = height * (1 + rowBytes);
+  const stream = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buf.subarray(c.start + 8, c.start + 8 + c.length)));
+  let raw: Buffer;
+  try {
+    raw = zlib.inflateSync(stream, { maxOutputLength: Math.max(1, expected), chunkSize: Math.max(64 * 1024, Math.min(expected + 1, 1 << 30)) });
+  } catch {
+    throw corrupt(buf, chunks, ihdr);
+  }
+  if (raw.length < expected) throw corrupt(buf, chunks, ihdr);
+  const bpp = Math.max(1, (samples * bitDepth) >> 3); // bytes per complete pixel, for the filters
+  let prev = new Uint8Array(rowBytes);
+  let cur = new Uint8Array(rowBytes);
+  const keep = colorType === 2 || colorType === 6 ? 3 : 1; // channels kept per pixel
+  const wide = bitDepth === 16;
+  const out = wide ? new Uint16Array(width * height * keep) : new Uint8Array(width * height * keep);
+  for (let y = 0, at = 0; y < height; y++) {
+    const filter = raw[at++]!;
+    if (filter > 4) throw corrupt(buf, chunks, ihdr);
+    for (let i = 0; i < rowBytes; i++) {
+      const x = raw[at + i]!;
+      const a = i >= bpp ? cur[i - bpp]! : 0;
+      const b = prev[i]!;
+      let v: number;
+      switch (filter) {
+        case 0: v = x; break;
+        case 1: v = x + a; break;
+        case 2: v = x + b; break;
+        case 3: v = x + ((a + b) >> 1); break;
+        default: {
+          const c = i >= bpp ? prev[i - bpp]! : 0;
+          const p = a + b - c;
+          const pa = Math.abs(p - a);
+          const pb = Math.abs(p - b);
+          const pc = Math.abs(p - c);
+          v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+        }
+      }
+      cur[i] = v & 0xff;
+    }
+    at += rowBytes;
+    unpackRow(cur, out, y * width * keep, width, samples, keep, bitDepth);
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return out;
+}
+
+/** One unfiltered scanline into `out`: the first `keep` samples of each pixel, big-endian 16-bit, sub-byte depths unpacked. */
+function unpackRow(row: Uint8Array, out: Uint8Array | Uint16Array, base: number, width: number, samples: number, keep: number, depth: number): void {
+  if (depth === 8) {
+    for (let x = 0; x < width; x++) for (let s = 0; s < keep; s++) out[base + x * keep + s] = row[x * samples + s]!;
+  } else if (depth === 16) {
+    for (let x = 0; x < width; x++) {
+      for (let s = 0; s < keep; s++) {
+        const j = 2 * (x * samples + s);
+        out[base + x * keep + s] = (row[j]! << 8) | row[j + 1]!;
+      }
+    }
+  } else {
+    // 1/2/4-bit: grey or palette only, one sample per pixel, most significant bits first.
+    const mask = (1 << depth) - 1;
+    const perByte = 8 / depth;
+    for (let x = 0; x < width; x++) {
+      const byte = row[Math.floor(x / perByte)]!;
+      const shift = 8 - depth * ((x % perByte) + 1);
+      out[base + x] = (byte >> shift) & mask;
+    }
+  }
+}
+
+function corrupt(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): FormatError {
+  const why = diagnoseImageData(buf, chunks, ihdr) ?? 'the pixel stream cannot be decoded';
+  return new FormatError(`corrupt or truncated image data (${why})`);
+}
