@@ -123,7 +123,13 @@ function greyRampPalette(bitDepth: number): Buffer {
   return chunk;
 }
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Samples per pixel of each colour type: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA. */
+export const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** The zlib stream of the pixel data: every IDAT chunk's body, in order. */
+export function idatStream(buf: Uint8Array, chunks: PngChunk[]): Buffer {
+  return Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buf.subarray(c.start + 8, c.start + 8 + c.length)));
+}
 // Adam7 passes: first column, first row, column step, row step.
 const ADAM7 = [
   [0, 0, 8, 8],
@@ -137,7 +143,7 @@ const ADAM7 = [
 
 /** Rows and bytes per row (without the filter byte) of each pass (one pass unless interlaced). */
 function scanlines(ihdr: Ihdr): Array<{ rows: number; rowBytes: number }> {
-  const bits = CHANNELS[ihdr.colorType]! * ihdr.bitDepth;
+  const bits = SAMPLES_PER_PIXEL[ihdr.colorType]! * ihdr.bitDepth;
   const pass = (w: number, h: number) => ({ rows: w > 0 ? h : 0, rowBytes: Math.ceil((w * bits) / 8) });
   if (!ihdr.interlace) return [pass(ihdr.width, ihdr.height)];
   return ADAM7.map(([x0, y0, dx, dy]) => pass(Math.ceil((ihdr.width - x0) / dx), Math.ceil((ihdr.height - y0) / dy)));
@@ -151,7 +157,7 @@ function scanlines(ihdr: Ihdr): Array<{ rows: number; rowBytes: number }> {
  * size the caller has already checked.
  */
 export function diagnoseImageData(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): string | null {
-  const stream = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buf.subarray(c.start + 8, c.start + 8 + c.length)));
+  const stream = idatStream(buf, chunks);
   const passes = scanlines(ihdr);
   const expected = passes.reduce((sum, p) => sum + p.rows * (1 + p.rowBytes), 0);
   let raw: Buffer;

@@ -4,9 +4,7 @@
 // Interlaced files still go to sharp. Pure function over the file's bytes.
 import zlib from 'node:zlib';
 import { FormatError } from './errors.js';
-import { diagnoseImageData, type Ihdr, type PngChunk } from './png-chunks.js';
-
-const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+import { diagnoseImageData, idatStream, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './png-chunks.js';
 
 /**
  * The stored samples, one per pixel (grey, palette index; grey+alpha drops alpha) or
@@ -15,10 +13,10 @@ const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
  */
 export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr): Uint8Array | Uint16Array {
   const { width, height, bitDepth, colorType } = ihdr;
-  const samples = SAMPLES[colorType]!;
+  const samples = SAMPLES_PER_PIXEL[colorType]!;
   const rowBytes = Math.ceil((width * samples * bitDepth) / 8);
   const expected = height * (1 + rowBytes);
-  const stream = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => buf.subarray(c.start + 8, c.start + 8 + c.length)));
+  const stream = idatStream(buf, chunks);
   let raw: Buffer;
   try {
     raw = zlib.inflateSync(stream, { maxOutputLength: Math.max(1, expected), chunkSize: Math.max(64 * 1024, Math.min(expected + 1, 1 << 30)) });

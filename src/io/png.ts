@@ -8,7 +8,7 @@ import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
-import { criticalChunksOnly, diagnoseImageData, parsePng, type Ihdr, type PngChunk } from './png-chunks.js';
+import { criticalChunksOnly, diagnoseImageData, parsePng, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './png-chunks.js';
 import { decodePngPixels } from './png-decode.js';
 
 const GREY = 0;
@@ -62,7 +62,6 @@ function rawArrayOf(path: string, ihdr: Ihdr, data: Uint8Array | Uint16Array): R
 /** sharp/libvips refused the image (the text is libvips's, see readPng). */
 class DecoderError extends FormatError {}
 
-const CHANNELS: Record<number, number> = { [GREY]: 1, [RGB]: 3, [PALETTE]: 1, [GREY_ALPHA]: 2, [RGBA]: 4 };
 // Deflate expands at most 1032:1, so n compressed bytes hold at most this many pixel bytes.
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -73,7 +72,7 @@ const MAX_DEFLATE_RATIO = 1032;
  */
 function checkImageDataSize(ihdr: Ihdr, chunks: PngChunk[]): void {
   const compressed = chunks.reduce((sum, c) => (c.type === 'IDAT' ? sum + c.length : sum), 0);
-  const needed = Math.floor((ihdr.width * ihdr.height * CHANNELS[ihdr.colorType]! * ihdr.bitDepth) / 8);
+  const needed = Math.floor((ihdr.width * ihdr.height * SAMPLES_PER_PIXEL[ihdr.colorType]! * ihdr.bitDepth) / 8);
   if (needed > compressed * MAX_DEFLATE_RATIO + 1024) {
     throw new FormatError(
       `image data is too short for a ${ihdr.width}×${ihdr.height} image (${compressed} compressed bytes cannot hold its ${needed} bytes of pixels; truncated or a lying header?)`,

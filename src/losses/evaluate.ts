@@ -17,7 +17,7 @@ import {
 import { IGNORED, type ClassResult } from './probClass.js';
 import { splitClass } from './split.js';
 import { quantizedClass } from './quantizedClass.js';
-import { hardLabels, hardLabelsRange, logSumExp } from './prediction.js';
+import { hardLabeller, hardLabels, logSumExp } from './prediction.js';
 import { surfaceMetrics } from './surface.js';
 
 export interface EvalOptions {
@@ -191,7 +191,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex)
-    : jointHistogramChunked(gt.data, (s, e, out) => hardLabelsRange(pred, opts.threshold, fg, s, e, out), opts.ignoreIndex);
+    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const gamma = opts.params.focalGamma;

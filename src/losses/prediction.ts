@@ -14,53 +14,55 @@ export function hardLabels(pred: Volume, threshold: number, foreground: number):
   if (pred.kind === 'labels') return pred.data;
   const n = pred.dims.reduce((a, b) => a * b, 1);
   const out = labelArray(n, pred.channels === 1 ? foreground : pred.channels - 1);
-  hardLabelsRange(pred, threshold, foreground, 0, n, out);
+  hardLabeller(pred, threshold, foreground)(0, n, out);
   return out;
 }
 
+/** Fills out[0, end − start) with the hard labels of voxels [start, end). */
+export type HardLabeller = (start: number, end: number, out: Uint8Array | Int32Array) => void;
+
 /**
- * hardLabels for voxels [start, end) only, written to out[0, end − start): lets the
- * confusion counts run chunk by chunk without a whole-volume label array.
+ * hardLabels for a voxel range at a time, with the cut (or the 8/16-bit lookup table)
+ * prepared once: lets the confusion counts run chunk by chunk without a whole-volume
+ * label array.
  */
-export function hardLabelsRange(
-  pred: Volume,
-  threshold: number,
-  foreground: number,
-  start: number,
-  end: number,
-  out: Uint8Array | Int32Array,
-): void {
+export function hardLabeller(pred: Volume, threshold: number, foreground: number): HardLabeller {
   const n = pred.dims.reduce((a, b) => a * b, 1);
   const d = pred.data;
   if (pred.kind === 'labels') {
-    for (let i = start; i < end; i++) out[i - start] = d[i];
-    return;
+    return (start, end, out) => {
+      for (let i = start; i < end; i++) out[i - start] = d[i];
+    };
   }
   if (pred.channels === 1) {
     if (pred.quantMax) {
       const max = pred.quantMax;
       const on = new Uint8Array(max + 1);
       for (let v = 0; v <= max; v++) on[v] = v / max >= threshold ? 1 : 0;
-      for (let i = start; i < end; i++) out[i - start] = on[d[i]] ? foreground : 0;
-      return;
+      return (start, end, out) => {
+        for (let i = start; i < end; i++) out[i - start] = on[d[i]] ? foreground : 0;
+      };
     }
     const cut = pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
-    for (let i = start; i < end; i++) out[i - start] = d[i] >= cut ? foreground : 0;
-    return;
+    return (start, end, out) => {
+      for (let i = start; i < end; i++) out[i - start] = d[i] >= cut ? foreground : 0;
+    };
   }
   const C = pred.channels;
-  for (let i = start; i < end; i++) {
-    let best = d[i];
-    let arg = 0;
-    for (let c = 1; c < C; c++) {
-      const v = d[c * n + i];
-      if (v > best) {
-        best = v;
-        arg = c;
+  return (start, end, out) => {
+    for (let i = start; i < end; i++) {
+      let best = d[i];
+      let arg = 0;
+      for (let c = 1; c < C; c++) {
+        const v = d[c * n + i];
+        if (v > best) {
+          best = v;
+          arg = c;
+        }
       }
+      out[i - start] = arg;
     }
-    out[i - start] = arg;
-  }
+  };
 }
 
 /** log Σ_c exp(z_c) per voxel, stable (max subtracted), in float64. */
