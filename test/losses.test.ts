@@ -255,6 +255,29 @@ describe('float32 fast path', () => {
   });
 });
 
+describe('sums taken in the Lovász walk', () => {
+  // With the Lovász terms the sums are taken in error order during the walk; without them
+  // in one pass in voxel order. Float64 addition in another order: equal to 1e-12 relative.
+  for (const input of ['logits', 'probs'] as const) {
+    for (const [name, make] of [['float32', (a: Float64Array) => Float32Array.from(a)], ['float64', (a: Float64Array) => Float64Array.from(a)]] as const) {
+      it(`${input}, ${name}: equal the voxel-order pass, ignored voxels and repeated keys included`, () => {
+        const { t, z, p } = randomCase(31, 20_000);
+        for (let i = 0; i < t.length; i += 97) t[i] = 255;
+        // Every third value repeats its neighbour's: the walk reuses the exp and log1p of a repeated key.
+        const v = make(input === 'logits' ? z : p);
+        for (let i = 2; i < v.length; i += 3) v[i] = v[i - 1];
+        const walked = (input === 'logits' ? logitClass : probClass)(v, t, 2, true).sums;
+        const passed = (input === 'logits' ? logitClass : probClass)(v, t, 2, false).sums;
+        for (const k of ['sp', 'spt', 'sumTLogP', 'sumNotTLog1mP', 'focalPos', 'focalNeg'] as const) {
+          expect(Math.abs(walked[k] - passed[k]), k).toBeLessThanOrEqual(1e-12 * Math.abs(passed[k]));
+        }
+        expect(walked.n).toBe(passed.n);
+        expect(walked.st).toBe(passed.st);
+      });
+    }
+  }
+});
+
 describe('radix sort of float64 keys', () => {
   it('orders like the built-in sort, including values that share their high word', () => {
     const r = rng(12);
@@ -287,25 +310,28 @@ describe('quantised probabilities (8/16-bit PNG)', () => {
   }
 });
 
-describe('Lovász over several sorted runs (cases above 4 Mi voxels)', () => {
-  it('merges the runs to the value of one fully sorted error list', () => {
-    // 2.5 Mi voxels: each truth group is sorted in runs of 1 Mi values and merged in the walk.
-    const n = 2_621_440;
-    const r = rng(13);
-    const t = new Uint8Array(n);
-    const z = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      t[i] = r() < 0.3 ? 1 : 0;
-      z[i] = (r() - 0.5) * 8 + (t[i] ? 1 : -1);
-    }
-    const got = logitClass(z, t, 2, true);
-    // Reference: hinge errors of each group sorted natively (descending), merged by lovaszMerge.
-    const pos: number[] = [];
-    const neg: number[] = [];
-    for (let i = 0; i < n; i++) (t[i] ? pos : neg).push(t[i] ? 1 - z[i] : 1 + z[i]);
-    const desc = (a: number[]) => Float64Array.from(a).sort().reverse();
-    expect(got.sums.lovaszHinge).toBeCloseTo(lovaszMerge(desc(pos), desc(neg), pos.length), 9);
-  });
+describe('Lovász on a CT-sized class (bucketed float32 sort, float64 runs)', () => {
+  // 2.5 Mi voxels: float32 keys are bucketed by their top 16 bits and each bucket sorted on
+  // its own; float64 values are sorted in runs of 1 Mi and the runs merged in the walk.
+  const n = 2_621_440;
+  const r = rng(13);
+  const t = new Uint8Array(n);
+  const z = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = r() < 0.3 ? 1 : 0;
+    z[i] = (r() - 0.5) * 8 + (t[i] ? 1 : -1);
+  }
+  // Reference: hinge errors of each group sorted natively (descending), merged by lovaszMerge.
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let i = 0; i < n; i++) (t[i] ? pos : neg).push(t[i] ? 1 - z[i] : 1 + z[i]);
+  const desc = (a: number[]) => Float64Array.from(a).sort().reverse();
+  const expected = lovaszMerge(desc(pos), desc(neg), pos.length);
+  for (const [name, values] of [['float32', z], ['float64', Float64Array.from(z)]] as const) {
+    it(`${name}: the value of one fully sorted error list`, () => {
+      expect(logitClass(values, t, 2, true).sums.lovaszHinge).toBeCloseTo(expected, 9);
+    });
+  }
 });
 
 describe('Lovász walk split by merge key (two threads)', () => {
@@ -318,14 +344,17 @@ describe('Lovász walk split by merge key (two threads)', () => {
     const p = Float32Array.from(z, (x) => Math.round(100 / (1 + Math.exp(-x))) / 100);
     for (const [input, values] of [['logits', z], ['probs', p]] as const) {
       const { pos, neg } = classPart(input, values, t, 2, true);
-      const whole = lovaszTerms(pos, neg, input);
+      const whole = lovaszTerms(pos, neg, input, 2);
       const pivots = [walkPivot(pos, neg, input), 0, 0.25, -1, 0.5, 1e9, -1e9];
       for (const K of pivots) {
-        const a = lovaszTerms(pos, neg, input, { above: K });
-        const b = lovaszTerms(pos, neg, input, { atMost: K });
+        const a = lovaszTerms(pos, neg, input, 2, { above: K });
+        const b = lovaszTerms(pos, neg, input, 2, { atMost: K });
         expect(a.hinge + b.hinge, `${input} hinge K=${K}`).toBeCloseTo(whole.hinge, 10);
         expect(a.soft + b.soft, `${input} soft K=${K}`).toBeCloseTo(whole.soft, 12);
         expect(a.complementSoft + b.complementSoft, `${input} bg K=${K}`).toBeCloseTo(whole.complementSoft, 12);
+        for (const k of Object.keys(whole.sums) as (keyof typeof whole.sums)[]) {
+          expect(a.sums[k] + b.sums[k], `${input} ${k} K=${K}`).toBeCloseTo(whole.sums[k], 6);
+        }
       }
     }
   });

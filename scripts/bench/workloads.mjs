@@ -101,19 +101,23 @@ export function ctGeometry(shape, labels) {
 }
 
 /**
- * Float32 logits of a binary prediction: ±2.5 from the predicted mask plus noise of
- * unit variance (three 10-bit uniforms from one xorshift draw), so the file has the
- * full mantissa entropy of real network output.
+ * Float32 logits of a binary prediction: ±2.5 from the predicted mask plus noise of unit
+ * variance (the sum of three 32-bit uniforms from xorshift32), so the file has the
+ * mantissa entropy of real network output: about as many distinct values as float32 has
+ * in the range, and no more repeats than real logits have.
  */
 export function logitsOf(mask) {
   const z = new Float32Array(mask.length);
   let x = 0x9e3779b9;
-  for (let i = 0; i < mask.length; i++) {
+  const next = () => {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    const u = (x & 1023) + ((x >>> 10) & 1023) + ((x >>> 20) & 1023);
-    z[i] = (mask[i] ? 2.5 : -2.5) + (u / 1024 - 1.5) * 2;
+    return (x >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < mask.length; i++) {
+    const u = next() + next() + next();
+    z[i] = (mask[i] ? 2.5 : -2.5) + (u - 1.5) * 2;
   }
   return z;
 }

@@ -9,12 +9,15 @@
  * (the other class of a binary prediction: same errors, the t = 0 voxels its positives),
  * fed voxels in descending error order. A run of `count` voxels with equal error and
  * equal truth is taken at once: the sum telescopes over it, so this is exact.
+ *
+ * With G positives, c1 positives and c0 negatives taken, J = 1 − (G − c1)/(G + c0), so a
+ * step has a closed form: `count` positives raise J by count/(G + c0), `count` negatives
+ * by (G − c1)·count/((G + c0)(G + c0 + count)). One division per class and step, each
+ * step correctly rounded (the loss is a sum of positive terms: no cancellation).
  */
 export class LovaszSum {
   private c1 = 0; // t = 1 voxels taken so far
   private c0 = 0; // t = 0 voxels taken so far
-  private prev1 = 0;
-  private prev0 = 0;
   loss = 0;
   complementLoss = 0;
 
@@ -29,24 +32,28 @@ export class LovaszSum {
   resumeAfter(c1: number, c0: number): void {
     this.c1 = c1;
     this.c0 = c0;
-    const taken = c1 + c0 > 0;
-    this.prev1 = taken ? 1 - (this.positives - c1) / (this.positives + c0) : 0;
-    this.prev0 = taken && this.withComplement ? 1 - (this.negatives - c0) / (this.negatives + c1) : 0;
   }
 
-  take(e: number, positive: boolean, count: number): void {
+  /** Takes the voxels and returns the class's step of J, for a sum over the same order with other errors (the hinge's). */
+  take(e: number, positive: boolean, count: number): number {
+    const d1 = step(this.positives, this.c1, this.c0, positive, count);
+    this.loss += e * d1;
+    if (this.withComplement) this.complementLoss += e * step(this.negatives, this.c0, this.c1, !positive, count);
     if (positive) this.c1 += count;
     else this.c0 += count;
-    // J_k = 1 − I_k/U_k with I_k = G − c1, U_k = G + c0 (U_k ≥ 1 once a voxel is taken).
-    const j1 = 1 - (this.positives - this.c1) / (this.positives + this.c0);
-    this.loss += e * (j1 - this.prev1);
-    this.prev1 = j1;
-    if (this.withComplement) {
-      const j0 = 1 - (this.negatives - this.c0) / (this.negatives + this.c1);
-      this.complementLoss += e * (j0 - this.prev0);
-      this.prev0 = j0;
-    }
+    return d1;
   }
+}
+
+/**
+ * J_after − J_before when `count` voxels are taken, for a class of G positives of which
+ * `inside` are taken, with `outside` of its negatives taken. J_0 = 0, so with G = 0 the
+ * first step is 1 and every later one 0 (lovasz_grad of an absent class).
+ */
+function step(G: number, inside: number, outside: number, positive: boolean, count: number): number {
+  const u = G + outside;
+  if (u === 0) return 1;
+  return positive ? count / u : ((G - inside) * count) / (u * (u + count));
 }
 
 /**

@@ -1,12 +1,15 @@
-// One class of a probabilistic prediction: every sum of losses.md in one fused pass,
-// then the two Lovász terms from each truth group sorted once on the prediction itself
-// (both errors are monotone in p, or in z, within a truth group).
-import { clampedLog, focalTerm, type ClassSums } from './sums.js';
+// One class of a probabilistic prediction. Without the Lovász terms: every sum of
+// losses.md in one pass. With them: each truth group sorted once on the prediction itself
+// (both errors are monotone in p, or in z, within a truth group), then one walk in error
+// order that takes the Lovász terms and every other sum at once.
+import { clampedLog, emptySums, focalTerm, type ClassSums } from './sums.js';
 import { LovaszSum } from './lovasz.js';
-import { countDigits, radixSortFloat64, sortFloat32Keys, sortKeyOfBits } from './radix.js';
+import { radixSortFloat64 } from './radix.js';
+import { expNeg } from './fastMath.js';
+import { bucketGroups, BUCKETS, sortBucketRange, sortedRuns } from './bucketSort.js';
+import { countTruth, IGNORED } from './truth.js';
 
-/** Truth codes: 0 or 1, IGNORED for voxels left out (--ignore-index). */
-export const IGNORED = 255;
+export { IGNORED } from './truth.js';
 
 export interface ClassResult {
   sums: ClassSums;
@@ -42,12 +45,18 @@ function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
 }
 
 /**
- * The prediction values of each truth group, sorted ascending in runs. Float32 inputs
- * (logits or probabilities straight from a file) sort by radix on their 32 bits, float64
- * ones on their 64.
+ * The prediction values of each truth group, sorted ascending. Float32 inputs (logits or
+ * probabilities straight from a file) sort by bucket and radix on their 32 bits into one
+ * run per group; float64 ones by radix on their 64, in runs (see runLength).
  */
-function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
-  if (values instanceof Float32Array) return sortedGroupsFloat32(values, t, nPos, nNeg);
+function sortedGroups(values: ArrayLike<number>, t: Uint8Array): [Runs, Runs] {
+  if (values instanceof Float32Array) {
+    const g = bucketGroups(values, t);
+    sortBucketRange(g, 0, BUCKETS);
+    const [pos, neg] = sortedRuns(g);
+    return [[pos], [neg]];
+  }
+  const [nPos, nNeg] = countTruth(t);
   const pos = new Float64Array(shared(8 * nPos));
   const neg = new Float64Array(shared(8 * nNeg));
   let a = 0;
@@ -61,40 +70,6 @@ function sortedGroups(values: ArrayLike<number>, t: Uint8Array, nPos: number, nN
   return [splitRuns(pos, len).map(radixSortFloat64), splitRuns(neg, len).map(radixSortFloat64)];
 }
 
-/** Float32 inputs: radix keys written and their digits counted, per run, in the gathering pass. */
-function sortedGroupsFloat32(values: Float32Array, t: Uint8Array, nPos: number, nNeg: number): [Runs, Runs] {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const len = runLength(nPos + nNeg);
-  const pos = new Uint32Array(shared(4 * nPos));
-  const neg = new Uint32Array(shared(4 * nNeg));
-  const cPos = new Uint32Array(1024 * Math.max(1, Math.ceil(nPos / len)));
-  const cNeg = new Uint32Array(1024 * Math.max(1, Math.ceil(nNeg / len)));
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < t.length; i++) {
-    const ti = t[i];
-    if (ti === IGNORED) continue;
-    const k = sortKeyOfBits(bits[i]);
-    // Each run has its own 1024 counts: the base moves on every `len` keys.
-    if (ti === 1) {
-      countDigits(cPos, k, 1024 * ((a / len) | 0));
-      pos[a++] = k;
-    } else {
-      countDigits(cNeg, k, 1024 * ((b / len) | 0));
-      neg[b++] = k;
-    }
-  }
-  const scratch = new Uint32Array(Math.min(len, Math.max(nPos, nNeg)));
-  const sortRuns = (keys: Uint32Array, counts: Uint32Array): Float32Array[] =>
-    splitRuns(keys, len).map((run, r) => {
-      const sorted = sortFloat32Keys(run, counts.subarray(1024 * r, 1024 * (r + 1)), scratch);
-      // The result may sit in the scratch buffer: move it home before the next run reuses it.
-      if (sorted.buffer === scratch.buffer) run.set(new Uint32Array(sorted.buffer, sorted.byteOffset, sorted.length));
-      return new Float32Array(run.buffer, run.byteOffset, run.length);
-    });
-  return [sortRuns(pos, cPos), sortRuns(neg, cNeg)];
-}
-
 export interface LovaszTerms {
   /** The class's Lovász hinge. */
   hinge: number;
@@ -102,16 +77,93 @@ export interface LovaszTerms {
   soft: number;
   /** The complement's (background of a binary prediction: t = 0 voxels are its positives). */
   complementSoft: number;
+  /** Every other sum of the class, taken in the same walk (n and st are known from the counts). */
+  sums: VoxelSums;
+}
+
+export type VoxelSums = Omit<ClassSums, 'n' | 'st' | 'lovaszHinge'>;
+
+/**
+ * The per-voxel terms of the sums, fed the voxels of a walk one at a time. Logits: one exp
+ * and one log1p per voxel (none when the key repeats the previous one, as sorted float32
+ * keys often do); softplus(±z) = max(±z, 0) + log1p(e^{−|z|}) is exact. Probabilities:
+ * PyTorch's clamped logs. Each call leaves the voxel's hinge error in `eHinge` and returns
+ * its softmax error.
+ */
+class VoxelTerms implements VoxelSums {
+  sp = 0;
+  spt = 0;
+  sumTLogP = 0;
+  sumNotTLog1mP = 0;
+  focalPos = 0;
+  focalNeg = 0;
+  eHinge = 0;
+  private lastZ = NaN;
+  private E = 0;
+  private L = 0;
+  private inv = 0;
+
+  constructor(private readonly gamma: number) {}
+
+  logit(z: number, positive: boolean): number {
+    if (z !== this.lastZ) {
+      this.E = expNeg(z < 0 ? -z : z);
+      this.L = Math.log1p(this.E);
+      this.inv = 1 / (1 + this.E);
+      this.lastZ = z;
+    }
+    // p and 1 − p without cancellation
+    const p = z >= 0 ? this.inv : this.E * this.inv;
+    const q = z >= 0 ? this.E * this.inv : this.inv;
+    this.sp += p;
+    if (positive) {
+      this.spt += p;
+      const bce = (z < 0 ? -z : 0) + this.L; // softplus(−z)
+      this.sumTLogP -= bce;
+      this.focalPos += modulated(q, bce, this.gamma);
+      this.eHinge = 1 - z;
+      return q;
+    }
+    const bce = (z > 0 ? z : 0) + this.L; // softplus(z)
+    this.sumNotTLog1mP -= bce;
+    this.focalNeg += modulated(p, bce, this.gamma);
+    this.eHinge = 1 + z;
+    return p;
+  }
+
+  /** @param hinge whether the hinge error is still wanted (it costs the other log) */
+  prob(p: number, positive: boolean, hinge: boolean): number {
+    this.sp += p;
+    if (positive) {
+      this.spt += p;
+      const lp = clampedLog(p);
+      this.sumTLogP += lp;
+      this.focalPos += focalTerm(-lp, this.gamma);
+      if (hinge) this.eHinge = 1 - (lp - clampedLog(1 - p));
+      return 1 - p;
+    }
+    const l1p = clampedLog(1 - p);
+    this.sumNotTLog1mP += l1p;
+    this.focalNeg += focalTerm(-l1p, this.gamma);
+    if (hinge) this.eHinge = 1 + (clampedLog(p) - l1p);
+    return p;
+  }
+
+  sums(): VoxelSums {
+    const { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg } = this;
+    return { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg };
+  }
 }
 
 /**
- * Every Lovász term of a class in one walk over its sorted runs. Within a truth group both
- * errors fall as the key (p or z) moves away from the truth, and between the groups both
- * compare −z(pos) with z(neg) (p: 1 − p(pos) with p(neg)), so the hinge and the softmax
- * share one merge order; ties may go either way (the extension is continuous), and the
- * clamped logs only ever tie hinge errors the softmax order separates. t = 1 runs are
- * walked forward (rising key), t = 0 runs backward. The hinge stops adding once its error
- * reaches 0; the softmax goes on while its error is positive.
+ * Every Lovász term of a class, and every other sum, in one walk over its sorted runs.
+ * Within a truth group both errors fall as the key (p or z) moves away from the truth, and
+ * between the groups both compare −z(pos) with z(neg) (p: 1 − p(pos) with p(neg)), so the
+ * hinge and the softmax share one merge order; ties may go either way (the extension is
+ * continuous), and the clamped logs only ever tie hinge errors the softmax order
+ * separates. t = 1 runs are walked forward (rising key), t = 0 runs backward. The hinge
+ * stops adding once its error reaches 0 (errors fall along the walk); the softmax and the
+ * sums take every voxel.
  */
 /**
  * A part of the walk by merge key: `above` K takes the voxels whose key is > K (the start
@@ -133,11 +185,11 @@ function firstIndex(run: Keys, test: (x: number) => boolean): number {
   return lo;
 }
 
-export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, segment?: WalkSegment): LovaszTerms {
+export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment?: WalkSegment): LovaszTerms {
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
-  const hinge = new LovaszSum(nPos, nNeg, false);
   const soft = new LovaszSum(nPos, nNeg, true);
+  const terms = new VoxelTerms(gamma);
   const logits = input === 'logits';
   const posKey = (x: number) => (logits ? -x : 1 - x);
   // Merge keys, larger first: −z (or 1 − p) for t = 1 heads, z (or p) for t = 0 heads.
@@ -167,8 +219,12 @@ export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, segment?: W
     } else at[r] = r < P ? 0 : neg[r - P].length - 1;
     head[r] = keyOf(r, at[r]);
   }
-  hinge.resumeAfter(c1, c0);
   soft.resumeAfter(c1, c0);
+  if (P === 1 && R === 2) {
+    const hinge = walkTwo(pos[0], neg[0], at[0], at[1], floor, logits, terms, soft);
+    return { hinge, soft: soft.loss, complementSoft: soft.complementLoss, sums: terms.sums() };
+  }
+  let hinge = 0;
   let hingeOn = true;
   for (;;) {
     let best = 0;
@@ -178,20 +234,51 @@ export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, segment?: W
     const x = positive ? pos[best][at[best]] : neg[best - P][at[best]];
     at[best] += positive ? 1 : -1;
     head[best] = keyOf(best, at[best]);
-    const eSoft = logits ? sigmoid(positive ? -x : x) : positive ? 1 - x : x;
+    const eSoft = logits ? terms.logit(x, positive) : terms.prob(x, positive, hingeOn);
+    // Every voxel advances the counts; the hinge shares the softmax's steps while its error is positive.
+    const d = soft.take(eSoft, positive, 1);
     if (hingeOn) {
-      const z = logits ? x : clampedLog(x) - clampedLog(1 - x);
-      const eHinge = positive ? 1 - z : 1 + z;
-      if (eHinge > 0) hinge.take(eHinge, positive, 1);
+      if (terms.eHinge > 0) hinge += terms.eHinge * d;
       else hingeOn = false;
     }
-    if (!(eSoft > 0)) {
-      if (!hingeOn) break;
-      continue;
-    }
-    soft.take(eSoft, positive, 1);
   }
-  return { hinge: hinge.loss, soft: soft.loss, complementSoft: soft.complementLoss };
+  return { hinge, soft: soft.loss, complementSoft: soft.complementLoss, sums: terms.sums() };
+}
+
+/**
+ * The walk over one run per group (float32 input: bucketed, so always), as a plain 2-way
+ * merge: t = 1 values forward from i, t = 0 values backward from j, keys above `floor`
+ * only; equal keys go to the t = 1 side first, as in the general walk.
+ */
+function walkTwo(
+  pr: Keys, nr: Keys, i: number, j: number, floor: number, logits: boolean,
+  terms: VoxelTerms, soft: LovaszSum,
+): number {
+  let hinge = 0;
+  const pEnd = pr.length;
+  let hingeOn = true;
+  let kp = i < pEnd ? (logits ? -pr[i] : 1 - pr[i]) : -Infinity;
+  let kn = j >= 0 ? nr[j] : -Infinity;
+  for (;;) {
+    const positive = kp >= kn;
+    const key = positive ? kp : kn;
+    if (!(key > floor)) break;
+    let x: number;
+    if (positive) {
+      x = pr[i++];
+      kp = i < pEnd ? (logits ? -pr[i] : 1 - pr[i]) : -Infinity;
+    } else {
+      x = nr[j--];
+      kn = j >= 0 ? nr[j] : -Infinity;
+    }
+    const eSoft = logits ? terms.logit(x, positive) : terms.prob(x, positive, hingeOn);
+    const d = soft.take(eSoft, positive, 1);
+    if (hingeOn) {
+      if (terms.eHinge > 0) hinge += terms.eHinge * d;
+      else hingeOn = false;
+    }
+  }
+  return hinge;
 }
 
 /** The key that splits the walk about in half: the median of keys sampled evenly from every run. */
@@ -217,16 +304,6 @@ export function walkPivot(pos: Runs, neg: Runs, input: ClassInput): number {
   return 0;
 }
 
-function countTruth(t: Uint8Array): [number, number] {
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === 1) pos++;
-    else if (t[i] === 0) neg++;
-  }
-  return [pos, neg];
-}
-
 /** What a class's values are: probabilities (clamped logs) or binary logits (exact softplus). */
 export type ClassInput = 'probs' | 'logits';
 
@@ -242,26 +319,39 @@ export interface ClassPart {
 }
 
 export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassPart {
-  const sums = input === 'logits' ? logitSums(values, t, gamma) : probSums(values, t, gamma);
-  if (!lovasz) return { sums, pos: [], neg: [] };
-  const [pos, neg] = sortedGroups(values, t, sums.st, sums.n - sums.st);
-  return { sums, pos, neg };
+  if (!lovasz) return { sums: voxelSums(input, values, t, gamma), pos: [], neg: [] };
+  const [pos, neg] = sortedGroups(values, t);
+  const nPos = pos.reduce((n, r) => n + r.length, 0);
+  const nNeg = neg.reduce((n, r) => n + r.length, 0);
+  return { sums: { ...emptySums(nPos + nNeg), st: nPos }, pos, neg };
 }
 
 /** The class's sums, Lovász hinge and both softmax terms from the parts of its voxel ranges. */
-export type Walker = (pos: Runs, neg: Runs, input: ClassInput) => LovaszTerms;
+export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number) => LovaszTerms;
 
-export function combineParts(parts: ClassPart[], input: ClassInput, lovasz: boolean, walk: Walker = lovaszTerms): ClassResult {
-  const sums = parts.map((p) => p.sums).reduce(addSums);
-  if (!lovasz) return { sums, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
+/** With the Lovász terms, a part's sums hold only its counts: the walk takes the rest. */
+export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms): ClassResult {
+  const counts = parts.map((p) => p.sums).reduce(addSums);
+  if (!lovasz) return { sums: counts, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
   const pos = parts.flatMap((p) => p.pos);
   const neg = parts.flatMap((p) => p.neg);
-  const terms = walk(pos, neg, input);
-  sums.lovaszHinge = terms.hinge;
+  const terms = walk(pos, neg, input, gamma);
+  const sums: ClassSums = { n: counts.n, st: counts.st, ...terms.sums, lovaszHinge: terms.hinge };
   // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
-  const [fgTerm, bgTerm] = [terms.soft, terms.complementSoft];
   const nNeg = sums.n - sums.st;
-  return { sums, softmaxTerm: sums.st > 0 ? fgTerm : NaN, complementSoftmaxTerm: nNeg > 0 ? bgTerm : NaN };
+  return { sums, softmaxTerm: sums.st > 0 ? terms.soft : NaN, complementSoftmaxTerm: nNeg > 0 ? terms.complementSoft : NaN };
+}
+
+/** Terms of two disjoint sets of voxels (two walk segments) together. */
+export function addTerms(a: LovaszTerms, b: LovaszTerms): LovaszTerms {
+  const s = addSums({ ...a.sums, n: 0, st: 0, lovaszHinge: 0 }, { ...b.sums, n: 0, st: 0, lovaszHinge: 0 });
+  const { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg } = s;
+  return {
+    hinge: a.hinge + b.hinge,
+    soft: a.soft + b.soft,
+    complementSoft: a.complementSoft + b.complementSoft,
+    sums: { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg },
+  };
 }
 
 function addSums(a: ClassSums, b: ClassSums): ClassSums {
@@ -274,7 +364,7 @@ function addSums(a: ClassSums, b: ClassSums): ClassSums {
 
 /** A class given by probabilities p ∈ [0, 1] (clamped logs; z = log p − log(1−p)). */
 export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassResult {
-  return combineParts([classPart('probs', p, t, gamma, lovasz)], 'probs', lovasz);
+  return combineParts([classPart('probs', p, t, gamma, lovasz)], 'probs', gamma, lovasz);
 }
 
 /**
@@ -282,65 +372,24 @@ export function probClass(p: ArrayLike<number>, t: Uint8Array, gamma: number, lo
  * exact (not clamped), with one exp and one log1p per voxel.
  */
 export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassResult {
-  return combineParts([classPart('logits', z, t, gamma, lovasz)], 'logits', lovasz);
+  return combineParts([classPart('logits', z, t, gamma, lovasz)], 'logits', gamma, lovasz);
 }
 
-function probSums(p: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
-  const [nPos, nNeg] = countTruth(t);
-  let sp = 0, spt = 0, sTLogP = 0, sNotTLog1mP = 0, fPos = 0, fNeg = 0;
+/** Every sum but the Lovász hinge in one pass over the voxels, in voxel order. */
+function voxelSums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
+  const terms = new VoxelTerms(gamma);
+  let nPos = 0;
+  let nNeg = 0;
+  const logits = input === 'logits';
   for (let i = 0; i < t.length; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
-    const pi = p[i];
-    sp += pi;
-    if (ti === 1) {
-      spt += pi;
-      const lp = clampedLog(pi);
-      sTLogP += lp;
-      fPos += focalTerm(-lp, gamma);
-    } else {
-      const l1p = clampedLog(1 - pi);
-      sNotTLog1mP += l1p;
-      fNeg += focalTerm(-l1p, gamma);
-    }
+    if (ti === 1) nPos++;
+    else nNeg++;
+    if (logits) terms.logit(values[i], ti === 1);
+    else terms.prob(values[i], ti === 1, false);
   }
-  return {
-    n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
-    focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
-  };
-}
-
-/** One exp and one log1p per voxel: softplus(±z) = max(±z, 0) + log1p(e^{−|z|}). */
-function logitSums(z: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
-  const [nPos, nNeg] = countTruth(t);
-  let sp = 0, spt = 0, sTLogP = 0, sNotTLog1mP = 0, fPos = 0, fNeg = 0;
-  for (let i = 0; i < t.length; i++) {
-    const ti = t[i];
-    if (ti === IGNORED) continue;
-    const zi = z[i];
-    const a = zi < 0 ? -zi : zi;
-    const E = Math.exp(-a);
-    const L = Math.log1p(E);
-    const inv = 1 / (1 + E);
-    // p and 1 − p without cancellation
-    const p = zi >= 0 ? inv : E * inv;
-    const q = zi >= 0 ? E * inv : inv;
-    sp += p;
-    if (ti === 1) {
-      spt += p;
-      const bce = (zi < 0 ? -zi : 0) + L; // softplus(−z)
-      sTLogP -= bce;
-      fPos += modulated(q, bce, gamma);
-    } else {
-      const bce = (zi > 0 ? zi : 0) + L; // softplus(z)
-      sNotTLog1mP -= bce;
-      fNeg += modulated(p, bce, gamma);
-    }
-  }
-  return {
-    n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,
-    focalPos: fPos, focalNeg: fNeg, lovaszHinge: 0,
-  };
+  return { n: nPos + nNeg, st: nPos, ...terms.sums(), lovaszHinge: 0 };
 }
 
 /** (1 − p_t)^γ · BCE where 1 − p_t = e^{−BCE} is already known without cancellation. */
@@ -348,10 +397,4 @@ function modulated(oneMinusPt: number, bce: number, gamma: number): number {
   if (gamma === 2) return oneMinusPt * oneMinusPt * bce;
   if (gamma === 0) return bce;
   return Math.pow(oneMinusPt, gamma) * bce;
-}
-
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
 }

@@ -1,14 +1,22 @@
-// A large case split over threads by voxel range: the fused pass, the gathering and the
-// radix sorts of the upper half run on a helper thread while this thread does the lower
-// half; the parts combine exactly (sums add, the sorted runs merge in the Lovász walk).
-// The caller stays synchronous: it blocks on a shared flag and takes the result with
-// receiveMessageOnPort. Without the compiled helper (running from .ts sources) or below
-// SPLIT_MIN voxels, everything runs here.
+// A large case split over threads. With the Lovász terms on float32 values (the common
+// case: logits or probabilities straight from a file) this thread buckets each truth
+// group's keys into shared memory, then the two threads sort half of the buckets each,
+// and walk half of the error order each (sums, Lovász hinge and softmax at once); the
+// halves of the walk add up exactly. Float64 values split by voxel range instead (each
+// half gathered and sorted in runs, merged in the walk), and without the Lovász terms the
+// sums pass alone splits by voxel range. The caller stays synchronous: it blocks on a
+// shared flag and takes the result with receiveMessageOnPort. Without the compiled helper
+// (running from .ts sources) or below SPLIT_MIN voxels, everything runs here.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { classPart, combineParts, lovaszTerms, walkPivot, type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs } from './probClass.js';
-import type { PartTask, WalkTask } from './splitWorker.js';
+import {
+  addTerms, classPart, combineParts, lovaszTerms, walkPivot,
+  type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs,
+} from './probClass.js';
+import { bitsOf, bucketGroups, BUCKETS, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from './bucketSort.js';
+import { emptySums } from './sums.js';
+import type { PartTask, SplitTask } from './splitWorker.js';
 
 /** Below this many voxels a thread hand-off costs more than it saves. */
 export const SPLIT_MIN = 1 << 22;
@@ -53,6 +61,11 @@ function awaitAnswer<T>(h: Helper, voxels: number): T | null {
   }
 }
 
+function post(h: Helper, task: SplitTask, transfer: ArrayBuffer[] = []): void {
+  Atomics.store(h.signal, 0, 0);
+  h.port.postMessage(task, transfer);
+}
+
 /**
  * One class of a prediction (as probClass/logitClass), over `threads` threads when the
  * case is large enough: 2 at most here (one helper), which is what a 2-core machine has.
@@ -68,31 +81,52 @@ export function splitClass(
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = threads >= 2 && n >= SPLIT_MIN && typed ? getHelper() : null;
-  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz)], input, lovasz);
+  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz)], input, gamma, lovasz);
+  if (lovasz && values instanceof Float32Array) return splitBuckets(h, input, values, t, gamma);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
   const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz };
-  Atomics.store(h.signal, 0, 0);
-  h.port.postMessage(task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
+  post(h, task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
   const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz);
   const upper = awaitAnswer<ClassPart>(h, n - half) ?? dropHelper(h, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz));
-  return combineParts([lower, upper], input, lovasz, (pos, neg, inp) => splitWalk(pos, neg, inp, n));
+  return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g) => splitWalk(pos, neg, inp, g, n));
+}
+
+/** Float32 with the Lovász terms: bucketed here, sorted half here and half on the helper. */
+function splitBuckets(h: Helper, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number): ClassResult {
+  // The helper faults the key buffer in while this thread counts the buckets, then this thread joins in.
+  const keys = keyBuffer(t.length);
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  post(h, { kind: 'touch', keys, claim });
+  const hist = groupHistogram(bitsOf(values), t);
+  touchPages(keys, claim);
+  let g = bucketGroups(values, t, keys, hist);
+  const mid = middleBucket(g);
+  post(h, { kind: 'sort', groups: g, from: mid, to: BUCKETS });
+  sortBucketRange(g, 0, mid);
+  if (awaitAnswer<true>(h, t.length) === null) {
+    // A helper that is late may still be writing into g's shared keys: start over apart from it.
+    g = dropHelper(h, () => bucketGroups(values, t));
+    sortBucketRange(g, 0, BUCKETS);
+  }
+  const [pos, neg] = sortedRuns(g);
+  const nPos = pos.length;
+  const part: ClassPart = { sums: { ...emptySums(nPos + neg.length), st: nPos }, pos: [pos], neg: [neg] };
+  return combineParts([part], input, gamma, true, (p, q, inp, gm) => splitWalk(p, q, inp, gm, t.length));
 }
 
 /**
- * The Lovász walk in two key-range segments: the helper takes the voxels at or below the
- * pivot key (resuming from the counts above it), this thread those above; the terms add.
+ * The walk in two key-range segments: the helper takes the voxels at or below the pivot
+ * key (resuming from the counts above it), this thread those above; the terms add.
  */
-function splitWalk(pos: Runs, neg: Runs, input: ClassInput, voxels: number): LovaszTerms {
+function splitWalk(pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxels: number): LovaszTerms {
   const h = helper ?? null;
-  if (!h) return lovaszTerms(pos, neg, input);
+  if (!h) return lovaszTerms(pos, neg, input, gamma);
   const K = walkPivot(pos, neg, input);
-  const task: WalkTask = { kind: 'walk', input, pos, neg, atMost: K };
-  Atomics.store(h.signal, 0, 0);
-  h.port.postMessage(task);
-  const a = lovaszTerms(pos, neg, input, { above: K });
-  const b = awaitAnswer<LovaszTerms>(h, voxels) ?? dropHelper(h, () => lovaszTerms(pos, neg, input, { atMost: K }));
-  return { hinge: a.hinge + b.hinge, soft: a.soft + b.soft, complementSoft: a.complementSoft + b.complementSoft };
+  post(h, { kind: 'walk', input, gamma, pos, neg, atMost: K });
+  const a = lovaszTerms(pos, neg, input, gamma, { above: K });
+  const b = awaitAnswer<LovaszTerms>(h, voxels) ?? dropHelper(h, () => lovaszTerms(pos, neg, input, gamma, { atMost: K }));
+  return addTerms(a, b);
 }
 
 /** A helper that did not answer in time is dropped, so a late answer is never taken for the next task's. */

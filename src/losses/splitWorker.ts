@@ -1,7 +1,8 @@
-// Helper thread of splitClass: computes the ClassPart of the voxel range it is sent and
-// hands it back on its port, then raises the shared flag the caller is waiting on.
+// Helper thread of splitClass: does the share of a class it is sent and hands the result
+// back on its port, then raises the shared flag the caller is waiting on.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { classPart, lovaszTerms, type ClassInput, type Runs } from './probClass.js';
+import { sortBucketRange, touchPages, type BucketedGroups } from './bucketSort.js';
 
 /** The ClassPart of a voxel range. */
 export interface PartTask {
@@ -13,25 +14,49 @@ export interface PartTask {
   lovasz: boolean;
 }
 
-/** The Lovász terms of the walk's segment at or below a merge key (runs in shared memory). */
+/** Sort buckets [from, to) of both groups in place (keys in shared memory); answers true. */
+export interface SortTask {
+  kind: 'sort';
+  groups: BucketedGroups;
+  from: number;
+  to: number;
+}
+
+/** The Lovász terms and sums of the walk's segment at or below a merge key (runs in shared memory). */
 export interface WalkTask {
   kind: 'walk';
   input: ClassInput;
+  gamma: number;
   pos: Runs;
   neg: Runs;
   atMost: number;
 }
 
-export type SplitTask = PartTask | WalkTask;
+/** Fault in the pages of a key buffer, sharing the chunks with the caller; no answer. */
+export interface TouchTask {
+  kind: 'touch';
+  keys: Uint32Array;
+  claim: Int32Array;
+}
+
+export type SplitTask = PartTask | SortTask | WalkTask | TouchTask;
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 port.on('message', (task: SplitTask) => {
-  if (task.kind === 'walk') {
-    port.postMessage(lovaszTerms(task.pos, task.neg, task.input, { atMost: task.atMost }));
+  let answer: unknown;
+  if (task.kind === 'touch') {
+    touchPages(task.keys, task.claim);
+    return;
+  } else if (task.kind === 'walk') {
+    answer = lovaszTerms(task.pos, task.neg, task.input, task.gamma, { atMost: task.atMost });
+  } else if (task.kind === 'sort') {
+    sortBucketRange(task.groups, task.from, task.to);
+    answer = true;
   } else {
     // The sorted runs are in shared memory: posting them shares, nothing is copied.
-    port.postMessage(classPart(task.input, task.values, task.t, task.gamma, task.lovasz));
+    answer = classPart(task.input, task.values, task.t, task.gamma, task.lovasz);
   }
+  port.postMessage(answer);
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
