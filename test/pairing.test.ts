@@ -80,6 +80,11 @@ describe('--input auto', () => {
   it('refuses NaN and infinities, saying how many voxels', () => {
     expect(() => decide(Float32Array.from([NaN, 0, Infinity, 0]))).toThrow(/NaN or infinite value in prediction \(2 voxels\)/);
   });
+  it('counts every NaN and infinity after logits have settled the kind', () => {
+    // -2.5 is outside [0, 1] and not an integer: the kind is decided at voxel 0, the count goes on.
+    expect(() => decide(Float32Array.from([-2.5, NaN, -Infinity, Infinity]))).toThrow(/NaN or infinite value in prediction \(3 voxels\)/);
+    expect(() => decide(Float32Array.from([-2.5, 0.5, 7, NaN]))).toThrow(/\(1 voxel\)/);
+  });
 });
 
 describe('PNG {0, 255} rule', () => {

@@ -130,13 +130,20 @@ function scan(d: NumericArray): ValueScan {
   let allBinary = true;
   let inUnit = true;
   let allInteger = true;
-  for (let i = 0; i < d.length; i++) {
+  let i = 0;
+  for (; i < d.length; i++) {
     const v = d[i];
     if (v === 0 || v === 1) continue;
     allBinary = false;
-    if (!Number.isFinite(v)) { nonFinite++; continue; }
+    if (v - v !== 0) { nonFinite++; continue; } // NaN or ±Infinity
     if (v < 0 || v > 1) inUnit = false;
-    if (allInteger && !Number.isInteger(v)) allInteger = false;
+    if (allInteger && Math.floor(v) !== v) allInteger = false;
+    // Logits settle every question within a few voxels: the rest only counts non-finite values.
+    if (!inUnit && !allInteger) break;
+  }
+  for (i++; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) nonFinite++;
   }
   return { nonFinite, allBinary, inUnit, allInteger };
 }
