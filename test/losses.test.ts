@@ -13,10 +13,10 @@ import {
   lovaszTerms,
   walkPivot,
   quantizedClass,
-  radixSortFloat32,
   radixSortFloat64,
   type LossParams,
 } from '../src/losses/index.js';
+import { bucketGroups, BUCKETS, middleBucket, sortBucketRange, sortedRuns } from '../src/losses/bucketSort.js';
 import { rng } from './helpers/rng.js';
 
 const P = (over: Partial<LossParams> = {}): LossParams => ({ ...DEFAULT_LOSS_PARAMS, ...over });
@@ -214,17 +214,33 @@ describe('summary statistics', () => {
   });
 });
 
-describe('radix sort of float32 keys', () => {
-  it('orders like the built-in sort, negatives, zeros and infinities included', () => {
+describe('bucket sort of float32 values by truth group', () => {
+  it('orders each group like the built-in sort, negatives, zeros and infinities included, ignored voxels left out', () => {
     const r = rng(9);
-    const v = Float32Array.from({ length: 5000 }, () => (r() - 0.5) * 10 ** Math.floor(r() * 8 - 3));
-    v[0] = -0;
-    v[1] = 0;
-    v[2] = Infinity;
-    v[3] = -Infinity;
-    const expected = Float32Array.from(v).sort();
-    const got = radixSortFloat32(Float32Array.from(v));
-    expect(Array.from(got)).toEqual(Array.from(expected));
+    const n = 20_000;
+    // Values over 16 decades and both signs: many buckets, some large, some of one value.
+    const v = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0.75 : (r() - 0.5) * 10 ** Math.floor(r() * 16 - 8)));
+    v.set([-0, 0, Infinity, -Infinity, 2 ** -149, -(2 ** -149)], 0);
+    const t = Uint8Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 255 : r() < 0.4 ? 1 : 0));
+    const g = bucketGroups(v, t);
+    sortBucketRange(g, 0, BUCKETS);
+    const [pos, neg] = sortedRuns(g);
+    const of = (want: number) => Float32Array.from(Array.from(v).filter((_, i) => t[i] === want)).sort();
+    expect(Array.from(pos)).toEqual(Array.from(of(1)));
+    expect(Array.from(neg)).toEqual(Array.from(of(0)));
+  });
+  it('sorts the same when the buckets are sorted in two ranges (the split over two threads)', () => {
+    const r = rng(19);
+    const v = Float32Array.from({ length: 50_000 }, () => (r() - 0.5) * 8);
+    const t = Uint8Array.from(v, () => (r() < 0.3 ? 1 : 0));
+    const g = bucketGroups(v, t);
+    const mid = middleBucket(g);
+    expect(mid).toBeGreaterThan(0);
+    expect(mid).toBeLessThan(BUCKETS);
+    sortBucketRange(g, mid, BUCKETS);
+    sortBucketRange(g, 0, mid);
+    const [pos] = sortedRuns(g);
+    expect(Array.from(pos)).toEqual(Array.from(Float32Array.from(Array.from(v).filter((_, i) => t[i] === 1)).sort()));
   });
 });
 

@@ -48,9 +48,22 @@ function bounds(h: Uint32Array, from: number): Uint32Array {
   return s;
 }
 
+/**
+ * This thread's key memory, kept from class to class and case to case: a fresh buffer
+ * costs its page faults again (~3 ms per MB on some virtual machines, more than the
+ * sorting itself), and classes are sorted one after another, so one buffer serves all.
+ */
+let spare: Uint32Array | null = null;
+
 /** Room for the keys of `voxels` voxels, in memory a helper thread can see. */
 export function keyBuffer(voxels: number): Uint32Array {
-  return sharedUint32(voxels);
+  if (!spare || spare.length < voxels) spare = sharedUint32(voxels);
+  return spare.subarray(0, voxels);
+}
+
+/** Stop reusing the key memory: a helper that was given up on may still write into it. */
+export function forgetKeyBuffer(): void {
+  spare = null;
 }
 
 /**
@@ -110,7 +123,7 @@ export function middleBucket(g: BucketedGroups): number {
 }
 
 /** The largest bucket in [from, to) of either group: the scratch a thread needs to sort its share. */
-export function largestBucket(g: BucketedGroups, from: number, to: number): number {
+function largestBucket(g: BucketedGroups, from: number, to: number): number {
   let m = 0;
   for (let b = from; b < to; b++) {
     m = Math.max(m, g.posStarts[b + 1] - g.posStarts[b], g.negStarts[b + 1] - g.negStarts[b]);

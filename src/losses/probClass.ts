@@ -2,7 +2,7 @@
 // losses.md in one pass. With them: each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group), then one walk in error
 // order that takes the Lovász terms and every other sum at once.
-import { clampedLog, emptySums, focalTerm, type ClassSums } from './sums.js';
+import { clampedLog, emptySums, type ClassSums } from './sums.js';
 import { LovaszSum } from './lovasz.js';
 import { radixSortFloat64 } from './radix.js';
 import { expNeg } from './fastMath.js';
@@ -131,20 +131,25 @@ class VoxelTerms implements VoxelSums {
     return p;
   }
 
-  /** @param hinge whether the hinge error is still wanted (it costs the other log) */
+  /**
+   * The focal term's 1 − e^{−BCE} is 1 − p_t itself (e^{−BCE} = p_t unless the log is
+   * clamped, and then both are 1 to double precision): no expm1 needed, and for a tiny
+   * 1 − p_t it is exact where e^{log(1 − p_t)} is not.
+   * @param hinge whether the hinge error is still wanted (it costs the other log)
+   */
   prob(p: number, positive: boolean, hinge: boolean): number {
     this.sp += p;
     if (positive) {
       this.spt += p;
       const lp = clampedLog(p);
       this.sumTLogP += lp;
-      this.focalPos += focalTerm(-lp, this.gamma);
+      this.focalPos += modulated(1 - p, -lp, this.gamma);
       if (hinge) this.eHinge = 1 - (lp - clampedLog(1 - p));
       return 1 - p;
     }
     const l1p = clampedLog(1 - p);
     this.sumNotTLog1mP += l1p;
-    this.focalNeg += focalTerm(-l1p, this.gamma);
+    this.focalNeg += modulated(p, -l1p, this.gamma);
     if (hinge) this.eHinge = 1 + (clampedLog(p) - l1p);
     return p;
   }

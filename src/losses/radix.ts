@@ -1,67 +1,10 @@
-// LSD radix sort of float32 values on their bit patterns: 4 passes of 8 bits, a pass
-// skipped when every key shares its digit. 4–6× faster than the built-in sort, and
-// exact: the bit transform orders IEEE-754 floats like their values.
+// Radix sorting of floats on their bit patterns, exact: the bit transform orders IEEE-754
+// floats like their values. Float32 keys are bucket-sorted (bucketSort.ts); float64
+// values here, by LSD radix over their 64 bits.
 
 /** Unsigned key whose order is the float order: negatives reversed, positives above them. */
 export function sortKeyOfBits(u: number): number {
   return u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-}
-
-/** Digit histograms of keys for all 4 passes (1024 counts from `base`), filled while the keys are written. */
-export function countDigits(counts: Uint32Array, key: number, base = 0): void {
-  counts[base + (key & 0xff)]++;
-  counts[base + 256 + ((key >>> 8) & 0xff)]++;
-  counts[base + 512 + ((key >>> 16) & 0xff)]++;
-  counts[base + 768 + (key >>> 24)]++;
-}
-
-/**
- * Sorts keys made by sortKeyOfBits (with their digit counts) and returns the floats,
- * ascending, as a view over `keys` or `scratch` (same length or more).
- */
-export function sortFloat32Keys(keys: Uint32Array, counts: Uint32Array, scratch: Uint32Array): Float32Array {
-  const n = keys.length;
-  let src = keys;
-  let dst = scratch.subarray(0, n);
-  const offs = new Uint32Array(256);
-  for (let pass = 0; pass < 4; pass++) {
-    const base = pass * 256;
-    const shift = pass * 8;
-    let skip = n === 0;
-    for (let d = 0; d < 256 && !skip; d++) if (counts[base + d] === n) skip = true;
-    if (skip) continue;
-    let sum = 0;
-    for (let d = 0; d < 256; d++) {
-      offs[d] = sum;
-      sum += counts[base + d];
-    }
-    for (let i = 0; i < n; i++) {
-      const u = src[i];
-      dst[offs[(u >>> shift) & 0xff]++] = u;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  for (let i = 0; i < n; i++) {
-    const u = src[i];
-    src[i] = u & 0x80000000 ? (u ^ 0x80000000) >>> 0 : ~u >>> 0;
-  }
-  return new Float32Array(src.buffer, src.byteOffset, n);
-}
-
-/** Sorts float32 values ascending (no NaN expected). */
-export function radixSortFloat32(values: Float32Array): Float32Array {
-  const n = values.length;
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  const keys = new Uint32Array(n);
-  const counts = new Uint32Array(1024);
-  for (let i = 0; i < n; i++) {
-    const k = sortKeyOfBits(bits[i]);
-    keys[i] = k;
-    countDigits(counts, k);
-  }
-  return sortFloat32Keys(keys, counts, new Uint32Array(n));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   addTerms, classPart, combineParts, lovaszTerms, walkPivot,
   type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs,
 } from './probClass.js';
-import { bitsOf, bucketGroups, BUCKETS, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from './bucketSort.js';
+import { bitsOf, bucketGroups, BUCKETS, forgetKeyBuffer, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from './bucketSort.js';
 import { emptySums } from './sums.js';
 import type { PartTask, SplitTask } from './splitWorker.js';
 
@@ -133,5 +133,6 @@ function splitWalk(pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxel
 function dropHelper<T>(h: Helper, instead: () => T): T {
   void h.worker.terminate();
   helper = null;
+  forgetKeyBuffer();
   return instead();
 }
