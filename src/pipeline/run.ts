@@ -4,7 +4,7 @@ import type { Report } from '../report/model.js';
 import { buildReport } from './buildReport.js';
 import type { RunConfig } from './config.js';
 import { discoverCases, UsageError, type CasePair } from './discover.js';
-import { evaluatePair, type CaseOutcome } from './evaluateOne.js';
+import type { CaseOutcome } from './evaluateOne.js';
 import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
@@ -56,6 +56,9 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
       onDone: record,
     });
   } else {
+    // Loaded here, not at the top: with worker threads the main thread never needs the
+    // readers and the engine, and their modules take ~70 ms to load.
+    const { evaluatePair } = await import('./evaluateOne.js');
     for (let k = 0; k < cases.length; k++) record(k, await evaluatePair(cases[k], config, hooks.debug));
   }
   return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
