@@ -33,27 +33,7 @@ export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr)
   for (let y = 0, at = 0; y < height; y++) {
     const filter = raw[at++]!;
     if (filter > 4) throw corrupt(buf, chunks, ihdr);
-    for (let i = 0; i < rowBytes; i++) {
-      const x = raw[at + i]!;
-      const a = i >= bpp ? cur[i - bpp]! : 0;
-      const b = prev[i]!;
-      let v: number;
-      switch (filter) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
-        default: {
-          const c = i >= bpp ? prev[i - bpp]! : 0;
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-        }
-      }
-      cur[i] = v & 0xff;
-    }
+    unfilterRow(filter, raw, at, cur, prev, rowBytes, bpp);
     at += rowBytes;
     unpackRow(cur, out, y * width * keep, width, samples, keep, bitDepth);
     const t = prev;
@@ -63,10 +43,48 @@ export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr)
   return out;
 }
 
+/**
+ * Undoes one scanline's filter (PNG spec §9) from raw[at …] into cur, given the previous
+ * unfiltered row: one loop per filter type, so the per-byte work is only the predictor.
+ */
+function unfilterRow(filter: number, raw: Uint8Array, at: number, cur: Uint8Array, prev: Uint8Array, n: number, bpp: number): void {
+  const first = Math.min(bpp, n); // bytes with no left neighbour (a = c = 0)
+  switch (filter) {
+    case 0:
+      cur.set(raw.subarray(at, at + n));
+      return;
+    case 1:
+      for (let i = 0; i < first; i++) cur[i] = raw[at + i]!;
+      for (let i = first; i < n; i++) cur[i] = (raw[at + i]! + cur[i - bpp]!) & 0xff;
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) cur[i] = (raw[at + i]! + prev[i]!) & 0xff;
+      return;
+    case 3:
+      for (let i = 0; i < first; i++) cur[i] = (raw[at + i]! + (prev[i]! >> 1)) & 0xff;
+      for (let i = first; i < n; i++) cur[i] = (raw[at + i]! + ((cur[i - bpp]! + prev[i]!) >> 1)) & 0xff;
+      return;
+    default:
+      // Paeth with a = c = 0 predicts b.
+      for (let i = 0; i < first; i++) cur[i] = (raw[at + i]! + prev[i]!) & 0xff;
+      for (let i = first; i < n; i++) {
+        const a = cur[i - bpp]!;
+        const b = prev[i]!;
+        const c = prev[i - bpp]!;
+        const p = a + b - c;
+        const pa = p > a ? p - a : a - p;
+        const pb = p > b ? p - b : b - p;
+        const pc = p > c ? p - c : c - p;
+        cur[i] = (raw[at + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+  }
+}
+
 /** One unfiltered scanline into `out`: the first `keep` samples of each pixel, big-endian 16-bit, sub-byte depths unpacked. */
 function unpackRow(row: Uint8Array, out: Uint8Array | Uint16Array, base: number, width: number, samples: number, keep: number, depth: number): void {
   if (depth === 8) {
-    for (let x = 0; x < width; x++) for (let s = 0; s < keep; s++) out[base + x * keep + s] = row[x * samples + s]!;
+    if (samples === keep) (out as Uint8Array).set(row.subarray(0, width * keep), base);
+    else for (let x = 0; x < width; x++) for (let s = 0; s < keep; s++) out[base + x * keep + s] = row[x * samples + s]!;
   } else if (depth === 16) {
     for (let x = 0; x < width; x++) {
       for (let s = 0; s < keep; s++) {

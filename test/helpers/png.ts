@@ -37,6 +37,36 @@ export interface PngSpec {
   interlace?: boolean;
   /** Chunks inserted after IHDR (and PLTE). */
   extra?: Buffer[];
+  /** Scanline filter types, used in turn row by row (non-interlaced only); default all 0. */
+  filters?: number[];
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Re-filter type-0 scanlines row by row with `filters` in turn (PNG spec §9, written plainly). */
+function applyFilters(raw: Buffer, height: number, rowBytes: number, bpp: number, filters: number[]): Buffer {
+  const out = Buffer.from(raw);
+  for (let y = 0; y < height; y++) {
+    const f = filters[y % filters.length]!;
+    const row = y * (rowBytes + 1) + 1;
+    const prev = (y - 1) * (rowBytes + 1) + 1;
+    out[row - 1] = f;
+    for (let i = 0; i < rowBytes; i++) {
+      const x = raw[row + i]!;
+      const a = i >= bpp ? raw[row + i - bpp]! : 0;
+      const b = y > 0 ? raw[prev + i]! : 0;
+      const c = y > 0 && i >= bpp ? raw[prev + i - bpp]! : 0;
+      const predicted = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
+      out[row + i] = (x - predicted) & 0xff;
+    }
+  }
+  return out;
 }
 
 /** Filter-type-0 scanlines for a (sub)image whose pixel (x, y) is sampleAt(x, y, c). */
@@ -78,7 +108,13 @@ export function encodePng(spec: PngSpec): Buffer {
   const ch = CHANNELS[spec.colorType]!;
   const at = (x: number, y: number, c: number): number => spec.samples[(y * width + x) * ch + c]!;
   let raw: Buffer;
-  if (!spec.interlace) raw = scanlines(width, height, spec, at);
+  if (!spec.interlace) {
+    raw = scanlines(width, height, spec, at);
+    if (spec.filters) {
+      const rowBytes = Math.ceil((width * ch * spec.bitDepth) / 8);
+      raw = applyFilters(raw, height, rowBytes, Math.max(1, (ch * spec.bitDepth) >> 3), spec.filters);
+    }
+  }
   else {
     const passes: Buffer[] = [];
     for (const [x0, y0, dx, dy] of ADAM7) {
