@@ -5,6 +5,7 @@
 // the buckets split between threads by range with no copy (split.ts).
 import { IGNORED } from './truth.js';
 import { sortKeyOfBits } from './radix.js';
+import { inChunks } from './chunks.js';
 
 export const BUCKETS = 1 << 16;
 
@@ -28,13 +29,17 @@ export function bitsOf(values: Float32Array): Uint32Array {
 /** Bucket counts of the t = 1 keys (first BUCKETS) and the t = 0 keys (next BUCKETS). */
 export function groupHistogram(bits: Uint32Array, t: Uint8Array): Uint32Array {
   const h = new Uint32Array(2 * BUCKETS);
-  for (let i = 0; i < t.length; i++) {
+  inChunks(t.length, (from, to) => countKeys(bits, t, h, from, to));
+  return h;
+}
+
+function countKeys(bits: Uint32Array, t: Uint8Array, h: Uint32Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
     const b = sortKeyOfBits(bits[i]) >>> 16;
     h[ti === 1 ? b : BUCKETS + b]++;
   }
-  return h;
 }
 
 function bounds(h: Uint32Array, from: number): Uint32Array {
@@ -83,14 +88,21 @@ export function bucketGroups(values: Float32Array, t: Uint8Array, keys?: Uint32A
   const neg = room.subarray(nPos, nPos + nNeg);
   const nextPos = posStarts.slice(0, BUCKETS);
   const nextNeg = negStarts.slice(0, BUCKETS);
-  for (let i = 0; i < t.length; i++) {
+  inChunks(t.length, (from, to) => scatterKeys(bits, t, pos, neg, nextPos, nextNeg, from, to));
+  return { pos, neg, posStarts, negStarts };
+}
+
+function scatterKeys(
+  bits: Uint32Array, t: Uint8Array, pos: Uint32Array, neg: Uint32Array,
+  nextPos: Uint32Array, nextNeg: Uint32Array, from: number, to: number,
+): void {
+  for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
     const k = sortKeyOfBits(bits[i]);
     if (ti === 1) pos[nextPos[k >>> 16]++] = k;
     else neg[nextNeg[k >>> 16]++] = k;
   }
-  return { pos, neg, posStarts, negStarts };
 }
 
 /** Bytes per claim when threads share the faulting-in of a buffer. */
@@ -140,7 +152,8 @@ export function sortBucketRange(g: BucketedGroups, from: number, to: number): vo
   const counts = new Uint32Array(512);
   for (const [keys, starts] of [[g.pos, g.posStarts], [g.neg, g.negStarts]] as const) {
     for (let b = from; b < to; b++) sortBucket(keys, starts[b], starts[b + 1], scratch, counts);
-    toFloatBits(keys, starts[from], starts[to]);
+    const base = starts[from];
+    inChunks(starts[to] - base, (a, b) => toFloatBits(keys, base + a, base + b));
   }
 }
 

@@ -1,6 +1,7 @@
 // The joint histogram of (ground-truth label, predicted label) over the evaluated voxels.
 // Every overlap metric, and for a label-map prediction every loss too, follows from it,
 // so one integer pass over the case serves all labels and regions at once.
+import { PASS_CHUNK } from './chunks.js';
 
 export class JointHistogram {
   /** Counts keyed by gt label then pred label. */
@@ -54,6 +55,12 @@ export interface Confusion {
 }
 
 const DENSE = 256;
+
+/** pred[from, to) as a view when it is a typed array (no copy), else as a copy. */
+function subarrayOf(pred: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  const sub = (pred as { subarray?: (a: number, b: number) => ArrayLike<number> }).subarray;
+  return sub ? sub.call(pred, from, to) : Array.prototype.slice.call(pred, from, to);
+}
 // One dense table per thread, reused: a fresh 256×256 table per case cost more than the
 // counting itself on small 2D cases. Only the touched corner is read back and cleared
 // (after a uint8 ground truth, the whole table: ~0.2 ms).
@@ -169,7 +176,11 @@ function flushDense(h: JointHistogram): JointHistogram {
  */
 export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null): JointHistogram {
   const h = new JointHistogram();
-  countPairs(h, gt, 0, pred, gt.length, ignore);
+  // In chunks, as every long pass (chunks.ts).
+  for (let at = 0; at < gt.length; at += PASS_CHUNK) {
+    const len = Math.min(PASS_CHUNK, gt.length - at);
+    countPairs(h, gt, at, subarrayOf(pred, at, at + len), len, ignore);
+  }
   return flushDense(h);
 }
 

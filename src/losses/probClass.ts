@@ -6,6 +6,7 @@ import { clampedLog, emptySums, type ClassSums } from './sums.js';
 import { LovaszSum } from './lovasz.js';
 import { radixSortFloat64 } from './radix.js';
 import { expNeg } from './fastMath.js';
+import { inChunks, PASS_CHUNK } from './chunks.js';
 import { bucketGroups, BUCKETS, sortBucketRange, sortedRuns } from './bucketSort.js';
 import { countTruth, IGNORED } from './truth.js';
 
@@ -259,12 +260,31 @@ function walkTwo(
   pr: Keys, nr: Keys, i: number, j: number, floor: number, logits: boolean,
   terms: VoxelTerms, soft: LovaszSum,
 ): number {
-  let hinge = 0;
+  // In PASS_CHUNK steps per call (chunks.ts): one call over a CT would run as OSR code.
+  const w: TwoWalk = { i, j, hinge: 0, hingeOn: true, done: false };
+  while (!w.done) walkSteps(pr, nr, w, floor, logits, terms, soft, PASS_CHUNK);
+  return w.hinge;
+}
+
+/** Where a 2-way walk stands between two calls of walkSteps. */
+interface TwoWalk {
+  i: number;
+  j: number;
+  hinge: number;
+  hingeOn: boolean;
+  done: boolean;
+}
+
+function walkSteps(
+  pr: Keys, nr: Keys, w: TwoWalk, floor: number, logits: boolean,
+  terms: VoxelTerms, soft: LovaszSum, steps: number,
+): void {
+  let { i, j, hinge, hingeOn } = w;
   const pEnd = pr.length;
-  let hingeOn = true;
   let kp = i < pEnd ? (logits ? -pr[i] : 1 - pr[i]) : -Infinity;
   let kn = j >= 0 ? nr[j] : -Infinity;
-  for (;;) {
+  let left = steps;
+  for (; left > 0; left--) {
     const positive = kp >= kn;
     const key = positive ? kp : kn;
     if (!(key > floor)) break;
@@ -283,7 +303,11 @@ function walkTwo(
       else hingeOn = false;
     }
   }
-  return hinge;
+  w.done = left > 0;
+  w.i = i;
+  w.j = j;
+  w.hinge = hinge;
+  w.hingeOn = hingeOn;
 }
 
 /** The key that splits the walk about in half: the median of keys sampled evenly from every run. */
@@ -383,18 +407,19 @@ export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, l
 /** Every sum but the Lovász hinge in one pass over the voxels, in voxel order. */
 function voxelSums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
   const terms = new VoxelTerms(gamma);
-  let nPos = 0;
-  let nNeg = 0;
   const logits = input === 'logits';
-  for (let i = 0; i < t.length; i++) {
+  inChunks(t.length, (from, to) => addVoxels(terms, logits, values, t, from, to));
+  const [nPos, nNeg] = countTruth(t);
+  return { n: nPos + nNeg, st: nPos, ...terms.sums(), lovaszHinge: 0 };
+}
+
+function addVoxels(terms: VoxelTerms, logits: boolean, values: ArrayLike<number>, t: Uint8Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
-    if (ti === 1) nPos++;
-    else nNeg++;
     if (logits) terms.logit(values[i], ti === 1);
     else terms.prob(values[i], ti === 1, false);
   }
-  return { n: nPos + nNeg, st: nPos, ...terms.sums(), lovaszHinge: 0 };
 }
 
 /** (1 − p_t)^γ · BCE where 1 − p_t = e^{−BCE} is already known without cancellation. */

@@ -3,6 +3,7 @@
 // axes, channels); nothing here knows a file format's bytes.
 import { InputError, type InputKind, type NumericArray, type RawArray, type Volume } from '../types.js';
 import { relayout } from './layout.js';
+import { inChunks, PASS_CHUNK } from '../losses/chunks.js';
 
 export type InputMode = 'auto' | InputKind;
 export type NpyAxes = 'reversed' | 'same';
@@ -126,26 +127,36 @@ interface ValueScan {
 }
 
 function scan(d: NumericArray): ValueScan {
-  let nonFinite = 0;
-  let allBinary = true;
-  let inUnit = true;
-  let allInteger = true;
+  const s: ValueScan = { nonFinite: 0, allBinary: true, inUnit: true, allInteger: true };
+  // Chunk by chunk (chunks.ts); logits settle every question within a few voxels, after
+  // which only non-finite values are counted, in a tighter loop.
   let i = 0;
-  for (; i < d.length; i++) {
+  while (i < d.length && (s.inUnit || s.allInteger)) i = scanFlags(d, s, i, Math.min(d.length, i + PASS_CHUNK));
+  inChunks(d.length - i, (from, to) => (s.nonFinite += countNonFinite(d, i + from, i + to)));
+  return s;
+}
+
+/** Scans [from, to) into s; returns where it stopped: `to`, or just past the voxel that settled the kind. */
+function scanFlags(d: NumericArray, s: ValueScan, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     const v = d[i];
     if (v === 0 || v === 1) continue;
-    allBinary = false;
-    if (v - v !== 0) { nonFinite++; continue; } // NaN or ±Infinity
-    if (v < 0 || v > 1) inUnit = false;
-    if (allInteger && Math.floor(v) !== v) allInteger = false;
-    // Logits settle every question within a few voxels: the rest only counts non-finite values.
-    if (!inUnit && !allInteger) break;
+    s.allBinary = false;
+    if (v - v !== 0) { s.nonFinite++; continue; } // NaN or ±Infinity
+    if (v < 0 || v > 1) s.inUnit = false;
+    if (s.allInteger && Math.floor(v) !== v) s.allInteger = false;
+    if (!s.inUnit && !s.allInteger) return i + 1;
   }
-  for (i++; i < d.length; i++) {
+  return to;
+}
+
+function countNonFinite(d: NumericArray, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
     const v = d[i];
-    if (v - v !== 0) nonFinite++;
+    if (v - v !== 0) n++;
   }
-  return { nonFinite, allBinary, inUnit, allInteger };
+  return n;
 }
 
 /** --input auto (cli.md): integer/bool data → labels (probabilities when it has several
