@@ -12,7 +12,11 @@ import {
   probClass,
   classPart,
   lovaszTerms,
-  walkPivot,
+  walkPivots,
+  segmentsOf,
+  walkClaimed,
+  addTerms,
+  type LovaszTerms,
   quantizedClass,
   radixSortFloat64,
   type LossParams,
@@ -352,29 +356,41 @@ describe('Lovász on a CT-sized class (bucketed float32 sort, float64 runs)', ()
 });
 
 describe('Lovász walk split by merge key (two threads)', () => {
-  it('the segments above and at-or-below any pivot add up to the whole walk, ties included', () => {
-    const r = rng(14);
-    const n = 60_000;
-    const t = Uint8Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
-    // Values on a coarse grid so that many keys tie, also exactly at the pivots.
-    const z = Float32Array.from(t, (ti) => Math.round(((r() - 0.5) * 8 + (ti ? 1 : -1)) * 4) / 4);
-    const p = Float32Array.from(z, (x) => Math.round(100 / (1 + Math.exp(-x))) / 100);
-    for (const [input, values] of [['logits', z], ['probs', p]] as const) {
-      const { pos, neg } = classPart(input, values, t, 2, true);
-      const whole = lovaszTerms(pos, neg, input, 2);
-      const pivots = [walkPivot(pos, neg, input), 0, 0.25, -1, 0.5, 1e9, -1e9];
-      for (const K of pivots) {
-        const a = lovaszTerms(pos, neg, input, 2, { above: K });
-        const b = lovaszTerms(pos, neg, input, 2, { atMost: K });
-        expect(a.hinge + b.hinge, `${input} hinge K=${K}`).toBeCloseTo(whole.hinge, 10);
-        expect(a.soft + b.soft, `${input} soft K=${K}`).toBeCloseTo(whole.soft, 12);
-        expect(a.complementSoft + b.complementSoft, `${input} bg K=${K}`).toBeCloseTo(whole.complementSoft, 12);
-        for (const k of Object.keys(whole.sums) as (keyof typeof whole.sums)[]) {
-          expect(a.sums[k] + b.sums[k], `${input} ${k} K=${K}`).toBeCloseTo(whole.sums[k], 6);
-        }
-      }
+  const r = rng(14);
+  const n = 60_000;
+  const t = Uint8Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+  // Values on a coarse grid so that many keys tie, also exactly at the pivots.
+  const z = Float32Array.from(t, (ti) => Math.round(((r() - 0.5) * 8 + (ti ? 1 : -1)) * 4) / 4);
+  const p = Float32Array.from(z, (x) => Math.round(100 / (1 + Math.exp(-x))) / 100);
+  const expectSame = (parts: LovaszTerms[], whole: LovaszTerms, what: string) => {
+    const sum = parts.reduce(addTerms);
+    expect(sum.hinge, `${what} hinge`).toBeCloseTo(whole.hinge, 10);
+    expect(sum.soft, `${what} soft`).toBeCloseTo(whole.soft, 12);
+    expect(sum.complementSoft, `${what} bg`).toBeCloseTo(whole.complementSoft, 12);
+    for (const k of Object.keys(whole.sums) as (keyof typeof whole.sums)[]) {
+      expect(sum.sums[k], `${what} ${k}`).toBeCloseTo(whole.sums[k], 6);
     }
-  });
+  };
+  for (const [input, values] of [['logits', z], ['probs', p]] as const) {
+    const { pos, neg } = classPart(input, values, t, 2, true);
+    const whole = lovaszTerms(pos, neg, input, 2);
+    it(`${input}: the segments between any falling pivots add up to the whole walk, ties included`, () => {
+      for (const pivots of [[0], [0.25], [-1], [1e9], [-1e9], [1e9, 0.5, 0.25, 0, -1, -1e9], [0.5, 0.5 - 2 ** -20]]) {
+        expectSame(segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg)), whole, `${input} pivots ${pivots}`);
+      }
+    });
+    it(`${input}: walkPivots gives strictly falling keys whose segments, each claimed once, add up to the whole walk`, () => {
+      const pivots = walkPivots(pos, neg, input, 8);
+      expect(pivots.length).toBeGreaterThanOrEqual(2);
+      for (let k = 1; k < pivots.length; k++) expect(pivots[k]).toBeLessThan(pivots[k - 1]);
+      const parts = segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg));
+      expectSame(parts, whole, `${input} walkPivots`);
+      // Claimed from a shared counter by one thread: every segment once.
+      const claimed = walkClaimed(pos, neg, input, 2, segmentsOf(pivots), new Int32Array(new SharedArrayBuffer(4)));
+      expect(claimed.size).toBe(pivots.length + 1);
+      expectSame([...claimed.values()], whole, `${input} claimed`);
+    });
+  }
 });
 
 describe('joint histogram of (ground truth, prediction) labels', () => {

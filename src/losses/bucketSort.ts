@@ -60,7 +60,10 @@ function bounds(h: Uint32Array, from: number): Uint32Array {
  */
 let spare: Uint32Array | null = null;
 
-/** Room for the keys of `voxels` voxels, in memory a helper thread can see. */
+/**
+ * Room for the keys of `voxels` voxels, in memory a helper thread can see: this thread's
+ * buffer, valid until the next call (the runs sorted in it are the caller's until then).
+ */
 export function keyBuffer(voxels: number): Uint32Array {
   if (!spare || spare.length < voxels) spare = sharedUint32(voxels);
   return spare.subarray(0, voxels);
@@ -73,8 +76,8 @@ export function forgetKeyBuffer(): void {
 
 /**
  * Writes every voxel's key into its group's bucket (ignored voxels are left out), into
- * `keys` (at least as long as the voxels counted) or new memory; `hist` is the
- * groupHistogram when it is already known.
+ * `keys` (at least as long as the voxels counted; keyBuffer's, to reuse this thread's) or
+ * new memory; `hist` is the groupHistogram when it is already known.
  */
 export function bucketGroups(values: Float32Array, t: Uint8Array, keys?: Uint32Array, hist?: Uint32Array): BucketedGroups {
   const bits = bitsOf(values);
@@ -83,7 +86,7 @@ export function bucketGroups(values: Float32Array, t: Uint8Array, keys?: Uint32A
   const negStarts = bounds(h, BUCKETS);
   const nPos = posStarts[BUCKETS];
   const nNeg = negStarts[BUCKETS];
-  const room = keys ?? keyBuffer(nPos + nNeg);
+  const room = keys ?? sharedUint32(nPos + nNeg);
   const pos = room.subarray(0, nPos);
   const neg = room.subarray(nPos, nPos + nNeg);
   const nextPos = posStarts.slice(0, BUCKETS);

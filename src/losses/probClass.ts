@@ -7,7 +7,7 @@ import { LovaszSum } from './lovasz.js';
 import { radixSortFloat64 } from './radix.js';
 import { expNeg } from './fastMath.js';
 import { inChunks, PASS_CHUNK } from './chunks.js';
-import { bucketGroups, BUCKETS, sortBucketRange, sortedRuns } from './bucketSort.js';
+import { bucketGroups, BUCKETS, keyBuffer, sortBucketRange, sortedRuns } from './bucketSort.js';
 import { countTruth, IGNORED } from './truth.js';
 
 export { IGNORED } from './truth.js';
@@ -50,9 +50,9 @@ function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
  * probabilities straight from a file) sort by bucket and radix on their 32 bits into one
  * run per group; float64 ones by radix on their 64, in runs (see runLength).
  */
-function sortedGroups(values: ArrayLike<number>, t: Uint8Array): [Runs, Runs] {
+function sortedGroups(values: ArrayLike<number>, t: Uint8Array, reuseKeys: boolean): [Runs, Runs] {
   if (values instanceof Float32Array) {
-    const g = bucketGroups(values, t);
+    const g = bucketGroups(values, t, reuseKeys ? keyBuffer(t.length) : undefined);
     sortBucketRange(g, 0, BUCKETS);
     const [pos, neg] = sortedRuns(g);
     return [[pos], [neg]];
@@ -172,12 +172,15 @@ class VoxelTerms implements VoxelSums {
  * sums take every voxel.
  */
 /**
- * A part of the walk by merge key: `above` K takes the voxels whose key is > K (the start
- * of the walk), `atMost` K the rest, resuming from the counts of the voxels above K (one
- * binary search per run). The two segments add up to the whole walk exactly, so they can
- * run on two threads.
+ * A part of the walk by merge key: the voxels whose key is ≤ `atMost` (default: all) and
+ * > `above` (default: all), resuming from the counts of the voxels above `atMost` (one
+ * binary search per run). Segments that tile the keys add up to the whole walk exactly,
+ * so they can run on several threads.
  */
-export type WalkSegment = { above: number } | { atMost: number };
+export interface WalkSegment {
+  atMost?: number;
+  above?: number;
+}
 
 /** Smallest index whose value satisfies `test` (false … false, true … true along the run), or run.length. */
 function firstIndex(run: Keys, test: (x: number) => boolean): number {
@@ -203,7 +206,7 @@ export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: numb
   const R = P + neg.length;
   const at = new Int32Array(R);
   const head = new Float64Array(R);
-  const floor = segment && 'above' in segment ? segment.above : -Infinity;
+  const floor = segment?.above ?? -Infinity;
   const keyOf = (r: number, k: number): number => {
     const key = r < P ? (k < pos[r].length ? posKey(pos[r][k]) : -Infinity) : k >= 0 ? neg[r - P][k] : -Infinity;
     return key > floor ? key : -Infinity;
@@ -211,7 +214,7 @@ export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: numb
   let c1 = 0;
   let c0 = 0;
   for (let r = 0; r < R; r++) {
-    if (segment && 'atMost' in segment) {
+    if (segment?.atMost !== undefined) {
       const K = segment.atMost;
       if (r < P) {
         at[r] = firstIndex(pos[r], (x) => posKey(x) <= K);
@@ -310,27 +313,44 @@ function walkSteps(
   w.hingeOn = hingeOn;
 }
 
-/** The key that splits the walk about in half: the median of keys sampled evenly from every run. */
-export function walkPivot(pos: Runs, neg: Runs, input: ClassInput): number {
-  const keys: number[] = [];
-  const per = 256;
-  for (const run of pos) for (let k = 0; k < per && run.length; k++) {
-    const x = run[Math.floor((k * run.length) / per)];
-    keys.push(input === 'logits' ? -x : 1 - x);
-  }
-  for (const run of neg) for (let k = 0; k < per && run.length; k++) keys.push(run[Math.floor((k * run.length) / per)]);
-  // Weight each run's samples by its size: repeat by run length / per, simplest as a weighted median.
+/**
+ * Keys that cut the walk into `parts` segments of about equal voxel counts, descending
+ * (the walk goes from high keys to low): quantiles of keys sampled evenly from every run,
+ * each sample weighted by its run's length.
+ */
+export function walkPivots(pos: Runs, neg: Runs, input: ClassInput, parts: number): number[] {
+  const per = 256 * parts;
   const weighted: [number, number][] = [];
-  let i = 0;
-  for (const run of [...pos, ...neg]) for (let k = 0; k < per && run.length; k++) weighted.push([keys[i++], run.length / per]);
-  weighted.sort((a, b) => a[0] - b[0]);
+  const sample = (run: Keys, key: (x: number) => number) => {
+    for (let k = 0; k < per && run.length; k++) weighted.push([key(run[Math.floor((k * run.length) / per)]), run.length / per]);
+  };
+  for (const run of pos) sample(run, (x) => (input === 'logits' ? -x : 1 - x));
+  for (const run of neg) sample(run, (x) => x);
+  weighted.sort((a, b) => b[0] - a[0]);
   const total = weighted.reduce((s, w) => s + w[1], 0);
+  const pivots: number[] = [];
   let acc = 0;
   for (const [key, w] of weighted) {
     acc += w;
-    if (acc >= total / 2) return key;
+    // Strictly falling pivots: a key that repeats across a cut would make an empty segment.
+    if (pivots.length < parts - 1 && acc >= (total * (pivots.length + 1)) / parts && !(key >= pivots[pivots.length - 1])) pivots.push(key);
   }
-  return 0;
+  return pivots;
+}
+
+/** Walks segments while the shared counter has some left; the terms by segment index. */
+export function walkClaimed(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segments: WalkSegment[], claim: Int32Array): Map<number, LovaszTerms> {
+  const out = new Map<number, LovaszTerms>();
+  for (let k = Atomics.add(claim, 0, 1); k < segments.length; k = Atomics.add(claim, 0, 1)) {
+    out.set(k, lovaszTerms(pos, neg, input, gamma, segments[k]));
+  }
+  return out;
+}
+
+/** The segments between pivots (descending): above the first, between each two, at most the last. */
+export function segmentsOf(pivots: number[]): WalkSegment[] {
+  if (pivots.length === 0) return [{}];
+  return [{ above: pivots[0] }, ...pivots.map((K, k) => ({ atMost: K, above: pivots[k + 1] }))];
 }
 
 /** What a class's values are: probabilities (clamped logs) or binary logits (exact softplus). */
@@ -347,9 +367,14 @@ export interface ClassPart {
   neg: Runs;
 }
 
-export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean): ClassPart {
+/**
+ * @param reuseKeys sort float32 keys in this thread's key buffer (keyBuffer) instead of
+ *   new memory: the part's runs are then valid only until the next such call, as in the
+ *   engine, which combines each class before it starts the next.
+ */
+export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean, reuseKeys = false): ClassPart {
   if (!lovasz) return { sums: voxelSums(input, values, t, gamma), pos: [], neg: [] };
-  const [pos, neg] = sortedGroups(values, t);
+  const [pos, neg] = sortedGroups(values, t, reuseKeys);
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
   return { sums: { ...emptySums(nPos + nNeg), st: nPos }, pos, neg };

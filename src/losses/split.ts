@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
-  addTerms, classPart, combineParts, lovaszTerms, walkPivot,
+  addTerms, classPart, combineParts, lovaszTerms, segmentsOf, walkClaimed, walkPivots,
   type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs,
 } from './probClass.js';
 import { bitsOf, bucketGroups, BUCKETS, forgetKeyBuffer, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from './bucketSort.js';
@@ -81,7 +81,8 @@ export function splitClass(
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = threads >= 2 && n >= SPLIT_MIN && typed ? getHelper() : null;
-  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz)], input, gamma, lovasz);
+  // The class is combined before the next one is sorted: its keys may use this thread's buffer.
+  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, true)], input, gamma, lovasz);
   if (lovasz && values instanceof Float32Array) return splitBuckets(h, input, values, t, gamma);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
@@ -115,18 +116,25 @@ function splitBuckets(h: Helper, input: ClassInput, values: Float32Array, t: Uin
   return combineParts([part], input, gamma, true, (p, q, inp, gm) => splitWalk(p, q, inp, gm, t.length));
 }
 
+/** Walk segments per case: both threads take them one at a time, so neither waits long for the other. */
+const WALK_SEGMENTS = 8;
+
 /**
- * The walk in two key-range segments: the helper takes the voxels at or below the pivot
- * key (resuming from the counts above it), this thread those above; the terms add.
+ * The walk in key-range segments, claimed one at a time by this thread and the helper
+ * from a shared counter: segments cost unequal time (the hinge stops partway, the groups
+ * interleave more in some ranges), so fixed halves left one thread idle. The terms add.
  */
 function splitWalk(pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxels: number): LovaszTerms {
   const h = helper ?? null;
   if (!h) return lovaszTerms(pos, neg, input, gamma);
-  const K = walkPivot(pos, neg, input);
-  post(h, { kind: 'walk', input, gamma, pos, neg, atMost: K });
-  const a = lovaszTerms(pos, neg, input, gamma, { above: K });
-  const b = awaitAnswer<LovaszTerms>(h, voxels) ?? dropHelper(h, () => lovaszTerms(pos, neg, input, gamma, { atMost: K }));
-  return addTerms(a, b);
+  const segments = segmentsOf(walkPivots(pos, neg, input, WALK_SEGMENTS));
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  post(h, { kind: 'walk', input, gamma, pos, neg, segments, claim });
+  const mine = walkClaimed(pos, neg, input, gamma, segments, claim);
+  const theirs = awaitAnswer<LovaszTerms[]>(h, voxels);
+  // A helper that did not answer: every segment it claimed is walked again here.
+  const done = theirs ?? dropHelper(h, () => segments.filter((_, k) => !mine.has(k)).map((seg) => lovaszTerms(pos, neg, input, gamma, seg)));
+  return [...mine.values(), ...done].reduce(addTerms);
 }
 
 /** A helper that did not answer in time is dropped, so a late answer is never taken for the next task's. */

@@ -1,7 +1,7 @@
 // Helper thread of splitClass: does the share of a class it is sent and hands the result
 // back on its port, then raises the shared flag the caller is waiting on.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { classPart, lovaszTerms, type ClassInput, type Runs } from './probClass.js';
+import { classPart, walkClaimed, type ClassInput, type Runs, type WalkSegment } from './probClass.js';
 import { sortBucketRange, touchPages, type BucketedGroups } from './bucketSort.js';
 
 /** The ClassPart of a voxel range. */
@@ -22,14 +22,15 @@ export interface SortTask {
   to: number;
 }
 
-/** The Lovász terms and sums of the walk's segment at or below a merge key (runs in shared memory). */
+/** The Lovász terms and sums of the walk's segments this thread claims (runs in shared memory); answers them as a list. */
 export interface WalkTask {
   kind: 'walk';
   input: ClassInput;
   gamma: number;
   pos: Runs;
   neg: Runs;
-  atMost: number;
+  segments: WalkSegment[];
+  claim: Int32Array;
 }
 
 /** Fault in the pages of a key buffer, sharing the chunks with the caller; no answer. */
@@ -48,7 +49,7 @@ port.on('message', (task: SplitTask) => {
     touchPages(task.keys, task.claim);
     return;
   } else if (task.kind === 'walk') {
-    answer = lovaszTerms(task.pos, task.neg, task.input, task.gamma, { atMost: task.atMost });
+    answer = [...walkClaimed(task.pos, task.neg, task.input, task.gamma, task.segments, task.claim).values()];
   } else if (task.kind === 'sort') {
     sortBucketRange(task.groups, task.from, task.to);
     answer = true;
