@@ -1,8 +1,9 @@
 // A large case split over threads. With the Lovász terms on float32 values (the common
 // case: logits or probabilities straight from a file) this thread buckets each truth
 // group's keys into shared memory, then the two threads sort half of the buckets each,
-// and walk half of the error order each (sums, Lovász hinge and softmax at once); the
-// halves of the walk add up exactly. Float64 values split by voxel range instead (each
+// and walk the error order in key-range segments taken from a shared counter (sums,
+// Lovász hinge and softmax at once); the segments add up exactly. Float64 values split
+// by voxel range instead (each
 // half gathered and sorted in runs, merged in the walk), and without the Lovász terms the
 // sums pass alone splits by voxel range. The caller stays synchronous: it blocks on a
 // shared flag and takes the result with receiveMessageOnPort. Without the compiled helper
