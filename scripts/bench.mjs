@@ -290,17 +290,20 @@ async function main() {
     addRow(w, 'floor: one summing pass', voxels, fl.sum_s, null, null);
   };
 
-  if (W.W1) {
-    const w = W.W1;
-    const fl = await floor('W1', [w.gt, w.pred]);
-    const r = await cli('W1', w.gt, w.pred, ['--workers', '2'], 1);
-    r.run = 'CLI end to end';
-    const e = await engine('W1', w.gt, w.pred, {});
-    results.W1 = { ...w, floor: fl, cli: [r], engine: e };
-    floorRows('W1', fl, w.voxels);
-    runRow('W1', r, w.voxels, fl);
-    engineRow('W1', 'engine alone, 1 thread', e, w.voxels, fl);
-  }
+  /** A one-case workload: floors, the CLI with 2 workers (so a lone case is split), the engine alone. */
+  const oneCase = async (id, runLabel, flags, engineOptions) => {
+    const w = W[id];
+    const fl = await floor(id, [w.gt, w.pred]);
+    const r = await cli(id, w.gt, w.pred, [...flags, '--workers', '2'], 1);
+    r.run = runLabel;
+    const e = await engine(id, w.gt, w.pred, engineOptions);
+    results[id] = { ...w, floor: fl, cli: [r], engine: e };
+    floorRows(id, fl, w.voxels);
+    runRow(id, r, w.voxels, fl);
+    engineRow(id, 'engine alone, 1 thread', e, w.voxels, fl);
+  };
+
+  if (W.W1) await oneCase('W1', 'CLI end to end', [], {});
 
   if (W.W2) {
     const w = W.W2;
@@ -346,29 +349,9 @@ async function main() {
     if (torch?.seconds != null) addRow('W2', `PyTorch ${torch.torch} float32 losses, ${torch.threads} threads`, w.voxels, torch.seconds, null, flNpy);
   }
 
-  if (W.W3) {
-    const w = W.W3;
-    const fl = await floor('W3', [w.gt, w.pred]);
-    const r = await cli('W3', w.gt, w.pred, ['--workers', '2'], 1);
-    r.run = 'CLI end to end, 5-channel softmax .npz';
-    const e = await engine('W3', w.gt, w.pred, {});
-    results.W3 = { ...w, floor: fl, cli: [r], engine: e };
-    floorRows('W3', fl, w.voxels);
-    runRow('W3', r, w.voxels, fl);
-    engineRow('W3', 'engine alone, 1 thread', e, w.voxels, fl);
-  }
+  if (W.W3) await oneCase('W3', 'CLI end to end, 5-channel softmax .npz', [], {});
 
-  if (W.W4) {
-    const w = W.W4;
-    const fl = await floor('W4', [w.gt, w.pred]);
-    const r = await cli('W4', w.gt, w.pred, ['--metrics', 'all', '--workers', '2'], 1);
-    r.run = 'CLI end to end, 10 labels, --metrics all';
-    const e = await engine('W4', w.gt, w.pred, { metrics: 'all' });
-    results.W4 = { ...w, floor: fl, cli: [r], engine: e };
-    floorRows('W4', fl, w.voxels);
-    runRow('W4', r, w.voxels, fl);
-    engineRow('W4', 'engine alone, 1 thread', e, w.voxels, fl);
-  }
+  if (W.W4) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
 
   if (W.W5) {
     const w = W.W5;

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readArray, readNifti } from '../src/io/index.js';
-import { InputError } from '../src/types.js';
+import { expectInputError } from './helpers/inputError.js';
 import { niftiBytes, type DtName, type NiftiSpec } from './helpers/nifti.js';
 import { scratch } from './helpers/tmp.js';
 
@@ -50,15 +50,6 @@ const EXPECTED_DTYPE: Record<Exclude<DtName, 'complex64'>, [string, boolean]> = 
 
 const TYPES = Object.keys(VALUES) as Array<keyof typeof VALUES>;
 
-async function expectInputError(promise: Promise<unknown>, fragment: RegExp): Promise<void> {
-  const err = await promise.then(
-    () => new Error('expected an InputError'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  expect((err as Error).message).toMatch(fragment);
-  expect((err as Error).message).not.toContain('\n');
-}
 
 describe('readNifti: every datatype, byte order, version and compression', () => {
   const cases = TYPES.flatMap((type) =>

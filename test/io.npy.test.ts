@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy, readArray, readNpy } from '../src/io/index.js';
 import { InputError } from '../src/types.js';
+import { expectInputError } from './helpers/inputError.js';
 import { npyBytes, toHalf, type NpySpec } from './helpers/npy.js';
 import { scratch } from './helpers/tmp.js';
 
@@ -13,15 +14,6 @@ let counter = 0;
 const write = (bytes: Uint8Array): string => tmp.write(`arr${counter++}.npy`, bytes);
 const read = (spec: NpySpec) => readNpy(write(npyBytes(spec)));
 
-async function expectInputError(promise: Promise<unknown>, fragment: RegExp): Promise<void> {
-  const err = await promise.then(
-    () => new Error('expected an InputError'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  expect((err as Error).message).toMatch(fragment);
-  expect((err as Error).message).not.toContain('\n');
-}
 
 const SEQ = Array.from({ length: 24 }, (_, i) => i - 7);
 

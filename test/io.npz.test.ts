@@ -3,7 +3,7 @@
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readArray, readNpz } from '../src/io/index.js';
-import { InputError } from '../src/types.js';
+import { expectInputError } from './helpers/inputError.js';
 import { npyBytes, zipBytes, type ZipEntrySpec } from './helpers/npy.js';
 import { scratch } from './helpers/tmp.js';
 
@@ -13,15 +13,6 @@ afterAll(() => tmp.cleanup());
 let counter = 0;
 const write = (bytes: Uint8Array): string => tmp.write(`arch${counter++}.npz`, bytes);
 
-async function expectInputError(promise: Promise<unknown>, fragment: RegExp): Promise<void> {
-  const err = await promise.then(
-    () => new Error('expected an InputError'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  expect((err as Error).message).toMatch(fragment);
-  expect((err as Error).message).not.toContain('\n');
-}
 
 const PROBS = Array.from({ length: 2 * 3 * 4 }, (_, i) => (i % 5) / 4);
 const probs = npyBytes({ descr: '<f4', shape: [2, 3, 4], values: PROBS });

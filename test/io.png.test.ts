@@ -4,7 +4,7 @@ import { encode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPng } from '../src/io/index.js';
-import { InputError } from '../src/types.js';
+import { expectInputError } from './helpers/inputError.js';
 import { encodePng, ihdr, packBits, pngChunk, PNG_SIGNATURE, type PngSpec } from './helpers/png.js';
 import { scratch } from './helpers/tmp.js';
 
@@ -28,18 +28,6 @@ async function readSpec(spec: Partial<PngSpec> & Pick<PngSpec, 'bitDepth' | 'col
   return readPng(file(encodePng({ width: W, height: H, ...spec })));
 }
 
-async function expectInputError(promise: Promise<unknown>, fragment: RegExp): Promise<InputError> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected an InputError');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  expect((err as InputError).message).toMatch(fragment);
-  expect((err as InputError).message).not.toContain('\n');
-  return err as InputError;
-}
 
 describe('readPng: grey', () => {
   it('8-bit grey written by sharp keeps labels 0..20 exactly', async () => {

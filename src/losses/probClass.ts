@@ -2,7 +2,7 @@
 // losses.md in one pass. With them: each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group), then one walk in error
 // order that takes the Lovász terms and every other sum at once.
-import { clampedLog, emptySums, type ClassSums } from './sums.js';
+import { clampedLog, emptySums, focalOf, type ClassSums } from './sums.js';
 import { LovaszSum } from './lovasz.js';
 import { radixSortFloat64 } from './radix.js';
 import { expNeg } from './fastMath.js';
@@ -121,21 +121,19 @@ class VoxelTerms implements VoxelSums {
       this.spt += p;
       const bce = (z < 0 ? -z : 0) + this.L; // softplus(−z)
       this.sumTLogP -= bce;
-      this.focalPos += modulated(q, bce, this.gamma);
+      this.focalPos += focalOf(q, bce, this.gamma);
       this.eHinge = 1 - z;
       return q;
     }
     const bce = (z > 0 ? z : 0) + this.L; // softplus(z)
     this.sumNotTLog1mP -= bce;
-    this.focalNeg += modulated(p, bce, this.gamma);
+    this.focalNeg += focalOf(p, bce, this.gamma);
     this.eHinge = 1 + z;
     return p;
   }
 
   /**
-   * The focal term's 1 − e^{−BCE} is 1 − p_t itself (e^{−BCE} = p_t unless the log is
-   * clamped, and then both are 1 to double precision): no expm1 needed, and for a tiny
-   * 1 − p_t it is exact where e^{log(1 − p_t)} is not.
+   * The focal term from 1 − p_t itself (focalOf), with no expm1.
    * @param hinge whether the hinge error is still wanted (it costs the other log)
    */
   prob(p: number, positive: boolean, hinge: boolean): number {
@@ -144,13 +142,13 @@ class VoxelTerms implements VoxelSums {
       this.spt += p;
       const lp = clampedLog(p);
       this.sumTLogP += lp;
-      this.focalPos += modulated(1 - p, -lp, this.gamma);
+      this.focalPos += focalOf(1 - p, -lp, this.gamma);
       if (hinge) this.eHinge = 1 - (lp - clampedLog(1 - p));
       return 1 - p;
     }
     const l1p = clampedLog(1 - p);
     this.sumNotTLog1mP += l1p;
-    this.focalNeg += modulated(p, -l1p, this.gamma);
+    this.focalNeg += focalOf(p, -l1p, this.gamma);
     if (hinge) this.eHinge = 1 + (clampedLog(p) - l1p);
     return p;
   }
@@ -398,22 +396,24 @@ export function combineParts(parts: ClassPart[], input: ClassInput, gamma: numbe
 
 /** Terms of two disjoint sets of voxels (two walk segments) together. */
 export function addTerms(a: LovaszTerms, b: LovaszTerms): LovaszTerms {
-  const s = addSums({ ...a.sums, n: 0, st: 0, lovaszHinge: 0 }, { ...b.sums, n: 0, st: 0, lovaszHinge: 0 });
-  const { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg } = s;
   return {
     hinge: a.hinge + b.hinge,
     soft: a.soft + b.soft,
     complementSoft: a.complementSoft + b.complementSoft,
-    sums: { sp, spt, sumTLogP, sumNotTLog1mP, focalPos, focalNeg },
+    sums: addVoxelSums(a.sums, b.sums),
+  };
+}
+
+function addVoxelSums(a: VoxelSums, b: VoxelSums): VoxelSums {
+  return {
+    sp: a.sp + b.sp, spt: a.spt + b.spt,
+    sumTLogP: a.sumTLogP + b.sumTLogP, sumNotTLog1mP: a.sumNotTLog1mP + b.sumNotTLog1mP,
+    focalPos: a.focalPos + b.focalPos, focalNeg: a.focalNeg + b.focalNeg,
   };
 }
 
 function addSums(a: ClassSums, b: ClassSums): ClassSums {
-  return {
-    n: a.n + b.n, sp: a.sp + b.sp, st: a.st + b.st, spt: a.spt + b.spt,
-    sumTLogP: a.sumTLogP + b.sumTLogP, sumNotTLog1mP: a.sumNotTLog1mP + b.sumNotTLog1mP,
-    focalPos: a.focalPos + b.focalPos, focalNeg: a.focalNeg + b.focalNeg, lovaszHinge: 0,
-  };
+  return { n: a.n + b.n, st: a.st + b.st, ...addVoxelSums(a, b), lovaszHinge: 0 };
 }
 
 /** A class given by probabilities p ∈ [0, 1] (clamped logs; z = log p − log(1−p)). */
@@ -433,23 +433,17 @@ export function logitClass(z: ArrayLike<number>, t: Uint8Array, gamma: number, l
 function voxelSums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number): ClassSums {
   const terms = new VoxelTerms(gamma);
   const logits = input === 'logits';
-  inChunks(t.length, (from, to) => addVoxels(terms, logits, values, t, from, to));
-  const [nPos, nNeg] = countTruth(t);
-  return { n: nPos + nNeg, st: nPos, ...terms.sums(), lovaszHinge: 0 };
+  const counts = new Float64Array(2); // t = 0 and t = 1 voxels
+  inChunks(t.length, (from, to) => addVoxels(terms, counts, logits, values, t, from, to));
+  return { n: counts[0] + counts[1], st: counts[1], ...terms.sums(), lovaszHinge: 0 };
 }
 
-function addVoxels(terms: VoxelTerms, logits: boolean, values: ArrayLike<number>, t: Uint8Array, from: number, to: number): void {
+function addVoxels(terms: VoxelTerms, counts: Float64Array, logits: boolean, values: ArrayLike<number>, t: Uint8Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
+    counts[ti === 1 ? 1 : 0]++;
     if (logits) terms.logit(values[i], ti === 1);
     else terms.prob(values[i], ti === 1, false);
   }
-}
-
-/** (1 − p_t)^γ · BCE where 1 − p_t = e^{−BCE} is already known without cancellation. */
-function modulated(oneMinusPt: number, bce: number, gamma: number): number {
-  if (gamma === 2) return oneMinusPt * oneMinusPt * bce;
-  if (gamma === 0) return bce;
-  return Math.pow(oneMinusPt, gamma) * bce;
 }

@@ -4,7 +4,7 @@
 // telescopes to e·(J_after − J_before), so a whole bin is taken at once — exactly.
 import { LovaszSum } from './lovasz.js';
 import { IGNORED, type ClassResult } from './probClass.js';
-import { clampedLog, focalTerm, type ClassSums } from './sums.js';
+import { clampedLog, focalOf, type ClassSums } from './sums.js';
 
 /**
  * @param values integers 0..max, p = v / max
@@ -41,8 +41,8 @@ export function quantizedClass(
     spt += a * p;
     sTLogP += a * lp[v];
     sNotTLog1mP += b * l1p[v];
-    if (a) fPos += a * focalTerm(-lp[v], gamma);
-    if (b) fNeg += b * focalTerm(-l1p[v], gamma);
+    if (a) fPos += a * focalOf(1 - p, -lp[v], gamma);
+    if (b) fNeg += b * focalOf(p, -l1p[v], gamma);
   }
   const sums: ClassSums = {
     n: nPos + nNeg, sp, st: nPos, spt, sumTLogP: sTLogP, sumNotTLog1mP: sNotTLog1mP,

@@ -30,9 +30,20 @@ export function clampedLog(x: number): number {
   return v > -100 ? v : -100;
 }
 
-/** The focal modulating term times BCE for one voxel: (1 − e^{−b})^γ · b. */
+/**
+ * The focal term of one voxel, (1 − p_t)^γ · BCE, from 1 − p_t. losses.md writes it
+ * 1 − e^{−BCE}, which is 1 − p_t itself unless the log is clamped (and then both are 1 to
+ * double precision); callers that know 1 − p_t without cancellation pass it, which is
+ * exact where e^{log(1 − p_t)} is not and saves the expm1.
+ */
+export function focalOf(oneMinusPt: number, bce: number, gamma: number): number {
+  if (gamma === 2) return oneMinusPt * oneMinusPt * bce;
+  if (gamma === 0) return bce;
+  return Math.pow(oneMinusPt, gamma) * bce;
+}
+
+/** focalOf when only the BCE is known: 1 − p_t = 1 − e^{−BCE}. */
 export function focalTerm(bce: number, gamma: number): number {
   if (bce <= 0) return 0;
-  const m = -Math.expm1(-bce);
-  return (gamma === 2 ? m * m : gamma === 1 ? m : gamma === 0 ? 1 : Math.pow(m, gamma)) * bce;
+  return focalOf(-Math.expm1(-bce), bce, gamma);
 }
