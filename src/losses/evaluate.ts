@@ -2,10 +2,10 @@
 // map and a prediction already in the engine's layout (see Volume in src/types.ts).
 import type { Volume } from '../types.js';
 import type { LabelResult } from '../report/model.js';
-import { binaryLosses } from './binaryLosses.js';
-import { jointHistogram, jointHistogramChunked, type JointHistogram } from './confusion.js';
-import { labelMapSoftmaxTerm, labelMapSums } from './labelMapClass.js';
-import { overlapMetrics } from './overlap.js';
+import { binaryLosses } from './formulas/binaryLosses.js';
+import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
+import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
+import { overlapMetrics } from './formulas/overlap.js';
 import {
   DEFAULT_LOSS_PARAMS,
   type EmptyPolicy,
@@ -14,11 +14,11 @@ import {
   type Target,
   SURFACE_METRICS,
 } from './params.js';
-import { IGNORED, type ClassResult } from './probClass.js';
-import { splitClass } from './split.js';
-import { quantizedClass } from './quantizedClass.js';
-import { hardLabeller, hardLabels, logSumExp } from './prediction.js';
-import { surfaceMetrics } from './surface.js';
+import { IGNORED, type ClassResult } from './producers/probClass.js';
+import { splitClass } from './parallel/split.js';
+import { quantizedClass } from './producers/quantizedClass.js';
+import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
+import { surfaceMetrics } from './surface/surface.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */

@@ -1,10 +1,10 @@
 // From per-case outcomes to the report of cli.md: complete every ok case to the run's
 // one label set, derive the case-level values, then summarise.
-import { binaryLosses } from '../losses/binaryLosses.js';
-import { labelMapSums } from '../losses/labelMapClass.js';
-import { overlapMetrics } from '../losses/overlap.js';
+import { binaryLosses } from '../losses/formulas/binaryLosses.js';
+import { labelMapSums } from '../losses/producers/labelMapClass.js';
+import { overlapMetrics } from '../losses/formulas/overlap.js';
 import { SURFACE_METRICS } from '../losses/params.js';
-import { describe, meanOf } from '../losses/stats.js';
+import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
 import type { CaseOutcome } from './evaluateOne.js';

@@ -1,6 +1,6 @@
 // losses.md's binary losses as pure functions of a class's sums.
 import type { ClassSums } from './sums.js';
-import type { LossParams } from './params.js';
+import type { LossParams } from '../params.js';
 
 /** Non-finite results (0/0 with smooth = 0) are reported as null. */
 function finite(x: number): number | null {

@@ -2,12 +2,12 @@
 // losses.md in one pass. With them: each truth group sorted once on the prediction itself
 // (both errors are monotone in p, or in z, within a truth group), then one walk in error
 // order that takes the Lovász terms and every other sum at once.
-import { clampedLog, emptySums, focalOf, type ClassSums } from './sums.js';
-import { LovaszSum } from './lovasz.js';
-import { radixSortFloat64 } from './radix.js';
-import { expNeg } from './fastMath.js';
-import { inChunks, PASS_CHUNK } from './chunks.js';
-import { bucketGroups, BUCKETS, keyBuffer, sortBucketRange, sortedRuns } from './bucketSort.js';
+import { clampedLog, emptySums, focalOf, type ClassSums } from '../formulas/sums.js';
+import { LovaszSum } from '../formulas/lovasz.js';
+import { radixSortFloat64 } from '../sort/radix.js';
+import { expNeg } from '../speed/fastMath.js';
+import { inChunks, PASS_CHUNK } from '../speed/chunks.js';
+import { bucketGroups, BUCKETS, keyBuffer, sortBucketRange, sortedRuns } from '../sort/bucketSort.js';
 import { countTruth, IGNORED } from './truth.js';
 
 export { IGNORED } from './truth.js';

@@ -2,9 +2,9 @@
 // both Lovász terms follow from the histograms of v among the t = 1 and t = 0 voxels.
 // Equal values have equal errors, and the Lovász extension over a run of equal errors
 // telescopes to e·(J_after − J_before), so a whole bin is taken at once — exactly.
-import { LovaszSum } from './lovasz.js';
+import { LovaszSum } from '../formulas/lovasz.js';
 import { IGNORED, type ClassResult } from './probClass.js';
-import { clampedLog, focalOf, type ClassSums } from './sums.js';
+import { clampedLog, focalOf, type ClassSums } from '../formulas/sums.js';
 
 /**
  * @param values integers 0..max, p = v / max

@@ -3,7 +3,7 @@
 // logit is ±100, so every wrong voxel has hinge error 101 and every right one −99, and the
 // Lovász extension over K equal errors telescopes to e·J_K with J_K = 1 − tp/(tp+fp+fn).
 import type { Confusion } from './confusion.js';
-import { focalTerm, type ClassSums } from './sums.js';
+import { focalTerm, type ClassSums } from '../formulas/sums.js';
 
 const CLAMP = 100;
 

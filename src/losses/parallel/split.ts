@@ -14,9 +14,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import {
   addTerms, classPart, combineParts, lovaszTerms, segmentsOf, walkClaimed, walkPivots,
   type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs,
-} from './probClass.js';
-import { bitsOf, bucketGroups, BUCKETS, forgetKeyBuffer, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from './bucketSort.js';
-import { emptySums } from './sums.js';
+} from '../producers/probClass.js';
+import { bitsOf, bucketGroups, BUCKETS, forgetKeyBuffer, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from '../sort/bucketSort.js';
+import { emptySums } from '../formulas/sums.js';
 import type { PartTask, SplitTask } from './splitWorker.js';
 
 /** Below this many voxels a thread hand-off costs more than it saves. */

@@ -1,5 +1,5 @@
 // From a prediction to what the metrics need: hard labels and class probabilities.
-import type { NumericArray, Volume } from '../types.js';
+import type { NumericArray, Volume } from '../../types.js';
 
 function labelArray(n: number, maxLabel: number): Uint8Array | Int32Array {
   return maxLabel < 256 && maxLabel >= 0 ? new Uint8Array(n) : new Int32Array(n);

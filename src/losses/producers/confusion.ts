@@ -1,7 +1,7 @@
 // The joint histogram of (ground-truth label, predicted label) over the evaluated voxels.
 // Every overlap metric, and for a label-map prediction every loss too, follows from it,
 // so one integer pass over the case serves all labels and regions at once.
-import { PASS_CHUNK } from './chunks.js';
+import { PASS_CHUNK } from '../speed/chunks.js';
 
 export class JointHistogram {
   /** Counts keyed by gt label then pred label. */

@@ -1,6 +1,6 @@
 // Descriptive statistics of a metric over cases (cli.md summary): nulls are left out,
 // std is the population standard deviation, the median averages the two middle values.
-import type { Stats } from '../report/model.js';
+import type { Stats } from '../../report/model.js';
 
 export function describe(values: ReadonlyArray<number | null | undefined>): Stats {
   const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));

@@ -1,6 +1,6 @@
 // Hard-mask overlap metrics of losses.md from confusion counts.
-import type { Confusion } from './confusion.js';
-import type { EmptyPolicy } from './params.js';
+import type { Confusion } from '../producers/confusion.js';
+import type { EmptyPolicy } from '../params.js';
 
 function ratio(num: number, den: number): number | null {
   return den > 0 ? num / den : null;

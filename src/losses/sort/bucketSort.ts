@@ -3,9 +3,9 @@
 // from a counting pass), then each bucket sorted on its low 16 bits while it sits in
 // cache. The result is one sorted run per group, so the Lovász walk is a 2-way merge, and
 // the buckets split between threads by range with no copy (split.ts).
-import { IGNORED } from './truth.js';
+import { IGNORED } from '../producers/truth.js';
 import { sortKeyOfBits } from './radix.js';
-import { inChunks } from './chunks.js';
+import { inChunks } from '../speed/chunks.js';
 
 export const BUCKETS = 1 << 16;
 
