@@ -40,13 +40,25 @@ export function resampleMeans(values: Float64Array, n: number, q: number, seed: 
   const idx = new Int32Array(n);
   const means = new Float64Array(q * resamples);
   for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) idx[i] = rng.below(n);
+    rng.fillBelow(idx, n);
     for (let k = 0; k < q; k++) {
       // Column k is contiguous (column-major values): the sum stays in a register.
+      // Four running sums: the additions no longer wait on each other (float add latency),
+      // which makes this loop, the whole cost of `compare`, about twice as fast.
       const off = k * n;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += values[off + idx[i]];
-      means[k * resamples + b] = sum / n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        s0 += values[off + idx[i]];
+        s1 += values[off + idx[i + 1]];
+        s2 += values[off + idx[i + 2]];
+        s3 += values[off + idx[i + 3]];
+      }
+      for (; i < n; i++) s0 += values[off + idx[i]];
+      means[k * resamples + b] = (s0 + s1 + (s2 + s3)) / n;
     }
   }
   return means;

@@ -17,6 +17,8 @@ export interface Rng {
   nextU32(): number;
   /** A uniform integer in [0, n), n ≤ 2^31, without modulo bias. */
   below(n: number): number;
+  /** out[i] = below(n) for every i, in order (the same stream as calling below). */
+  fillBelow(out: Int32Array, n: number): void;
 }
 
 /** seed: any safe integer ≥ 0 (both 32-bit halves feed the state). */
@@ -40,16 +42,19 @@ export function createRng(seed: number): Rng {
     d = rotl(d, 11);
     return result;
   };
+  // Lemire's multiply-shift with rejection: x·n / 2^32 is exact in float64 (n ≤ 2^31).
+  const draw = (n: number, threshold: number): number => {
+    for (;;) {
+      const m = nextU32() * n;
+      if (m % 2 ** 32 >= threshold) return Math.floor(m / 2 ** 32);
+    }
+  };
   return {
     nextU32,
-    below(n: number): number {
-      // Lemire's multiply-shift with rejection: x·n / 2^32 is exact in float64 (n ≤ 2^31).
+    below: (n: number) => draw(n, (2 ** 32 - n) % n),
+    fillBelow(out: Int32Array, n: number): void {
       const threshold = (2 ** 32 - n) % n;
-      for (;;) {
-        const m = nextU32() * n;
-        const low = m % 2 ** 32;
-        if (low >= threshold) return Math.floor(m / 2 ** 32);
-      }
+      for (let i = 0; i < out.length; i++) out[i] = draw(n, threshold);
     },
   };
 }
