@@ -106,6 +106,15 @@ describe('segloss eval --ci and --regression-test', () => {
     expect(checks[1]).toMatchObject({ path: 'errors', test: 'plain', n: null, p: null, pass: true });
   });
 
+  it('says on stderr which drops were not significant and why a failure was', () => {
+    // oracle (expected_regress_*_test.json): labels.2.hd95.mean p = 0.397 over 28 pairs,
+    // metrics.dice.mean p = 1.97e-10 over 58 pairs
+    const r = runCli(['eval', '--pred', join(STATS, 'pred'), '--gt', join(STATS, 'gt'), '--metrics', 'dice,hd95', '--baseline', B, '--max-drop', 'labels.2.hd95.mean=0', '--max-drop', 'metrics.dice.mean=0.01', '--regression-test']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('note: labels.2.hd95.mean got worse by more than 0, but not significantly (one-sided paired Wilcoxon p = 0.397 > alpha 0.05, 28 pairs): check passes');
+    expect(r.stderr).toMatch(/baseline check failed: metrics\.dice\.mean dropped by .*\n {2}\(significant: one-sided paired Wilcoxon p = 1\.97e-10 ≤ alpha 0\.05, 58 pairs\)/);
+  });
+
   it.each([
     [['--baseline', 'BASE', '--max-drop', 'labels.1.rvd.mean=0.1'], /rvd has no better direction/],
     [['--regression-test'], /--regression-test needs --baseline/],

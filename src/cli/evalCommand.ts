@@ -34,7 +34,7 @@ import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
 import { parseEvalStatsOptions } from './statsOptions.js';
-import { regressionTest } from '../stats/regression.js';
+import { regressionTest, regressionTestText } from '../stats/regression.js';
 import { withSummaryIntervals } from '../stats/summaryCi.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet';
@@ -276,9 +276,10 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
   }
   for (const c of baselineChecks) {
+    const tested = regressionTestText(c);
     if (!c.pass) {
-      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}\n`);
-    }
+      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}${tested ? `\n${tested}` : ''}\n`);
+    } else if (tested && !quiet) io.stderr(`${tested}\n`);
   }
   for (const line of writeFailures) io.stderr(`${line}\n`);
   if (writeFailures.length > 0) return 2;

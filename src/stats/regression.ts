@@ -56,3 +56,17 @@ export function regressionTest(
   const pass = worsening !== null && !(worsening > delta && p <= opts.alpha);
   return { test: 'wilcoxon', n, p, alpha: opts.alpha, pass };
 }
+
+/**
+ * What the test added to a check, for stderr: why a failure is significant, or why a drop
+ * beyond DELTA did not fail. null for plain checks and for tested checks within DELTA.
+ */
+export function regressionTestText(c: { path: string; test?: string; n?: number | null; p?: number | null; alpha?: number; pass: boolean; change: number | null; max_drop: number; lower_is_better: boolean }): string | null {
+  if (c.test !== 'wilcoxon' || c.p === null || c.p === undefined || c.change === null) return null;
+  const w = c.lower_is_better ? c.change : -c.change;
+  if (w <= c.max_drop) return null;
+  const p = c.p < 1e-3 ? c.p.toExponential(2) : c.p.toPrecision(3);
+  return c.pass
+    ? `note: ${c.path} got worse by more than ${c.max_drop}, but not significantly (one-sided paired Wilcoxon p = ${p} > alpha ${c.alpha}, ${c.n} pairs): check passes`
+    : `  (significant: one-sided paired Wilcoxon p = ${p} ≤ alpha ${c.alpha}, ${c.n} pairs)`;
+}
