@@ -106,7 +106,9 @@ export function caseGateText(g: CaseGateEntry): string {
 export function baselineCheckText(c: BaselineCheckEntry): string {
   const change = c.change === null ? 'not comparable' : `change ${c.change > 0 ? '+' : ''}${fmtExact(c.change)}`;
   const limit = c.lower_is_better ? `max rise ${c.max_drop}` : `max drop ${c.max_drop}`;
-  return `${c.path} ${fmtExact(c.baseline)} → ${fmtExact(c.current)} (${change}, ${limit})`;
+  // --regression-test: the one-sided paired test that decided with the limit.
+  const test = c.test === 'wilcoxon' && typeof c.p === 'number' ? `, Wilcoxon p ${c.p.toPrecision(3)} over ${c.n} pairs, alpha ${c.alpha}` : '';
+  return `${c.path} ${fmtExact(c.baseline)} → ${fmtExact(c.current)} (${change}, ${limit}${test})`;
 }
 
 /**
