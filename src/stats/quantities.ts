@@ -36,18 +36,32 @@ export function caseValue(c: CaseResult, segments: readonly string[]): number | 
 
 /** Every directed case-level path present (in any ok case) in the report, as dotted strings. */
 export function directedQuantities(r: Report): Set<string> {
-  const out = new Set<string>();
+  // Keys are collected per group first: paths are built once, not once per case.
+  const metrics = new Set<string>();
+  const losses = new Set<string>();
+  const labelKeys = new Map<string, Set<string>>();
   for (const c of r.cases) {
     if (c.status !== 'ok') continue;
-    for (const k of Object.keys(c.metrics ?? {})) if (metricDirection(k)) out.add(`metrics.${k}`);
-    for (const k of Object.keys(c.losses ?? {})) out.add(`losses.${k}`);
-    for (const [label, lv] of Object.entries(c.labels ?? {})) {
-      for (const [k, v] of Object.entries(lv)) {
+    for (const k in c.metrics ?? {}) metrics.add(k);
+    for (const k in c.losses ?? {}) losses.add(k);
+    const labels = c.labels ?? {};
+    for (const label in labels) {
+      let keys = labelKeys.get(label);
+      if (!keys) labelKeys.set(label, (keys = new Set()));
+      const lv = labels[label] as Record<string, unknown>;
+      for (const k in lv) {
+        const v = lv[k];
         if (k === 'losses') {
-          if (v && typeof v === 'object') for (const l of Object.keys(v)) out.add(`labels.${label}.losses.${l}`);
-        } else if (metricDirection(k) && (v === null || typeof v === 'number')) out.add(`labels.${label}.${k}`);
+          if (v && typeof v === 'object') for (const l in v) keys.add(`losses.${l}`);
+        } else if (v === null || typeof v === 'number') keys.add(k);
       }
     }
+  }
+  const out = new Set<string>();
+  for (const k of metrics) if (metricDirection(k)) out.add(`metrics.${k}`);
+  for (const k of losses) out.add(`losses.${k}`);
+  for (const [label, keys] of labelKeys) {
+    for (const k of keys) if (k.startsWith('losses.') || metricDirection(k)) out.add(`labels.${label}.${k}`);
   }
   return out;
 }
