@@ -98,6 +98,17 @@ describe('segloss eval --ci and --regression-test', () => {
     }
   });
 
+  it('--ci in the table and the Markdown: with 3 cases the interval is [min, max]', () => {
+    // a resample is 3 copies of the smallest case with probability 1/27 = 3.7 % > 2.5 %, of
+    // the largest likewise: both percentiles land on those resamples' means
+    for (const format of ['table', 'markdown']) {
+      const r = runCli(['eval', '--pred', join(DEMO, 'pred'), '--gt', join(DEMO, 'gt'), '--ci', '--format', format, '--quiet']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('95 % CI of mean');
+      expect(r.stdout).toMatch(/dice\s*[│|].*[│|]\s*\[0\.7593, 0\.9841\]/);
+    }
+  });
+
   it('with fewer than 6 pairs the plain rule decides, and the check records test "plain" and n', () => {
     const r = runCli(['eval', '--pred', join(DEMO, 'pred'), '--gt', join(DEMO, 'gt'), '--baseline', base, '--max-drop', 'metrics.dice.mean=0', '--max-drop', 'errors=0', '--regression-test', '--format', 'json', '--quiet']);
     expect(r.status).toBe(0);
