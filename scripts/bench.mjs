@@ -7,6 +7,7 @@
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -20,10 +21,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './bench/workloads.mjs';
+import { generateCompareStats } from './bench/compare-stats.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'S1'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -50,7 +52,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,S1] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -367,9 +369,20 @@ async function main() {
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
+  if (args.only.includes('S1')) {
+    const s1 = generateCompareStats(work, args.quick);
+    const r = await run(process.execPath, [BIN, ...s1.args]);
+    results.S1 = { ...s1, seconds: r.seconds, problem: r.status === 0 ? null : r.stderr.trim().split('\n')[0] };
+    if (results.S1.problem) rows.push(['S1', `compare: FAILED ${results.S1.problem}`.slice(0, 160), '–', fmtS(r.seconds), '–', '–', '–', '–']);
+    else rows.push(['S1', `compare, ${s1.cases} cases × ${s1.quantities} quantities`, '–', fmtS(r.seconds), '–', '–', '–', '–']);
+  }
+
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
+  if (results.S1 && !results.S1.problem) {
+    target('S1 compare of two 1000-case reports with 50 quantities < 2 s', results.S1.seconds, 2, results.S1.seconds < 2, `${fmtS(results.S1.seconds)} s`);
+  } else if (args.only.includes('S1')) target('S1 compare of two 1000-case reports with 50 quantities < 2 s', null, 2, null, 'not measured');
   const okRun = (r) => r && !r.problem;
   if (results.W1 && okRun(results.W1.cli[0])) {
     const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;

@@ -33,6 +33,9 @@ import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
+import { parseEvalStatsOptions } from './statsOptions.js';
+import { regressionTest, regressionTestText } from '../stats/regression.js';
+import { withSummaryIntervals } from '../stats/summaryCi.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'json', 'markdown', 'nnunet'];
@@ -132,7 +135,7 @@ function errnoText(e: unknown): string {
 }
 
 /** Options of the baseline's config that change the numbers (for a note when they differ). */
-const CONFIG_NOT_COMPARED = new Set(['labels_used', 'label_scope', 'shard', 'max_voxels', 'workers']);
+const CONFIG_NOT_COMPARED = new Set(['labels_used', 'label_scope', 'shard', 'max_voxels', 'workers', 'ci', 'seed']);
 
 function configDifferences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !CONFIG_NOT_COMPARED.has(k));
@@ -156,6 +159,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   if (baselinePath !== null && maxDrops.length === 0) {
     throw new UsageError('--baseline needs at least one --max-drop PATH=DELTA (e.g. --max-drop metrics.dice.mean=0.01)');
   }
+  const statsOpts = parseEvalStatsOptions(o, maxDrops);
   const baseline = baselinePath === null ? null : loadReportFile(baselinePath, '--baseline');
 
   // Every path is checked before the run, so a typo costs seconds, not the whole run.
@@ -211,7 +215,11 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
       baseline: c.baseline,
       current: c.current,
       change: c.change,
-      pass: c.pass,
+      // statistics.md: with --regression-test a failure must also be significant.
+      ...regressionTest(c.path, c.change === null ? null : c.lowerIsBetter ? c.change : -c.change, c.delta, built, baseline, {
+        enabled: statsOpts.regressionTest,
+        alpha: statsOpts.alpha,
+      }),
     }));
   }
 
@@ -219,12 +227,13 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const passed =
     gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
   // Key order as cli.md lists it, the optional additions just before `passed`.
-  const { passed: _p, gates: _g, ...rest } = built;
+  const { passed: _p, gates: _g, ...rest } = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
+  if (statsOpts.ci) rest.config = { ...rest.config, ci: true, seed: statsOpts.seed };
   const report: Report = {
     ...rest,
     gates: gateResults,
     ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
-    ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
+    ...(baseline ? { baseline: { file: baselinePath!, alpha: statsOpts.alpha, regression_test: statsOpts.regressionTest, checks: baselineChecks } } : {}),
     passed,
   };
 
@@ -267,9 +276,10 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
   }
   for (const c of baselineChecks) {
+    const tested = regressionTestText(c);
     if (!c.pass) {
-      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}\n`);
-    }
+      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}${tested ? `\n${tested}` : ''}\n`);
+    } else if (tested && !quiet) io.stderr(`${tested}\n`);
   }
   for (const line of writeFailures) io.stderr(`${line}\n`);
   if (writeFailures.length > 0) return 2;

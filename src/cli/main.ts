@@ -83,6 +83,10 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--gate-case <expr>', 'fail unless every ok case passes, e.g. "metrics.dice>=0.5"; repeatable', collect)
     .option('--baseline <report.json>', 'an earlier JSON report to check --max-drop against')
     .option('--max-drop <path=delta>', 'fail when PATH got worse than in --baseline by more than DELTA (a drop; a rise for losses and distances), e.g. metrics.dice.mean=0.01; repeatable', collect)
+    .option('--regression-test', 'a --max-drop check on a per-case mean/median/min/max fails only if a one-sided paired Wilcoxon test also says this run is worse')
+    .option('--alpha <a>', 'significance level of --regression-test [0.05]')
+    .option('--ci', 'add a bootstrap 95 % confidence interval (ci_low, ci_high) to every summary mean')
+    .option('--seed <n>', 'bootstrap seed of --ci [0]')
     .option('--all-cases', 'table: list every case even above 40')
     .option('--quiet', 'no progress and no notes on stderr')
     .option('--debug', 'show stack traces');
@@ -103,11 +107,15 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
 
   program
     .command('compare')
-    .description('compare two JSON reports case by case: which cases got worse and better, by how much')
+    .description('is the new run better? paired statistics per quantity (mean difference, bootstrap CI, Wilcoxon p, Holm), then which cases got worse and better')
     .argument('<old>', 'the earlier report (--out report.json)')
     .argument('<new>', 'the later report')
     .addOption(new Option('--format <fmt>', 'output').choices(['table', 'json']).default('table'))
     .option('--limit <n>', 'table: cases listed per direction and quantity [10]')
+    .option('--alpha <a>', 'significance level of the verdicts, after Holm adjustment [0.05]')
+    .option('--seed <n>', 'bootstrap seed: the same seed gives the same intervals [0]')
+    .option('--label <list>', 'show only these labels (or regions), e.g. 1,3; repeatable', collect)
+    .option('--metric <list>', 'show only these metrics (dice) or losses (losses.dice); repeatable', collect)
     .action((oldPath: string, newPath: string, opts: Record<string, unknown>) => {
       exit.code = compareCommand(oldPath, newPath, opts, { stdout: io.stdout, color: io.stdoutIsTTY, env: io.env });
     });

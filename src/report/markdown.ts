@@ -32,12 +32,15 @@ export function writeMarkdown(report: Report): string {
   const verdict = report.passed ? '✅ passed' : '❌ failed';
   out.push(`**${verdict}** · ${countsLine(report)} · ${mdEscape(report.tool.name)} ${mdEscape(report.tool.version)}`);
 
+  // eval --ci: the bootstrap interval of each mean, as a last column.
+  const ci = report.config.ci === true;
+  const ciCell = (s: Stats) => (ci ? [s.ci_low === null || s.ci_low === undefined ? '—' : `[${fmt4(numOrNull(s.ci_low))}, ${fmt4(numOrNull(s.ci_high ?? null))}]`] : []);
   const statRows: string[][] = [];
-  for (const [k, s] of Object.entries(summary.metrics)) statRows.push([mdEscape(k), ...statsCells(s)]);
-  for (const [k, s] of Object.entries(summary.losses)) statRows.push([`loss ${mdEscape(k)}`, ...statsCells(s)]);
+  for (const [k, s] of Object.entries(summary.metrics)) statRows.push([mdEscape(k), ...statsCells(s), ...ciCell(s)]);
+  for (const [k, s] of Object.entries(summary.losses)) statRows.push([`loss ${mdEscape(k)}`, ...statsCells(s), ...ciCell(s)]);
   if (statRows.length > 0) {
     out.push('', '## Summary', '');
-    out.push(table(['metric', 'mean', 'std', 'median', 'min', 'max', 'n'], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], statRows));
+    out.push(table(['metric', 'mean', 'std', 'median', 'min', 'max', 'n', ...(ci ? ['95 % CI of mean'] : [])], ['l', 'r', 'r', 'r', 'r', 'r', 'r', ...(ci ? (['r'] as const) : [])], statRows));
   }
 
   const labels = Object.entries(summary.labels);

@@ -49,6 +49,9 @@ export interface Stats {
   min: Num;
   max: Num;
   n: number;
+  /** eval --ci: percentile-bootstrap 95 % interval of the mean (statistics.md). */
+  ci_low?: Num;
+  ci_high?: Num;
 }
 
 export interface Summary {
@@ -87,6 +90,12 @@ export interface BaselineCheckEntry {
   current: Num;
   /** current − baseline; null when either side is null. */
   change: Num;
+  /** statistics.md: "wilcoxon" when --regression-test decided with the paired test, else "plain". */
+  test?: 'wilcoxon' | 'plain';
+  /** Pairs behind the test (null without a per-case quantity); p: one-sided, null unless wilcoxon. */
+  n?: number | null;
+  p?: number | null;
+  alpha?: number;
   pass: boolean;
 }
 
@@ -100,7 +109,7 @@ export interface Report {
   /** Per-case gates, present when --gate-case was given (additive to cli.md's schema). */
   case_gates?: CaseGateEntry[];
   /** Baseline checks, present when --baseline was given (additive to cli.md's schema). */
-  baseline?: { file: string; checks: BaselineCheckEntry[] };
+  baseline?: { file: string; alpha?: number; regression_test?: boolean; checks: BaselineCheckEntry[] };
   /** Every gate, per-case gate and baseline check passed, and no case is in error. */
   passed: boolean;
 }
