@@ -19,6 +19,7 @@ import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
+import { applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -38,6 +39,8 @@ export interface EvalOptions {
   spacing: number[] | null;
   /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
   threads?: number;
+  /** Other tools' conventions (switches.ts); segloss's defaults when absent. */
+  switches?: Switches;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -85,7 +88,8 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
   else labels.add(binaryForeground(opts));
   if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
-  if (!opts.includeBackground) labels.delete(0);
+  const multichannel = (opts.switches?.backgroundIfMultichannel ?? false) && pred.kind !== 'labels' && pred.channels > 1;
+  if (!opts.includeBackground && !multichannel) labels.delete(0);
   else labels.add(0);
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
@@ -229,10 +233,14 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 
   const labels: Record<string, LabelResult> = {};
   const metricKeys = new Set(opts.metrics);
+  const sw = opts.switches ?? DEFAULT_SWITCHES;
+  const emptyPair = new Map<string, boolean>();
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
     const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    applyOverlapSwitches(metrics, conf, sw);
+    emptyPair.set(target.key, conf.tp + conf.fp + conf.fn === 0);
     let sums;
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
     else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
@@ -253,13 +261,13 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       gt.dims,
       spacing ?? gt.dims.map(() => 1),
       targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: opts.nsdTolerance },
+      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' && spacing ? Math.min(...spacing) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
       ignoreMask,
     );
     targets.forEach((t, k) => {
       const s = surf[k];
-      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = s[key];
-      if (s.reason) warnings.push(`label ${t.key}: surface metrics null: ${s.reason}`);
+      const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = v[key];
     });
   }
 

@@ -93,9 +93,12 @@ function uncomplete(row: CaseResult, c: RunConfig): CaseResult {
   if (c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m))) {
     // Completion appended one warning per completed label, after the engine's own.
     for (const k of completed) {
-      const w = `label ${k}: surface metrics null: prediction mask empty`;
-      const at = out.warnings.lastIndexOf(w);
-      if (at >= 0) out.warnings.splice(at, 1);
+      const added: string[] = [];
+      absentLabel(row.voxels ?? 0, c, row.voxel_volume_mm3 ?? null, k, added);
+      for (const w of added.reverse()) {
+        const at = out.warnings.lastIndexOf(w);
+        if (at >= 0) out.warnings.splice(at, 1);
+      }
     }
   }
   return out;
