@@ -19,7 +19,8 @@ import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
-import { applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
+import { categoricalFocalByClass } from './producers/categoricalFocal.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -249,8 +250,21 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
     }
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
+    applyAbsentClassLoss(result.losses, conf.tp + conf.fn === 0, sw);
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
     labels[target.key] = result;
+  }
+
+  if (sw.focalMulticlass === 'categorical' && opts.losses.includes('focal') && pred.kind !== 'labels' && pred.channels > 1 && !opts.regions) {
+    const withBg = opts.includeBackground || sw.backgroundIfMultichannel;
+    const kept = Array.from({ length: pred.channels }, (_, c) => c).filter((c) => withBg || c !== 0);
+    const a = opts.params.focalAlpha;
+    const alpha = (c: number) => (!withBg ? 1 : opts.params.focalMode === 'balanced' && c === 0 ? 1 - a : a);
+    const byClass = categoricalFocalByClass(pred, gt.data, opts.ignoreIndex, kept, gamma, alpha);
+    for (const t of targets) {
+      const v = t.labels.length === 1 ? byClass.get(t.labels[0]) : undefined;
+      if (v !== undefined) labels[t.key].losses.focal = Number.isFinite(v) ? v : null;
+    }
   }
 
   if (hard && wantSurface) {
@@ -274,14 +288,22 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
+    const allClasses = sw.lovaszClasses === 'all';
     if (pred.kind === 'labels') {
-      for (const c of gtLabelsPresent) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
+      const classes = allClasses ? [...new Set([...gtLabelsPresent, ...hist.predLabels()])].sort((a, b) => a - b) : gtLabelsPresent;
+      for (const c of classes) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
     } else if (pred.channels === 1) {
       const r = classResult(fg);
       if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(fg), gt.data, opts.ignoreIndex));
       if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(0), gt.data, opts.ignoreIndex));
     } else {
-      for (const c of gtLabelsPresent) terms.push(classResult(c).softmaxTerm);
+      const classes = allClasses ? Array.from({ length: pred.channels }, (_, c) => c) : gtLabelsPresent;
+      for (const c of classes) {
+        const term = classResult(c).softmaxTerm;
+        terms.push(Number.isFinite(term) ? term : absentSoftmaxTerm(src!.channel(c), gt.data, opts.ignoreIndex));
+      }
     }
     lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
   }
@@ -300,5 +322,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
   const m = new Uint8Array(gt.length);
   for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
+  return m;
+}
+
+/**
+ * Lovász-softmax term of a class absent from the ground truth (`--lovasz-classes all`):
+ * with no positive the Jaccard steps are 1, 0, 0, … so the extension is the largest
+ * error, max p over the evaluated voxels.
+ */
+function absentSoftmaxTerm(p: ArrayLike<number>, gt: ArrayLike<number>, ignore: number | null): number {
+  let m = 0;
+  for (let i = 0; i < p.length; i++) if ((ignore === null || gt[i] !== ignore) && p[i] > m) m = p[i];
   return m;
 }

@@ -125,3 +125,11 @@ export function emptySurfaceValues(
   for (const k of infs) warnings.push(`label ${key}: ${k} is +inf (${why})`);
   return out;
 }
+
+/** Losses that `--absent-class-loss zero` sets to 0 for a class with an empty ground truth (smp's class mask). */
+const ABSENT_ZERO_LOSSES = ['dice', 'iou', 'tversky'];
+
+export function applyAbsentClassLoss(losses: Record<string, number | null>, gtEmpty: boolean, sw: Switches): void {
+  if (!gtEmpty || sw.absentClassLoss !== 'zero') return;
+  for (const k of ABSENT_ZERO_LOSSES) if (k in losses) losses[k] = 0;
+}

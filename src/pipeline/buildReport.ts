@@ -4,7 +4,7 @@ import { binaryLosses } from '../losses/formulas/binaryLosses.js';
 import { labelMapSums } from '../losses/producers/labelMapClass.js';
 import { overlapMetrics } from '../losses/formulas/overlap.js';
 import { SURFACE_METRICS } from '../losses/params.js';
-import { applyOverlapSwitches, emptySurfaceValues } from '../losses/switches.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, emptySurfaceValues } from '../losses/switches.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
@@ -31,6 +31,7 @@ export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | 
   applyOverlapSwitches(m, conf, c.switches);
   const surf = emptySurfaceValues(key, true, 'prediction mask empty', c.switches, new Set(c.metrics), warnings);
   const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
+  applyAbsentClassLoss(out.losses, true, c.switches);
   for (const k of c.metrics) {
     if (k in m) out[k] = m[k];
     else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = surf[k as keyof typeof surf];
