@@ -275,7 +275,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       gt.dims,
       spacing ?? gt.dims.map(() => 1),
       targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' && spacing ? Math.min(...spacing) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
+      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
       ignoreMask,
     );
     targets.forEach((t, k) => {
