@@ -213,6 +213,19 @@ describe('--convention deepmind (surface-distance, surfels)', () => {
     // --surface surfels alone implies --hd95 max; areas put 11 % of pred's contour at distance 2.
     close(sur.hd95 as number, 2);
   });
+
+  it('anisotropic spacing (--spacing 2,1: 2 mm along the row): distances and lengths scale with their axis', () => {
+    const flags = ['--spacing', '2,1', '--assd', 'mean'];
+    const vox = label(evalJson(flags).json, 'row', '1');
+    const sur = label(evalJson([...flags, '--surface', 'surfels']).json, 'row', '1');
+    // Voxels: d(P→G) = [0,0,0,0,2,4] mm, d(G→P) = 0 → (6/6 + 0)/2.
+    close(vox.assd as number, 0.5);
+    close(vox.hd as number, 4);
+    // Surfels: per grid line pred has ends ½√(2² + 1²) = √5/2 and five runs of 2 mm; x = 5 is
+    // 2 mm away (length 2), x = 6 is 4 mm away (length √5/2): mean (2·2 + 4·√5/2)/(10 + √5).
+    close(sur.assd as number, (4 + 2 * Math.sqrt(5)) / (10 + Math.sqrt(5)) / 2);
+    close(sur.hd as number, 4);
+  });
 });
 
 describe('--convention nnunet', () => {
