@@ -1,6 +1,7 @@
 // W4 with --surface surfels against the voxel path, in one process on the same arrays:
-// the surface stage alone (surfaceMetrics over the 10 labels, median of `reps`) and the
-// whole engine (evaluateCase with --metrics all, median of `reps`), each path warmed once.
+// the surface stage alone (surfaceMetrics over the 10 labels) and the whole engine
+// (evaluateCase with --metrics all). Each path is warmed once, then the two alternate
+// `reps` times (so a load spike from other processes hits both alike); medians.
 // Usage: node surfels.mjs '{"gt":…, "pred":…, "reps":3}' → one JSON line
 const { gt: gtPath, pred: predPath, reps = 3 } = JSON.parse(process.argv[2]);
 const dist = new URL('../../dist/', import.meta.url);
@@ -23,23 +24,29 @@ const spacing = gt.spacing ?? gt.dims.map(() => 1);
 const targets = Array.from({ length: 10 }, (_, k) => [k + 1]);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-function time(fn) {
-  fn(); // warm-up
-  const s = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    s.push((performance.now() - t0) / 1000);
-  }
-  return median(s);
-}
+const seconds = (fn) => {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+};
 
-const out = { voxels: gt.data.length, reps };
+const runs = {};
 for (const surface of ['voxels', 'surfels']) {
   const sw = config(surface).switches;
   const opts = { hd95: surface === 'surfels' ? 'max' : 'union', nsdTolerance: 1, assd: sw.assd, nsd: sw.nsd, surface };
-  out[`stage_${surface}_s`] = time(() => surfaceMetrics(pred.data, gt.data, gt.dims, spacing, targets, opts));
   const evalOpts = evalOptionsOf(config(surface));
-  out[`engine_${surface}_s`] = time(() => evaluateCase(gt, pred, evalOpts));
+  runs[surface] = {
+    stage: () => surfaceMetrics(pred.data, gt.data, gt.dims, spacing, targets, opts),
+    engine: () => evaluateCase(gt, pred, evalOpts),
+  };
 }
+const times = { stage_voxels_s: [], stage_surfels_s: [], engine_voxels_s: [], engine_surfels_s: [] };
+for (const part of ['stage', 'engine']) {
+  for (const surface of ['voxels', 'surfels']) runs[surface][part](); // warm-up
+  for (let r = 0; r < reps; r++) {
+    for (const surface of r % 2 ? ['surfels', 'voxels'] : ['voxels', 'surfels']) times[`${part}_${surface}_s`].push(seconds(runs[surface][part]));
+  }
+}
+const out = { voxels: gt.data.length, reps };
+for (const [k, v] of Object.entries(times)) out[k] = median(v);
 process.stdout.write(`${JSON.stringify(out)}\n`);
