@@ -245,7 +245,8 @@ describe('an explicit option wins over the convention; config records every swit
     expect(json.config.hd95).toBe('union');
     expect(json.config.empty).toBe('nan');
     expect(json.config.empty_gt).toBe('nan');
-    expect(json.config.surface_empty_one).toBe('hd=null,hd95=null,assd=null,nsd=1');
+    // A per-metric list changes only what it names: hd and assd keep MONAI's +inf.
+    expect(json.config.surface_empty_one).toBe('hd=inf,hd95=null,assd=inf,nsd=1');
     expect(json.config.focal_multiclass).toBe('categorical');
     expect(json.config.focal_alpha).toBe(1);
     expect(pick(label(json, 'predempty', '1'), SURF)).toEqual({ hd: null, hd95: null, assd: null, nsd: 1 });

@@ -106,7 +106,7 @@ export function toRunConfig(given: RawOptions): RunConfig {
     workers: o.workers !== undefined ? num('--workers', o.workers, (x) => Number.isInteger(x) && x >= 1, 'a positive integer') : d.workers,
     shard,
     convention,
-    switches: parseSwitches(o),
+    switches: parseSwitches(o, convention),
   };
 }
 

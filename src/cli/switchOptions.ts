@@ -1,5 +1,5 @@
 // `--convention NAME` and the switches of spec/conventions.md, from option strings.
-import { CONVENTION_NAMES, withConvention, type ConventionName } from '../conventions.js';
+import { CONVENTION_NAMES, CONVENTIONS, withConvention, type ConventionName } from '../conventions.js';
 import { DEFAULT_SWITCHES, parseEmptyPolicy, type Switches } from '../losses/switches.js';
 import { UsageError } from '../pipeline/discover.js';
 
@@ -21,21 +21,25 @@ function pick<T extends string>(name: string, v: unknown, options: readonly T[],
   return s as T;
 }
 
-function policy(name: string, v: unknown, dflt: Switches['surfaceEmptyOne']): Switches['surfaceEmptyOne'] {
-  if (v === undefined || v === null) return dflt;
-  const p = parseEmptyPolicy(String(v));
+/** A per-metric list names only what it changes: the others keep the convention's (or the default) value. */
+function policy(name: string, v: unknown, dflt: Switches['surfaceEmptyOne'], fromConvention: unknown): Switches['surfaceEmptyOne'] {
+  const base = typeof fromConvention === 'string' ? parseEmptyPolicy(fromConvention) : dflt;
+  const start = typeof base === 'string' ? dflt : base;
+  if (v === undefined || v === null) return start;
+  const p = parseEmptyPolicy(String(v), start);
   if (typeof p === 'string') throw new UsageError(`${name}: ${p}`);
   return p;
 }
 
 /** Every switch from the (convention-merged) options; absent ones keep segloss's default. */
-export function parseSwitches(o: Record<string, unknown>): Switches {
+export function parseSwitches(o: Record<string, unknown>, convention: ConventionName | null = null): Switches {
   const d = DEFAULT_SWITCHES;
+  const bundle = CONVENTIONS[convention ?? 'segloss'];
   return {
     emptyIou: pick('--empty-iou', o.emptyIou, ['same', 'nan'] as const, d.emptyIou),
     emptyGt: pick('--empty-gt', o.emptyGt, ['zero', 'nan'] as const, d.emptyGt),
-    surfaceEmptyOne: policy('--surface-empty-one', o.surfaceEmptyOne, d.surfaceEmptyOne),
-    surfaceEmptyPair: policy('--surface-empty-pair', o.surfaceEmptyPair, d.surfaceEmptyPair),
+    surfaceEmptyOne: policy('--surface-empty-one', o.surfaceEmptyOne, d.surfaceEmptyOne, bundle.surfaceEmptyOne),
+    surfaceEmptyPair: policy('--surface-empty-pair', o.surfaceEmptyPair, d.surfaceEmptyPair, bundle.surfaceEmptyPair),
     assd: pick('--assd', o.assd, ['pooled', 'mean'] as const, d.assd),
     nsd: pick('--nsd', o.nsd, ['pooled', 'mean'] as const, d.nsd),
     surface: pick('--surface', o.surface, ['voxels', 'surfels'] as const, d.surface),

@@ -55,16 +55,17 @@ export function formatEmptyPolicy(p: SurfaceEmptyPolicy): string {
 }
 
 /**
- * `hd=V,hd95=V,assd=V,nsd=V` (any subset, the rest null) or a bare `V` for all four;
- * V ∈ null inf 0 1. Returns an error text instead of throwing, for the caller to name its option.
+ * `hd=V,hd95=V,assd=V,nsd=V` (any subset; the metrics not named keep their value in
+ * `base`) or a bare `V` for all four; V ∈ null inf 0 1. Returns an error text instead of
+ * throwing, for the caller to name its option.
  */
-export function parseEmptyPolicy(text: string): SurfaceEmptyPolicy | string {
+export function parseEmptyPolicy(text: string, base: SurfaceEmptyPolicy = allNull): SurfaceEmptyPolicy | string {
   const s = text.trim();
   if ((EMPTY_VALUES as readonly string[]).includes(s)) {
     const v = s as EmptyValue;
     return { hd: v, hd95: v, assd: v, nsd: v };
   }
-  const out: SurfaceEmptyPolicy = { ...allNull };
+  const out: SurfaceEmptyPolicy = { ...base };
   const seen = new Set<string>();
   for (const part of s.split(',').map((x) => x.trim()).filter(Boolean)) {
     const m = /^([a-z0-9]+)=(.*)$/.exec(part);
