@@ -139,6 +139,24 @@ describe('--convention monai (MONAI 1.x, ignore_empty=True, symmetric=True)', ()
   });
 });
 
+describe('+inf survives shards and segloss merge (JSON holds null, the warning says it was +inf)', () => {
+  it('merged shards give the single run\'s report, infinite means included', () => {
+    const flags = ['eval', '--workers', '1', '--pred', ws.pred, '--gt', ws.gt, '--labels', '1,2', '--metrics', 'all', '--format', 'json', '--convention', 'monai'];
+    const single = JSON.parse(runCli(flags).stdout);
+    const shards = [1, 2].map((i) => ws.write(`shard${i}.json`, runCli([...flags, '--shard', `${i}/2`]).stdout));
+    const merged = runCli(['merge', ...shards, '--format', 'json']);
+    expect(merged.status).toBe(0);
+    const m = JSON.parse(merged.stdout);
+    for (const r of [single, m]) {
+      for (const c of r.cases) delete c.seconds;
+      delete r.config.shard;
+    }
+    expect(m).toEqual(single);
+    // hd of label 1: 2 (row) and +inf twice → mean +inf (null), n = 3.
+    expect(m.summary.labels['1'].hd).toMatchObject({ mean: null, n: 3 });
+  });
+});
+
 describe('--convention metricsreloaded (BinaryPairwiseMeasures)', () => {
   it('max of directed percentiles, pooled assd; empty pair: Dice 1, IoU null, distances 0, NSD 1', () => {
     const { json } = evalJson(['--convention', 'metricsreloaded']);
