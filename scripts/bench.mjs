@@ -6,6 +6,7 @@
 //   W2  the same gt, float32 logits as .nii.gz and as .npy; default losses (Lovász too)
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
+//   W4S W4 with --surface surfels against the voxel path (engine, same arrays)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
 //   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
 //
@@ -22,10 +23,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './bench/workloads.mjs';
 import { generateCompareStats } from './bench/compare-stats.mjs';
+import { surfelsRows, surfelsTarget } from './bench/surfelsRow.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'S1'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -52,7 +54,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,S1] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -262,7 +264,7 @@ async function main() {
   log(`CLI start-up (segloss --version): ${startup.seconds.toFixed(2)} s`);
 
   const tg = performance.now();
-  const W = await generate(work, args.only, args.quick, (s) => log(`generate ${s}`));
+  const W = await generate(work, args.only.includes('W4S') ? [...args.only, 'W4'] : args.only, args.quick, (s) => log(`generate ${s}`));
   const generateSeconds = (performance.now() - tg) / 1000;
   log(`generated in ${generateSeconds.toFixed(1)} s`);
 
@@ -353,7 +355,8 @@ async function main() {
 
   if (W.W3) await oneCase('W3', 'CLI end to end, 5-channel softmax .npz', [], {});
 
-  if (W.W4) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
+  if (W.W4 && args.only.includes('W4')) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
+  if (args.only.includes('W4S')) results.W4S = await surfelsRows(W.W4, nodeJson, addRow, log);
 
   if (W.W5) {
     const w = W.W5;
@@ -406,6 +409,7 @@ async function main() {
     const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
     target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);
   } else target('W4 ≤ 3× W1 time', null, 3, null, results.W4 ? 'needs W1 too' : 'not measured');
+  if (results.W4S) surfelsTarget(results.W4S, target);
   if (results.W5 && okRun(results.W5.cli[0]) && okRun(results.W5.cli[1])) {
     const x = results.W5.cli[0].seconds / results.W5.cli[1].seconds;
     target(

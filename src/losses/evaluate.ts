@@ -19,6 +19,8 @@ import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
+import { categoricalFocalByClass } from './producers/categoricalFocal.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -38,6 +40,8 @@ export interface EvalOptions {
   spacing: number[] | null;
   /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
   threads?: number;
+  /** Other tools' conventions (switches.ts); segloss's defaults when absent. */
+  switches?: Switches;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -85,7 +89,8 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
   else labels.add(binaryForeground(opts));
   if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
-  if (!opts.includeBackground) labels.delete(0);
+  const multichannel = (opts.switches?.backgroundIfMultichannel ?? false) && pred.kind !== 'labels' && pred.channels > 1;
+  if (!opts.includeBackground && !multichannel) labels.delete(0);
   else labels.add(0);
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
@@ -229,10 +234,14 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 
   const labels: Record<string, LabelResult> = {};
   const metricKeys = new Set(opts.metrics);
+  const sw = opts.switches ?? DEFAULT_SWITCHES;
+  const emptyPair = new Map<string, boolean>();
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
     const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    applyOverlapSwitches(metrics, conf, sw);
+    emptyPair.set(target.key, conf.tp + conf.fp + conf.fn === 0);
     let sums;
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
     else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
@@ -241,8 +250,21 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
     }
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
+    applyAbsentClassLoss(result.losses, conf.tp + conf.fn === 0, sw);
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
     labels[target.key] = result;
+  }
+
+  if (sw.focalMulticlass === 'categorical' && opts.losses.includes('focal') && pred.kind !== 'labels' && pred.channels > 1 && !opts.regions) {
+    const withBg = opts.includeBackground || sw.backgroundIfMultichannel;
+    const kept = Array.from({ length: pred.channels }, (_, c) => c).filter((c) => withBg || c !== 0);
+    const a = opts.params.focalAlpha;
+    const alpha = (c: number) => (!withBg ? 1 : opts.params.focalMode === 'balanced' && c === 0 ? 1 - a : a);
+    const byClass = categoricalFocalByClass(pred, gt.data, opts.ignoreIndex, kept, gamma, alpha);
+    for (const t of targets) {
+      const v = t.labels.length === 1 ? byClass.get(t.labels[0]) : undefined;
+      if (v !== undefined) labels[t.key].losses.focal = Number.isFinite(v) ? v : null;
+    }
   }
 
   if (hard && wantSurface) {
@@ -253,27 +275,35 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       gt.dims,
       spacing ?? gt.dims.map(() => 1),
       targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: opts.nsdTolerance },
+      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
       ignoreMask,
     );
     targets.forEach((t, k) => {
       const s = surf[k];
-      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = s[key];
-      if (s.reason) warnings.push(`label ${t.key}: surface metrics null: ${s.reason}`);
+      const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = v[key];
     });
   }
 
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
+    const allClasses = sw.lovaszClasses === 'all';
     if (pred.kind === 'labels') {
-      for (const c of gtLabelsPresent) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
+      const classes = allClasses ? [...new Set([...gtLabelsPresent, ...hist.predLabels()])].sort((a, b) => a - b) : gtLabelsPresent;
+      for (const c of classes) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
     } else if (pred.channels === 1) {
       const r = classResult(fg);
       if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(fg), gt.data, opts.ignoreIndex));
       if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(0), gt.data, opts.ignoreIndex));
     } else {
-      for (const c of gtLabelsPresent) terms.push(classResult(c).softmaxTerm);
+      const classes = allClasses ? Array.from({ length: pred.channels }, (_, c) => c) : gtLabelsPresent;
+      for (const c of classes) {
+        const term = classResult(c).softmaxTerm;
+        terms.push(Number.isFinite(term) ? term : absentSoftmaxTerm(src!.channel(c), gt.data, opts.ignoreIndex));
+      }
     }
     lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
   }
@@ -292,5 +322,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
   const m = new Uint8Array(gt.length);
   for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
+  return m;
+}
+
+/**
+ * Lovász-softmax term of a class absent from the ground truth (`--lovasz-classes all`):
+ * with no positive the Jaccard steps are 1, 0, 0, … so the extension is the largest
+ * error, max p over the evaluated voxels.
+ */
+function absentSoftmaxTerm(p: ArrayLike<number>, gt: ArrayLike<number>, ignore: number | null): number {
+  let m = 0;
+  for (let i = 0; i < p.length; i++) if ((ignore === null || gt[i] !== ignore) && p[i] > m) m = p[i];
   return m;
 }

@@ -2,6 +2,8 @@
 import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
+import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
+import { readSwitches, switchesConfig } from './switchesConfig.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
 
@@ -31,6 +33,10 @@ export interface RunConfig {
   caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
+  /** --convention NAME (spec/conventions.md); null = segloss's own, with any switch given alone. */
+  convention: string | null;
+  /** Every convention switch, after the bundle and the explicit options. */
+  switches: Switches;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -52,6 +58,8 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   maxVoxels: 2 ** 31,
   workers: availableParallelism(),
   shard: null,
+  convention: null,
+  switches: { ...DEFAULT_SWITCHES },
 };
 
 /** The report's `config` block: every effective option, snake_case as in the golden reports. */
@@ -85,6 +93,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     labels_used: labelsUsed,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
+    ...switchesConfig(c.convention, c.switches),
   };
 }
 
@@ -181,5 +190,6 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
+    ...readSwitches(block, (key, want) => fail(key, want)),
   };
 }

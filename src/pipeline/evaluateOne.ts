@@ -38,6 +38,7 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     nsdTolerance: c.nsdTolerance,
     spacing: c.spacing,
     threads: c.caseThreads ?? 1,
+    switches: c.switches,
   };
 }
 
@@ -76,6 +77,9 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
     const gt = toGroundTruth(gtRaw, c.ignoreIndex);
     if (c.spacing && c.spacing.length !== gt.dims.length) {
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
+    }
+    if (c.switches.surface === 'surfels' && c.metrics.some((m) => ['hd', 'hd95', 'assd', 'nsd'].includes(m)) && gt.dims.length !== 2 && gt.dims.length !== 3) {
+      throw new InputError(pair.gt, `--surface surfels needs a 2D or 3D ground truth, got ${gt.dims.length}D`);
     }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     if (!c.labels && !c.regions) {

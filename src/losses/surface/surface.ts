@@ -6,12 +6,19 @@
 // per-target crop whose size is that of the structure, not of the image.
 
 import { squaredEdt } from './edt.js';
+import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
   /** 'union': percentile 95 of d(P→G) ∪ d(G→P) (MedPy). 'max': max of the two directed percentiles (MONAI, DeepMind). */
   hd95: 'union' | 'max';
   /** NSD tolerance τ, mm. */
   nsdTolerance: number;
+  /** 'pooled' (default): mean of both directions' distances pooled; 'mean': mean of the two directed means. */
+  assd?: 'pooled' | 'mean';
+  /** 'pooled' (default): within-τ count over both surfaces; 'mean': mean of the two directed fractions. */
+  nsd?: 'pooled' | 'mean';
+  /** 'voxels' (default): boundary voxel centres; 'surfels': DeepMind's area-weighted surface elements (surfels.ts). */
+  surface?: 'voxels' | 'surfels';
 }
 
 export interface SurfaceMetrics {
@@ -247,6 +254,7 @@ function unionBox(set: BoxSet, members: Uint8Array, n: number): { lo: number[]; 
 class Scratch {
   flags = new Uint8Array(0);
   field = new Float64Array(0);
+  surfels = new SurfelScratch();
   ensure(size: number): void {
     if (this.flags.length < size) this.flags = new Uint8Array(size);
     if (this.field.length < size) this.field = new Float64Array(size);
@@ -341,6 +349,11 @@ function targetMetrics(
     }
   }
 
+  if (opts.surface === 'surfels') {
+    const { pg, gp } = surfelDistances(flags, cdims, spacing, IN_P, IN_G, scratch.surfels);
+    return summariseSurfels(pg, gp, opts);
+  }
+
   const edgeP = markBoundary(flags, cdims, IN_P, EDGE_P, countP);
   const edgeG = markBoundary(flags, cdims, IN_G, EDGE_G, countG);
 
@@ -420,6 +433,24 @@ function summarise(dPG: Float64Array, dGP: Float64Array, opts: SurfaceOptions): 
     }
   }
   const count = dPG.length + dGP.length;
+  let assd = sum / count;
+  let nsd = within / count;
+  if (opts.assd === 'mean' || opts.nsd === 'mean') {
+    let sPG = 0;
+    let wPG = 0;
+    for (let j = 0; j < dPG.length; j++) {
+      sPG += dPG[j]!;
+      if (dPG[j]! <= tau) wPG++;
+    }
+    let sGP = 0;
+    let wGP = 0;
+    for (let j = 0; j < dGP.length; j++) {
+      sGP += dGP[j]!;
+      if (dGP[j]! <= tau) wGP++;
+    }
+    if (opts.assd === 'mean') assd = (sPG / dPG.length + sGP / dGP.length) / 2;
+    if (opts.nsd === 'mean') nsd = (wPG / dPG.length + wGP / dGP.length) / 2;
+  }
 
   let hd95: number;
   if (opts.hd95 === 'max') {
@@ -433,7 +464,30 @@ function summarise(dPG: Float64Array, dGP: Float64Array, opts: SurfaceOptions): 
     all.sort();
     hd95 = percentileSorted(all, 95);
   }
-  return { hd: max, hd95, assd: sum / count, nsd: within / count, reason: null };
+  return { hd: max, hd95, assd, nsd, reason: null };
+}
+
+/** The four metrics from area-weighted surface elements (spec/conventions.md, "Surfels"). */
+function summariseSurfels(
+  pg: { dist: Float64Array; area: Float64Array },
+  gp: { dist: Float64Array; area: Float64Array },
+  opts: SurfaceOptions,
+): SurfaceMetrics {
+  const tau = opts.nsdTolerance;
+  const sPG = weightedSum(pg);
+  const sGP = weightedSum(gp);
+  const wPG = areaWithin(pg, tau);
+  const wGP = areaWithin(gp, tau);
+  let assd: number;
+  if (opts.assd === 'mean') assd = (sPG.num / sPG.den + sGP.num / sGP.den) / 2;
+  else assd = (sPG.num + sGP.num) / (sPG.den + sGP.den);
+  const nsd =
+    opts.nsd === 'mean'
+      ? (wPG.within / wPG.total + wGP.within / wGP.total) / 2
+      : (wPG.within + wGP.within) / (wPG.total + wGP.total);
+  const hd95 =
+    opts.hd95 === 'union' ? robustHausdorff([pg, gp], 95) : Math.max(robustHausdorff([pg], 95), robustHausdorff([gp], 95));
+  return { hd: maxDistance([pg, gp]), hd95, assd, nsd, reason: null };
 }
 
 /**
