@@ -19,6 +19,9 @@ import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
+import { caseLesions } from '../lesions/caseLesions.js';
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+import type { LesionOptions } from '../lesions/options.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -38,6 +41,8 @@ export interface EvalOptions {
   spacing: number[] | null;
   /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
   threads?: number;
+  /** Lesion-wise evaluation (spec/lesions.md); absent or null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -68,6 +73,8 @@ export interface CaseEvaluation {
   /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
   voxelVolume: number | null;
   warnings: string[];
+  /** Per-lesion entries per target key, when lesions are evaluated. */
+  lesions?: Record<string, LesionEntry[]>;
 }
 
 /** The foreground label a single-channel prediction stands for. */
@@ -188,7 +195,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
+  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
@@ -263,6 +270,17 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     });
   }
 
+  let lesions: Record<string, LesionEntry[]> | undefined;
+  if (hard && opts.lesions) {
+    const les = caseLesions(gt.data, hard, gt.dims, spacing ?? gt.dims.map(() => 1), targets, opts.lesions, {
+      ignoreIndex: opts.ignoreIndex,
+      hd95: opts.hd95,
+      empty: opts.empty,
+    });
+    for (const t of targets) Object.assign(labels[t.key], les.values[t.key]);
+    lesions = les.entries;
+  }
+
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
@@ -286,6 +304,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
     voxelVolume,
     warnings,
+    ...(lesions ? { lesions } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
+import { lesionConfigBlock, lesionOptionsFromBlock, type LesionOptions } from '../lesions/options.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
 
@@ -31,6 +32,8 @@ export interface RunConfig {
   caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
+  /** --lesions (spec/lesions.md), resolved; null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -85,6 +88,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     labels_used: labelsUsed,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
+    ...(c.lesions ? { lesions: lesionConfigBlock(c.lesions) } : {}),
   };
 }
 
@@ -181,5 +185,6 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
+    lesions: lesionOptionsFromBlock(block.lesions),
   };
 }
