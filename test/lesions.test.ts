@@ -7,6 +7,7 @@ import { evaluateLesionsOfTarget, hd95Penalty, type LesionContext } from '../src
 import { lesionEntries, lesionMetrics, pooledLesionSummary, type LesionCounts } from '../src/lesions/lesionMetrics.js';
 import { matchByIou } from '../src/lesions/matching.js';
 import { resolveLesionOptions, type Connectivity, type LesionOptions } from '../src/lesions/options.js';
+import { membershipOf, runsOf, selectRuns, valueRunsOf } from '../src/lesions/runs.js';
 import { rng } from './helpers/rng.js';
 
 // ---------------------------------------------------------------------------
@@ -105,6 +106,32 @@ describe('components', () => {
     const { map, count } = labelComponents(f, [3, 2, 1], 1, 'face', 2);
     expect(count).toBe(2);
     expect(Array.from(map)).toEqual([2, 0, 1, 2, 0, 1]);
+  });
+});
+
+describe('runs', () => {
+  it('of a target from one value scan equal a direct scan of the target, ignored voxels left out', () => {
+    const r = rng(99);
+    for (const d of [[17, 5, 3], [33, 9, 1]] as Box3[]) {
+      const n = d[0] * d[1] * d[2];
+      const gt = Uint8Array.from({ length: n }, () => Math.floor(r() * 4.3)); // 0..4, 4 = ignore
+      const pred = Float32Array.from({ length: n }, () => Math.floor(r() * 4));
+      for (const values of [gt, pred]) {
+        const v = valueRunsOf(values, d, gt, 4);
+        for (const labels of [[1], [2, 3], [1, 2, 3], [3, 7]]) {
+          const m = membershipOf(labels);
+          const a = selectRuns(v, m);
+          const b = runsOf(values, d, m, gt, 4);
+          expect([Array.from(a.rowStart), Array.from(a.x0), Array.from(a.x1)]).toEqual([Array.from(b.rowStart), Array.from(b.x0), Array.from(b.x1)]);
+          // Every voxel of a run is in the target and not ignored; run count = maximal runs.
+          let inside = 0;
+          values.forEach((x, i) => (inside += labels.includes(x) && gt[i] !== 4 ? 1 : 0));
+          let covered = 0;
+          for (let k = 0; k < a.count; k++) covered += a.x1[k] - a.x0[k];
+          expect(covered).toBe(inside);
+        }
+      }
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // The lesion part of one case: every evaluated target through evaluateLesionsOfTarget.
 import type { LesionEntry } from './lesionMetrics.js';
-import { evaluateLesionsOfTarget } from './evaluateLesions.js';
+import { dims3, evaluateLesionsOfTarget, lesionsOfRuns } from './evaluateLesions.js';
+import { membershipOf, selectRuns, valueRunsOf } from './runs.js';
 import type { LesionOptions } from './options.js';
 
 export interface CaseLesions {
@@ -20,8 +21,16 @@ export function caseLesions(
   rest: { ignoreIndex: number | null; hd95: 'union' | 'max'; empty: 'one' | 'nan' },
 ): CaseLesions {
   const out: CaseLesions = { values: {}, entries: {} };
+  const ctx = { dims, spacing, ...rest };
+  // One scan per side for every target, unless a target holds label 0 (background runs).
+  const shared = targets.some((t) => t.labels.includes(0))
+    ? null
+    : { gt: valueRunsOf(gt, dims3(dims), gt, rest.ignoreIndex), pred: valueRunsOf(hard, dims3(dims), gt, rest.ignoreIndex) };
   for (const t of targets) {
-    const r = evaluateLesionsOfTarget(gt, hard, t.labels, { dims, spacing, ...rest }, o);
+    const m = membershipOf(t.labels);
+    const r = shared
+      ? lesionsOfRuns(selectRuns(shared.gt, m), selectRuns(shared.pred, m), ctx, o)
+      : evaluateLesionsOfTarget(gt, hard, t.labels, ctx, o);
     out.values[t.key] = r.values;
     out.entries[t.key] = r.entries;
   }

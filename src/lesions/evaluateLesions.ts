@@ -41,13 +41,20 @@ export function evaluateLesionsOfTarget(
   ctx: LesionContext,
   o: LesionOptions,
 ): LesionTargetResult {
+  const d = dims3(ctx.dims);
+  const m = membershipOf(labels);
+  return lesionsOfRuns(runsOf(gt, d, m, gt, ctx.ignoreIndex), runsOf(pred, d, m, gt, ctx.ignoreIndex), ctx, o);
+}
+
+export function dims3(dims: number[]): Dims3 {
+  return [dims[0], dims.length > 1 ? dims[1] : 1, dims.length > 2 ? dims[2] : 1];
+}
+
+/** The same from the target's masks as runs: G (gt) and P (prediction), ignored voxels in neither. */
+export function lesionsOfRuns(G: Runs, P: Runs, ctx: LesionContext, o: LesionOptions): LesionTargetResult {
   const n = ctx.dims.length;
-  const d: Dims3 = [ctx.dims[0], n > 1 ? ctx.dims[1] : 1, n > 2 ? ctx.dims[2] : 1];
   const penalty = hd95Penalty(o, ctx.dims, ctx.spacing);
   const voxelVolume = ctx.spacing.reduce((a, b) => a * b, 1);
-  const m = membershipOf(labels);
-  const G = runsOf(gt, d, m, gt, ctx.ignoreIndex);
-  const P = runsOf(pred, d, m, gt, ctx.ignoreIndex);
   if (G.count === 0 && P.count === 0) {
     const counts: LesionCounts = { tp: 0, fp: 0, fn: 0, gtLesions: 0, predLesions: 0, sumIou: 0, sumDice: 0, sumHd95: 0 };
     return { values: lesionMetrics(counts, o.match, penalty, ctx.empty), entries: [], counts };

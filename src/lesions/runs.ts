@@ -101,6 +101,87 @@ export function runsOf(values: ArrayLike<number>, dims: Dims3, m: Membership, gt
   return b.done(dims, rowStart);
 }
 
+/** Runs of equal non-zero value, with that value: every target's runs follow from one scan. */
+export interface ValueRuns extends Runs {
+  value: Float64Array;
+}
+
+/**
+ * Maximal runs of one non-zero value per row (voxels whose ground truth is `ignore` count
+ * as 0). One pass over the volume, zero bytes skipped four at a time.
+ */
+export function valueRunsOf(values: ArrayLike<number>, dims: Dims3, gt: ArrayLike<number> | null, ignore: number | null): ValueRuns {
+  const [nx, ny, nz] = dims;
+  const rows = ny * nz;
+  const total = nx * rows;
+  const rowStart = new Int32Array(rows + 1);
+  const b = new RunBuilder();
+  let value = new Float64Array(1024);
+  const ign = ignore === null ? null : gt;
+  const at = ign === null ? (i: number) => values[i] : (i: number) => (ign[i] === ignore ? 0 : values[i]);
+  const u8 = values instanceof Uint8Array && values.byteOffset % 4 === 0 ? values : null;
+  const words = u8 ? new Uint32Array(u8.buffer, u8.byteOffset, total >> 2) : null;
+  const wordEnd = total >> 2;
+  let nextRow = 0;
+  let i = 0;
+  while (i < total) {
+    if (words !== null && (i & 3) === 0) {
+      let w = i >> 2;
+      while (w < wordEnd && words[w] === 0) w++;
+      if (w > i >> 2) {
+        i = w << 2;
+        if (i >= total) break;
+      }
+    }
+    const v = at(i);
+    if (v === 0 || v !== v) {
+      i++;
+      continue;
+    }
+    const row = (i / nx) | 0;
+    while (nextRow <= row) rowStart[nextRow++] = b.n;
+    const rowEnd = (row + 1) * nx;
+    let j = i + 1;
+    while (j < rowEnd && at(j) === v) j++;
+    if (b.n === value.length) {
+      const g = new Float64Array(value.length * 2);
+      g.set(value);
+      value = g;
+    }
+    value[b.n] = v;
+    b.push(i - row * nx, j - row * nx);
+    i = j;
+  }
+  while (nextRow <= rows) rowStart[nextRow++] = b.n;
+  return { ...b.done(dims, rowStart), value: value.subarray(0, b.n) };
+}
+
+/** The runs of a target: value runs whose value is in it, touching ones merged. */
+export function selectRuns(v: ValueRuns, m: Membership): Runs {
+  const rows = v.rowStart.length - 1;
+  const rowStart = new Int32Array(rows + 1);
+  const b = new RunBuilder();
+  const { lut, set } = m;
+  for (let row = 0; row < rows; row++) {
+    rowStart[row] = b.n;
+    let s = -1;
+    let e = -1;
+    for (let k = v.rowStart[row]; k < v.rowStart[row + 1]; k++) {
+      const x = v.value[k];
+      if (!((x | 0) === x && x >= 0 && x < 256 ? lut[x] === 1 : set.has(x))) continue;
+      if (s >= 0 && v.x0[k] === e) e = v.x1[k];
+      else {
+        if (s >= 0) b.push(s, e);
+        s = v.x0[k];
+        e = v.x1[k];
+      }
+    }
+    if (s >= 0) b.push(s, e);
+  }
+  rowStart[rows] = b.n;
+  return b.done(v.dims, rowStart);
+}
+
 /** Runs of {flags & bit} on a voxel array of `dims` (tests and small helpers). */
 export function runsOfFlags(flags: ArrayLike<number>, dims: Dims3, bit: number): Runs {
   const [nx, ny, nz] = dims;
