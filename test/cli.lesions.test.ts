@@ -88,3 +88,28 @@ describe('options', () => {
     expect(r.stdout).toMatch(new RegExp(`│ 1\\s+│\\s+${s.gt_lesions} │\\s+${s.pred_lesions} │\\s+${s.tp} │\\s+${s.fp} │\\s+${s.fn} │`));
   });
 });
+
+describe('with other features', () => {
+  it('--config takes "lesions": true and lesion options: the pooled counts of the golden t03 run', () => {
+    const cfg = tmp.write('segloss.json', JSON.stringify({ lesions: true, 'lesion-iou': 0.3, 'empty': 'nan' }));
+    const viaFile = runCli([...base, '--config', cfg, '--format', 'json']);
+    expect(viaFile.status).toBe(0);
+    const ref = JSON.parse(readFileSync(join(DIR, 'expected_t03.json'), 'utf8'));
+    const rep = JSON.parse(viaFile.stdout);
+    expect(rep.summary.lesions['1'].tp).toBe(ref.summary.lesions['1'].tp);
+    expect(rep.summary.lesions['1'].pq).toBeCloseTo(ref.summary.lesions['1'].pq, 9);
+  });
+
+  it('two shards merged give the lesions of one run (cases, summary.labels, summary.lesions)', () => {
+    const shards = [1, 2].map((i) => {
+      const f = join(tmp.dir, `shard${i}.json`);
+      expect(runCli([...base, '--lesions', 'overlap', '--shard', `${i}/2`, '--out', f, '--format', 'json']).status).toBe(0);
+      return f;
+    });
+    const merged = JSON.parse(runCli(['merge', ...shards, '--format', 'json']).stdout);
+    const one = JSON.parse(runCli([...base, '--lesions', 'overlap', '--format', 'json']).stdout);
+    expect(merged.summary.lesions).toEqual(one.summary.lesions);
+    expect(merged.summary.labels).toEqual(one.summary.labels);
+    expect(merged.cases.map((c: { lesions: unknown }) => c.lesions)).toEqual(one.cases.map((c: { lesions: unknown }) => c.lesions));
+  });
+});
