@@ -176,15 +176,14 @@ function greedyBrute(gts: Lesion[], preds: Lesion[], t: number): [number, number
   const out: [number, number][] = [];
   for (;;) {
     let best: [number, number, number] | null = null;
-    gts.forEach((g, gi) =>
-      preds.forEach((p, pi) => {
-        if (used.g.has(gi) || used.p.has(pi)) return;
-        const iou = iouOf(g.voxels, p.voxels);
-        if (!(iou > t)) return;
-        if (!best || iou > best[2]) best = [gi, pi, iou];
-      }),
-    );
-    if (!best) break;
+    for (let gi = 0; gi < gts.length; gi++) {
+      for (let pi = 0; pi < preds.length; pi++) {
+        if (used.g.has(gi) || used.p.has(pi)) continue;
+        const iou = iouOf(gts[gi].voxels, preds[pi].voxels);
+        if (iou > t && (best === null || iou > best[2])) best = [gi, pi, iou];
+      }
+    }
+    if (best === null) break;
     const [gi, pi] = best;
     used.g.add(gi);
     used.p.add(pi);
