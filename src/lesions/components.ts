@@ -28,10 +28,10 @@ function paint(r: Runs, value: (k: number) => number, out: Int32Array | Uint8Arr
  */
 export function labelComponents(flags: ArrayLike<number>, dims: Box3, bit: number, conn: Connectivity, seedBit: number = bit): ComponentMap {
   const runs = runsOfFlags(flags, dims, bit);
-  const { id } = labelRuns(runs, conn);
+  const { id, count } = labelRuns(runs, conn);
   const map = new Int32Array(dims[0] * dims[1] * dims[2]);
   paint(runs, (k) => id[k], map);
-  if (seedBit === bit) return { map, count: Math.max(0, ...id) };
+  if (seedBit === bit) return { map, count };
   const renum = new Map<number, number>();
   for (let i = 0; i < map.length; i++) if (map[i] !== 0 && flags[i] & seedBit && !renum.has(map[i])) renum.set(map[i], renum.size + 1);
   for (let i = 0; i < map.length; i++) map[i] = renum.get(map[i]) ?? 0;
