@@ -9,6 +9,7 @@
 //   W4S W4 with --surface surfels against the voxel path (engine, same arrays)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
 //   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
+//   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -24,10 +25,11 @@ import { fileURLToPath } from 'node:url';
 import { generate } from './bench/workloads.mjs';
 import { generateCompareStats } from './bench/compare-stats.mjs';
 import { surfelsRows, surfelsTarget } from './bench/surfelsRow.mjs';
+import { LESION_WORKLOADS, lesionBench } from './bench/lesions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1', ...LESION_WORKLOADS];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -54,7 +56,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1,L1,L5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -421,6 +423,8 @@ async function main() {
       `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see README, Performance`,
     );
   } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
+  const lesionIds = args.only.filter((id) => LESION_WORKLOADS.includes(id));
+  if (lesionIds.length) Object.assign(results, await lesionBench(lesionIds, { cli, runRow, target, log, work, quick: args.quick, W }));
   if (results.W2) {
     const limit = 2 * results.W2.rawBytes + 300 * MB;
     for (const r of results.W2.cli) {

@@ -68,6 +68,15 @@ for (const suite of suites.suites as { name: string; dir: string; flags: string[
             compareValues(lv, got.labels?.[label], `labels.${label}`, out);
           }
         }
+        // Lesion suites: every per-lesion entry, same length and order (README, lesions_*).
+        if (exp.lesions) {
+          for (const [label, list] of Object.entries(exp.lesions as Record<string, any[]>)) {
+            const gotList = got.lesions?.[label];
+            if (!Array.isArray(gotList) || gotList.length !== list.length) {
+              out.push(`lesions.${label}: expected ${list.length} entries got ${JSON.stringify(gotList)}`);
+            } else list.forEach((e, i) => compareValues(e, gotList[i], `lesions.${label}[${i}]`, out));
+          }
+        }
         expect(out).toEqual([]);
       });
     }
@@ -81,6 +90,7 @@ for (const suite of suites.suites as { name: string; dir: string; flags: string[
       const out: string[] = [];
       const s = expected.summary;
       for (const k of ['cases', 'ok', 'missing', 'errors']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
+      if (s.lesions) compareValues(s.lesions, getReport().summary.lesions, 'summary.lesions', out);
       for (const k of ['metrics', 'losses', 'labels']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
       expect(out).toEqual([]);
     });

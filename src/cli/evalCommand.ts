@@ -29,6 +29,7 @@ import {
 } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
+import { writeLesionCsv } from '../report/lesionCsv.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
@@ -83,7 +84,7 @@ const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.m
  * only after the run.
  */
 function checkPathShape(option: string, expr: string, segments: string[], skeleton: (label: string | null) => Summary): void {
-  const label = segments[0] === 'labels' && segments.length > 1 ? segments[1] : null;
+  const label = (segments[0] === 'labels' || segments[0] === 'lesions') && segments.length > 1 ? segments[1] : null;
   const r = resolvePath(skeleton(label), segments);
   if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}`);
 }
@@ -123,6 +124,15 @@ async function checkOuts(outs: string[]): Promise<void> {
   }
 }
 
+/** --lesion-csv: a file in a folder that exists, not one of the --out files. */
+async function checkLesionCsv(f: string, outs: string[]): Promise<void> {
+  const full = resolve(f);
+  if (outs.some((o) => resolve(o) === full)) throw new UsageError(`--lesion-csv ${f} is also an --out file`);
+  const st = await stat(dirname(full)).catch(() => null);
+  if (!st?.isDirectory()) throw new UsageError(`--lesion-csv ${f}: folder ${dirname(f)} does not exist`);
+  if ((await stat(full).catch(() => null))?.isDirectory()) throw new UsageError(`--lesion-csv ${f} is a folder`);
+}
+
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const code = err?.code;
@@ -148,6 +158,8 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join('|')}, got "${String(o.format)}"`);
   const outs = listOf(o.out);
   await checkOuts(outs);
+  const lesionCsv = o.lesionCsv === undefined ? null : String(o.lesionCsv);
+  if (lesionCsv !== null) await checkLesionCsv(lesionCsv, outs);
   const quiet = Boolean(o.quiet);
   const debug = Boolean(o.debug);
 
@@ -244,6 +256,14 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     } catch (e) {
       await haltIfInterrupted();
       writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);
+    }
+  }
+  if (lesionCsv !== null) {
+    try {
+      await atomicWrite(lesionCsv, writeLesionCsv(report));
+    } catch (e) {
+      await haltIfInterrupted();
+      writeFailures.push(`segloss: cannot write --lesion-csv ${lesionCsv}: ${errnoText(e)}`);
     }
   }
   if (stepSummary) {

@@ -4,6 +4,7 @@ import { LOSS_KEYS, METRIC_KEYS, OVERLAP_METRICS, SURFACE_METRICS, type Target }
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../pipeline/config.js';
 import { UsageError } from '../pipeline/discover.js';
 import { applyConvention, parseSwitches } from './switchOptions.js';
+import { parseLesionOptions } from './lesionOptions.js';
 
 export function num(name: string, v: unknown, check?: (x: number) => boolean, want = 'a number'): number {
   const x = typeof v === 'number' ? v : Number(String(v).trim());
@@ -83,6 +84,7 @@ export function toRunConfig(given: RawOptions): RunConfig {
   const regions = o.regions !== undefined ? parseRegions(String(o.regions)) : null;
   const labels = o.labels !== undefined ? parseIntList('--labels', String(o.labels)) : null;
   if (regions && labels) throw new UsageError('give --labels or --regions, not both');
+  const lesions = parseLesionOptions(o);
   const threshold = o.threshold !== undefined ? num('--threshold', o.threshold, (x) => x > 0 && x < 1, 'within (0, 1)') : d.threshold;
   return {
     pred: String(o.pred),
@@ -98,7 +100,8 @@ export function toRunConfig(given: RawOptions): RunConfig {
     losses: keyList('--losses', o.losses, LOSS_KEYS, d.losses),
     metrics: keyList('--metrics', o.metrics, METRIC_KEYS, metricDefaults),
     params: p,
-    hd95: choice('--hd95', o.hd95, ['union', 'max'] as const, d.hd95),
+    // The brats2023 preset sets --hd95 max for every hd95 of the run, unless given.
+    hd95: choice('--hd95', o.hd95, ['union', 'max'] as const, lesions?.mode === 'brats2023' ? 'max' : d.hd95),
     nsdTolerance: o.nsdTolerance !== undefined && o.nsdTolerance !== 'min-spacing' ? num('--nsd-tolerance', o.nsdTolerance, (x) => x >= 0, 'a number ≥ 0 (mm)') : d.nsdTolerance,
     spacing: o.spacing !== undefined ? String(o.spacing).split(',').map((s) => num('--spacing', s, (x) => x > 0, 'positive numbers X,Y[,Z]')) : null,
     npyAxes: o.npyAxes === undefined || o.npyAxes === 'auto' ? null : choice('--npy-axes', o.npyAxes, ['reversed', 'same'] as const, 'reversed'),
@@ -107,6 +110,7 @@ export function toRunConfig(given: RawOptions): RunConfig {
     shard,
     convention,
     switches: parseSwitches(o, convention),
+    lesions,
   };
 }
 

@@ -21,6 +21,9 @@ import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
 import { categoricalFocalByClass } from './producers/categoricalFocal.js';
 import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
+import { caseLesions } from '../lesions/caseLesions.js';
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+import type { LesionOptions } from '../lesions/options.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -42,6 +45,8 @@ export interface EvalOptions {
   threads?: number;
   /** Other tools' conventions (switches.ts); segloss's defaults when absent. */
   switches?: Switches;
+  /** Lesion-wise evaluation (spec/lesions.md); absent or null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -72,6 +77,8 @@ export interface CaseEvaluation {
   /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
   voxelVolume: number | null;
   warnings: string[];
+  /** Per-lesion entries per target key, when lesions are evaluated. */
+  lesions?: Record<string, LesionEntry[]>;
 }
 
 /** The foreground label a single-channel prediction stands for. */
@@ -193,7 +200,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
+  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
@@ -285,6 +292,17 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     });
   }
 
+  let lesions: Record<string, LesionEntry[]> | undefined;
+  if (hard && opts.lesions) {
+    const les = caseLesions(gt.data, hard, gt.dims, spacing ?? gt.dims.map(() => 1), targets, opts.lesions, {
+      ignoreIndex: opts.ignoreIndex,
+      hd95: opts.hd95,
+      empty: opts.empty,
+    });
+    for (const t of targets) Object.assign(labels[t.key], les.values[t.key]);
+    lesions = les.entries;
+  }
+
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
@@ -316,6 +334,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
     voxelVolume,
     warnings,
+    ...(lesions ? { lesions } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
 import type { CaseOutcome } from './evaluateOne.js';
+import { LESION_KEYS } from '../lesions/lesionMetrics.js';
+import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js';
 
 export const VERSION = '0.1.0';
 
@@ -73,6 +75,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
         r.losses[l] = l === 'lovasz_softmax' ? lovaszSoftmax : meanOf(labelKeys.map((k) => labels[k].losses[l]));
       }
       r.labels = labels;
+      if (c.lesions) completeCaseLesions(r, labelKeys, labels, c.lesions, c.empty);
       const stray = (r.labels_found?.pred ?? []).filter((l) => !gtLabelsOfRun.has(l) && !(c.labels ?? []).includes(l));
       if (stray.length > 0 && c.regions === null && !r.warnings.some((w) => w.includes('found in no ground truth'))) {
         r.warnings.push(
@@ -111,6 +114,8 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
       const zeros = m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : [];
       per[m] = describe([...ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null), ...zeros]);
     }
+    // Lesion keys: over ok cases only (a missing case has no lesions to count).
+    if (c.lesions) for (const m of LESION_KEYS) per[m] = describe(ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null));
     labels[k] = per;
   }
   return {
@@ -121,5 +126,6 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
     metrics,
     losses,
     labels,
+    ...(c.lesions ? { lesions: lesionSummary(ok, labelKeys, c.lesions, c.empty) } : {}),
   };
 }

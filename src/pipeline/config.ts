@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
 import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
 import { readSwitches, switchesConfig } from './switchesConfig.js';
+import { lesionConfigBlock, lesionOptionsFromBlock, type LesionOptions } from '../lesions/options.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
 
@@ -37,6 +38,8 @@ export interface RunConfig {
   convention: string | null;
   /** Every convention switch, after the bundle and the explicit options. */
   switches: Switches;
+  /** --lesions (spec/lesions.md), resolved; null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -94,6 +97,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
     ...switchesConfig(c.convention, c.switches),
+    ...(c.lesions ? { lesions: lesionConfigBlock(c.lesions) } : {}),
   };
 }
 
@@ -191,5 +195,6 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
     ...readSwitches(block, (key, want) => fail(key, want)),
+    ...(block.lesions !== undefined ? { lesions: lesionOptionsFromBlock(block.lesions) } : {}),
   };
 }

@@ -39,6 +39,7 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     spacing: c.spacing,
     threads: c.caseThreads ?? 1,
     switches: c.switches,
+    lesions: c.lesions ?? null,
   };
 }
 
@@ -107,6 +108,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         voxels: evaluation.voxels,
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
         voxel_volume_mm3: evaluation.voxelVolume,
+        ...(evaluation.lesions ? { lesions: evaluation.lesions } : {}),
         seconds: (performance.now() - t0) / 1000,
       },
     };

@@ -1,5 +1,6 @@
 import type { Report, Stats } from './model.js';
 import { baselineCheckText, caseGateText } from './table.js';
+import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 const WORST_SHOWN = 10;
@@ -55,6 +56,12 @@ export function writeMarkdown(report: Report): string {
     out.push(table(['label', 'Dice mean', 'Dice std', 'IoU mean', 'IoU std', 'n'], ['l', 'r', 'r', 'r', 'r', 'r'], rows));
   }
 
+  if (hasLesions(report)) {
+    out.push('', '## Lesions (pooled over ok cases)', '');
+    const rows = lesionSummaryRows(report).map(([label, ...rest]) => [mdEscape(label), ...rest]);
+    out.push(table(LESION_SUMMARY_HEAD, LESION_SUMMARY_HEAD.map((_, i) => (i === 0 ? 'l' : 'r')), rows));
+  }
+
   const worst = worstCasesByDice(report, WORST_SHOWN);
   if (worst.length > 0) {
     out.push('', `## ${worst.length} worst cases by Dice`, '');
@@ -63,9 +70,11 @@ export function writeMarkdown(report: Report): string {
       mdEscape(c.id),
       fmt4(numOrNull(c.metrics?.dice)),
       fmt4(numOrNull(c.metrics?.iou)),
+      ...(hasLesions(report) ? lesionCaseCells(c) : []),
       String(c.warnings.length),
     ]);
-    out.push(table(['#', 'case', 'Dice', 'IoU', 'warnings'], ['r', 'l', 'r', 'r', 'r'], rows));
+    const lesionHead = hasLesions(report) ? LESION_CASE_HEAD : [];
+    out.push(table(['#', 'case', 'Dice', 'IoU', ...lesionHead, 'warnings'], ['r', 'l', 'r', 'r', ...lesionHead.map(() => 'r' as const), 'r'], rows));
   }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');

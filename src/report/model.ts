@@ -1,6 +1,8 @@
 // The report as cli.md lays it out (schema segloss-report/1). Every writer
 // (JSON, CSV, table, Markdown, nnU-Net) renders this one structure; the engine fills it.
 
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+
 export type CaseStatus = 'ok' | 'missing' | 'error';
 
 /** A number or null: null stands for "empty"/undefined (written null in JSON, empty in CSV, NaN in tables). */
@@ -40,6 +42,8 @@ export interface CaseResult {
   labels_found?: { gt: number[]; pred: number[] };
   /** mm³ per voxel; null when the spacing is unknown (PNG or NumPy ground truth without --spacing). */
   voxel_volume_mm3?: number | null;
+  /** --lesions: one entry per gt lesion, then per unmatched pred lesion, per label (spec/lesions.md). */
+  lesions?: Record<string, LesionEntry[]>;
 }
 
 export interface Stats {
@@ -62,6 +66,8 @@ export interface Summary {
   metrics: Record<string, Stats>;
   losses: Record<string, Stats>;
   labels: Record<string, Record<string, Stats>>;
+  /** --lesions: lesion counts pooled over ok cases, per label (tp fp fn … pq sq rq). */
+  lesions?: Record<string, Record<string, Num>>;
 }
 
 export interface GateResult {

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 
 import { paint, type Paint } from './ansi.js';
 import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
+import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 export interface TableOptions {
@@ -44,14 +45,15 @@ function caseTable(report: Report, cases: CaseResult[], p: Paint): string {
   const present = MAIN_LOSSES.filter(
     ([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses),
   );
-  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), 'status'];
+  const lesions = hasLesions(report);
+  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), ...(lesions ? LESION_CASE_HEAD : []), 'status'];
   const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
   for (const c of cases) {
     // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
     const ok = c.status === 'ok';
     const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
     const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
-    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), statusCell(c, p)]);
+    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), ...(lesions ? lesionCaseCells(c) : []), statusCell(c, p)]);
   }
   return t.toString();
 }
@@ -130,6 +132,12 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
 
   out.push(countsLine(report));
   out.push(summaryTable(report, p));
+  if (hasLesions(report)) {
+    out.push(p.dim('lesions, pooled over ok cases:'));
+    const t = newTable(LESION_SUMMARY_HEAD, p, ['left', ...LESION_SUMMARY_HEAD.slice(1).map(() => 'right' as const)]);
+    for (const row of lesionSummaryRows(report)) t.push(row);
+    out.push(t.toString());
+  }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');
   if (failed.length > 0) {
