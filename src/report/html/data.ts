@@ -213,7 +213,7 @@ export function recallBySize(r: Report, label: string): RecallBin[] {
   }
   return [...bins.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([b, { tp, fn }]) => ({ bin: `${2 ** b}–${2 ** (b + 1) - 1}`, lo: 2 ** b, tp, fn, recall: tp + fn > 0 ? tp / (tp + fn) : null }));
+    .map(([b, { tp, fn }]) => ({ bin: b === 0 ? '1' : `${2 ** b}–${2 ** (b + 1) - 1}`, lo: 2 ** b, tp, fn, recall: tp + fn > 0 ? tp / (tp + fn) : null }));
 }
 
 export interface ReliabilityTable {

@@ -117,7 +117,7 @@ async function lesionSection(r: Report): Promise<string> {
     const f1Chart = f1Values.length
       ? await chartBlock({ title: 'lesion_f1', path: ['labels', L, 'lesion_f1'], values: f1Values, nulls: perCaseF1.filter((x) => x.value === null).map((x) => x.id), direction: 'higher' }, 0)
       : '';
-    parts.push(`<div class="lesion" data-label="${esc(L)}"><h3>${esc(L)}</h3><p>${facts || 'no pooled counts'}</p>${bins.length ? `<div class="chart"><h4>recall by lesion size</h4>${await recallBars(bins)}</div>` : '<p class="muted">no per-lesion entries</p>'}${f1Chart}</div>`);
+    parts.push(`<div class="lesion" data-label="${esc(L)}"><h3>${esc(L)}</h3><p>${facts || 'no pooled counts'}</p>${bins.length ? `<div class="chart recall"><h4>recall by lesion size</h4>${await recallBars(bins)}</div>` : '<p class="muted">no per-lesion entries</p>'}${f1Chart}</div>`);
   }
   parts.push('</div></section>');
   return parts.join('\n');
