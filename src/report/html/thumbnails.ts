@@ -117,8 +117,8 @@ function imageSlice(raw: RawArray, voxels: number, start: number, size: number, 
     hi = s[Math.ceil(0.99 * (size - 1))];
   }
   const out = new Uint8Array(size);
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  for (let i = 0; i < size; i++) out[i] = scale === 0 ? (v[i] >= hi ? 255 : 0) : Math.max(0, Math.min(255, Math.round((v[i] - lo) * scale)));
+  const span = hi - lo;
+  for (let i = 0; i < size; i++) out[i] = span > 0 ? Math.max(0, Math.min(255, Math.round(((v[i] - lo) * 255) / span))) : v[i] >= hi ? 255 : 0;
   return out;
 }
 
