@@ -7,6 +7,7 @@
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//   HTML  W5's 300 PNG pairs, --metrics all, with and without --out report.html (bench/html.mjs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -23,7 +24,7 @@ import { generate } from './bench/workloads.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'HTML'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -50,7 +51,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -367,6 +368,13 @@ async function main() {
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
+  if (args.only.includes('HTML')) {
+    const { htmlBench } = await import('./bench/html.mjs');
+    const h = (results.HTML = await htmlBench({ work, bin: BIN, quick: args.quick, log }));
+    addRow('HTML', `CLI --metrics all, ${h.cases} PNG pairs`, h.voxels, h.plain, null, null);
+    addRow('HTML', `same + --out report.html (${h.pageBytes == null ? "?" : `${(h.pageBytes / 1e6).toFixed(2)} MB page`})`, h.voxels, h.html, null, null, h.problem ?? `+${fmtS(h.added)} s`);
+  }
+
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
@@ -404,6 +412,10 @@ async function main() {
       `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see README, Performance`,
     );
   } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
+  if (results.HTML && !results.HTML.problem) {
+    const h = results.HTML;
+    target('HTML --out report.html adds ≤ 1 s (W5 PNGs, --metrics all)', h.added, 1, h.added <= 1, `+${fmtS(h.added)} s (${fmtS(h.plain)} s → ${fmtS(h.html)} s)`);
+  } else if (args.only.includes('HTML')) target('HTML --out report.html adds ≤ 1 s (W5 PNGs, --metrics all)', null, 1, null, 'not measured');
   if (results.W2) {
     const limit = 2 * results.W2.rawBytes + 300 * MB;
     for (const r of results.W2.cli) {
