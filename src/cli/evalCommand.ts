@@ -29,7 +29,7 @@ import {
 } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
-import { htmlOptionsOf, isHtmlPath, renderHtml } from './htmlOutput.js';
+import { htmlOptionsOf, isHtmlPath, prefetchHtml, renderHtml } from './htmlOutput.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
@@ -174,6 +174,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const github = Boolean(o.github);
   const stepSummary = github ? io.env.GITHUB_STEP_SUMMARY || null : null;
 
+  if (format === 'html' || outs.some(isHtmlPath)) prefetchHtml();
   const progress = createProgress({ stream: io.progressStream ?? process.stderr, enabled: !quiet && io.progressStream !== undefined });
   const forget = onInterrupt(() => progress.stop());
   let run;

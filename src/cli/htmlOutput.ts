@@ -45,7 +45,15 @@ export function htmlOptionsOf(o: Record<string, unknown>): HtmlCliOptions {
   return { worst, images, window };
 }
 
+let warming: Promise<void> | null = null;
+
+/** Start loading (and compiling) the page code now, alongside the evaluation; failures show up at render time. */
+export function prefetchHtml(): void {
+  warming ??= import('../report/html/index.js').then((m) => m.warmUpCharting()).catch(() => undefined);
+}
+
 export async function renderHtml(report: Report, o: HtmlCliOptions, source?: string): Promise<string> {
+  await warming;
   const { renderHtmlReport } = await import('../report/html/index.js');
   return renderHtmlReport(report, { ...o, now: new Date(), ...(source ? { source } : {}) });
 }

@@ -27,6 +27,16 @@ export function loadCharting(): Promise<Charting> {
   return charting;
 }
 
+/**
+ * Load the library and draw one throw-away chart, so its code is compiled while the cases
+ * are still being evaluated (the main thread mostly waits on the workers then).
+ */
+export async function warmUpCharting(): Promise<void> {
+  const { Plot, document } = await loadCharting();
+  const pts = Array.from({ length: 64 }, (_, i) => ({ id: String(i), x: i, y: (i % 7) / 7 }));
+  Plot.plot({ document, marks: [Plot.rect([{ a: 1, b: 2 }], { x1: 'a', x2: 'b', y1: 0, y2: 1 }), Plot.ruleX([1]), Plot.ruleY([1]), Plot.dot(pts, { x: 'x', y: 'y', title: 'id' }), Plot.line(pts, { x: 'x', y: 'y' })] } as never);
+}
+
 const svgOf = (node: unknown): string => (node as Markup).outerHTML;
 
 /** Linear-interpolated quantile of sorted values (numpy's default, as d3.quantileSorted). */

@@ -3,3 +3,4 @@
 export { renderHtmlReport, DEFAULT_HTML_WORST, type HtmlReportOptions } from './reportPage.js';
 export { renderComparePage, pairedValues, type CompareJson, type ComparePageOptions } from './comparePage.js';
 export { THUMB_MAX, OVERLAY_COLOURS, type ThumbnailOptions } from './thumbnails.js';
+export { warmUpCharting } from './charts.js';

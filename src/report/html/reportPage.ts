@@ -144,8 +144,16 @@ async function worstSection(r: Report, o: HtmlReportOptions): Promise<string> {
   const legend = `<p class="legend"><span><i style="background:${tp}"></i>true positive</span><span><i style="background:${fp}"></i>false positive (or wrong label)</span><span><i style="background:${fn}"></i>false negative</span><span class="muted">${o.images ? `over the images in <code>${esc(o.images)}</code>, ${o.window ? `window ${o.window[0]}/${o.window[1]}` : 'windowed to percentiles 1–99'}` : 'over a neutral background (give --images DIR to draw over the images)'}</span></p>`;
   const figures: string[] = [];
   let missingPictures = 0;
-  for (const w of worst) {
-    const t = await thumbnail(r, byId.get(w.id)!, o);
+  // Two at a time: sharp encodes on its own threads while the next case is read, and two
+  // large volumes at most are in memory.
+  const thumbs: Awaited<ReturnType<typeof thumbnail>>[] = new Array(worst.length);
+  let next = 0;
+  const lane = async () => {
+    for (let k = next++; k < worst.length; k = next++) thumbs[k] = await thumbnail(r, byId.get(worst[k].id)!, o);
+  };
+  await Promise.all([lane(), lane()]);
+  for (const [k, w] of worst.entries()) {
+    const t = thumbs[k];
     if (!t.src) missingPictures++;
     const where = t.slice === null ? '' : `, slice ${t.slice}`;
     figures.push(`<figure class="case" data-id="${esc(w.id)}">${t.src ? `<img alt="${esc(w.id)}: overlay" src="${t.src}">` : ''}<figcaption><b>${esc(w.id)}</b> Dice ${num(w.dice)}${where}${t.src ? ` <span class="muted">(${t.counts.tp} TP, ${t.counts.fp} FP, ${t.counts.fn} FN px)</span>` : ''}${t.note ? `<br><span class="fail">${esc(t.note)}</span>` : ''}</figcaption></figure>`);
@@ -178,10 +186,13 @@ function casesSection(r: Report): string {
 
 /** The whole page. Async: charts load their library on first use, thumbnails read case files. */
 export async function renderHtmlReport(r: Report, o: HtmlReportOptions): Promise<string> {
+  // The pictures (file reads, sharp) are under way while the charts are drawn.
+  const worst = worstSection(r, o);
+  const distributionsHtml = await distributionSection(r);
   const body = [
     header(r, o),
-    await worstSection(r, o),
-    await distributionSection(r),
+    await worst,
+    distributionsHtml,
     await lesionSection(r),
     await reliabilitySection(r),
     casesSection(r),
