@@ -1,7 +1,9 @@
 // The HTML report's parts without a browser: the numbers behind the charts, the thumbnail
 // kernels, the sections added by lesions/calibration/statistics (hand-made JSON in their
 // specs' shapes), and the CLI around it (built CLI, as a user runs it).
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { quantileSorted, tukeyBox } from '../src/report/html/charts.js';
 import { renderComparePage } from '../src/report/html/comparePage.js';
 import { disagreementCodes, thumbnail, worstSlice } from '../src/report/html/thumbnails.js';
 import type { Report } from '../src/report/model.js';
-import { ROOT, runCli } from './helpers/cli.js';
+import { BIN, ROOT, runCli } from './helpers/cli.js';
 import { statisticsBlock, withLesionsAndReliability } from './helpers/htmlFixtures.js';
 import { scratch, type Scratch } from './helpers/tmp.js';
 
@@ -124,6 +126,20 @@ describe('the CLI', () => {
     expect(r.stdout).not.toMatch(/(src|href)="(?!data:|#)|url\(|@import|<link(?![^>]*href="data:)/);
     expect(r.stdout).toContain("default-src 'none'");
     expect((r.stdout.match(/<img /g) ?? []).length).toBe(3);
+  });
+
+  it('eval without an HTML report never imports the charting library; with one it does', () => {
+    // A module hook that refuses the two packages: a run that needs them fails, one that does not is untouched.
+    const hook = join(tmp.dir, 'refuse-charting.mjs');
+    writeFileSync(hook, "export async function resolve(s, c, next) { if (s === '@observablehq/plot' || s === 'linkedom') throw new Error('charting imported: ' + s); return next(s, c); }\n");
+    const register = join(tmp.dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', register, BIN, ...base, ...args], { encoding: 'utf8' });
+    const plain = run(['--format', 'json', '--out', join(tmp.dir, 'lazy.csv')]);
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toBe('');
+    const html = run(['--format', 'html']);
+    expect(html.stderr).toMatch(/charting imported/);
   });
 
   it('segloss report re-renders a saved report; with the case files gone, no pictures and a note', () => {
