@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commonFolder, recallBySize, worstCases } from '../src/report/html/data.js';
-import { quantileSorted, tukeyBox } from '../src/report/html/charts.js';
+import { boxWithPoints, quantileSorted, tukeyBox } from '../src/report/html/charts.js';
 import { renderComparePage } from '../src/report/html/comparePage.js';
 import { disagreementCodes, thumbnail, worstSlice } from '../src/report/html/thumbnails.js';
 import type { Report } from '../src/report/model.js';
@@ -38,6 +38,12 @@ describe('numbers behind the charts', () => {
   it('a Tukey box keeps the whisker at the furthest value within 1.5 IQR', () => {
     // sorted 1 2 3 4 100: q1 = 2, median 3, q3 = 4, IQR 2, upper fence 7 → whisker 4; 100 is beyond.
     expect(tukeyBox([100, 3, 1, 4, 2])).toEqual({ q1: 2, median: 3, q3: 4, lo: 1, hi: 4 });
+  });
+
+  it('a case id with markup in it stays text in the point title', async () => {
+    const svg = await boxWithPoints({ title: 'dice', path: ['metrics', 'dice'], values: [{ id: 'a<b&"</title><script>', value: 0.5 }], nulls: [], direction: 'higher' }, 'dice');
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('<title>a&lt;b&amp;"&lt;/title&gt;&lt;script&gt;: 0.5</title>');
   });
 
   it('lesion recall by size pools the gt lesions of every ok case in power-of-two bins', () => {

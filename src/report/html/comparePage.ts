@@ -115,7 +115,8 @@ export async function renderComparePage(a: Report, b: Report, cmp: CompareJson, 
   for (const key of keys) {
     const pts = pairedValues(a, b, key);
     const q = quantities.find((x) => x.key === key);
-    const direction = q ? (q.lowerIsBetter ? 'lower' : 'higher') : keyDirection(key);
+    const stated = cmp.statistics?.keys?.[key]?.direction;
+    const direction = stated === 'higher' || stated === 'lower' ? stated : q ? (q.lowerIsBetter ? 'lower' : 'higher') : keyDirection(key);
     parts.push(`<div class="chart paired" data-quantity="${esc(key)}"><h4><code>${esc(key)}</code> <span class="muted">${pts.length} pairs${direction ? `, ${direction} is better` : ''}</span></h4>${await pairedScatter(pts, key, direction)}${q ? changedList(q, o.limit) : ''}</div>`);
   }
   parts.push('</div></section>');
