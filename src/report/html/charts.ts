@@ -28,13 +28,14 @@ export function loadCharting(): Promise<Charting> {
 }
 
 /**
- * Load the library and draw one throw-away chart, so its code is compiled while the cases
- * are still being evaluated (the main thread mostly waits on the workers then).
+ * Load the library and draw a few throw-away box plots of the real size, so its code is
+ * loaded and compiled while the cases are still being evaluated (the main thread mostly
+ * waits on the workers then): a cold first chart costs several warm ones.
  */
 export async function warmUpCharting(): Promise<void> {
-  const { Plot, document } = await loadCharting();
-  const pts = Array.from({ length: 64 }, (_, i) => ({ id: String(i), x: i, y: (i % 7) / 7 }));
-  Plot.plot({ document, marks: [Plot.rect([{ a: 1, b: 2 }], { x1: 'a', x2: 'b', y1: 0, y2: 1 }), Plot.ruleX([1]), Plot.ruleY([1]), Plot.dot(pts, { x: 'x', y: 'y', title: 'id' }), Plot.line(pts, { x: 'x', y: 'y' })] } as never);
+  await loadCharting();
+  const values = Array.from({ length: 300 }, (_, i) => ({ id: `warm-up ${i}`, value: ((i * 7919) % 1000) / 1000 }));
+  for (let k = 0; k < 4; k++) await boxWithPoints({ title: 'dice', path: [], values, nulls: [], direction: 'higher' }, 'dice');
 }
 
 const svgOf = (node: unknown): string => (node as Markup).outerHTML;
