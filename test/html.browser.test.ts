@@ -88,7 +88,7 @@ describe.skipIf(!hasBrowser)('the HTML report in headless chromium, offline', ()
 
   it('lists every case id in the table, the missing one with its reason', async () => {
     const { page } = await open(join(tmp.dir, 'r.html'));
-    const rows = await page.$$eval('#cases tbody tr', (trs) => trs.map((tr) => ({ id: (tr as HTMLElement).dataset.id, text: tr.textContent })));
+    const rows = await page.$$eval('#cases tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-id'), text: tr.textContent })));
     expect(rows.map((r) => r.id).sort()).toEqual(['case_a', 'case_b', 'case_c', 'case_d']);
     expect(rows.find((r) => r.id === 'case_d')!.text).toMatch(/missing: no prediction for .*case_d\.png/);
     await page.close();
@@ -96,7 +96,7 @@ describe.skipIf(!hasBrowser)('the HTML report in headless chromium, offline', ()
 
   it('clicking the dice header sorts the rows by Dice, ascending then descending, the case without one last', async () => {
     const { page } = await open(join(tmp.dir, 'r.html'));
-    const ids = () => page.$$eval('#cases tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id));
+    const ids = () => page.$$eval('#cases tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-id')));
     const ascending = okIdsByDice(report);
     expect(await ids()).toEqual(['case_a', 'case_b', 'case_c', 'case_d']);
     await page.click('#cases thead th:text-is("dice")');
@@ -104,7 +104,7 @@ describe.skipIf(!hasBrowser)('the HTML report in headless chromium, offline', ()
     await page.click('#cases thead th:text-is("dice")');
     expect(await ids()).toEqual([...ascending].reverse().concat('case_d'));
     await page.fill('#case-filter', '_b');
-    expect(await page.$$eval('#cases tbody tr:not([hidden])', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id))).toEqual(['case_b']);
+    expect(await page.$$eval('#cases tbody tr:not([hidden])', (trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual(['case_b']);
     await page.close();
   }, 60_000);
 
@@ -113,7 +113,7 @@ describe.skipIf(!hasBrowser)('the HTML report in headless chromium, offline', ()
     const figures = await page.$$eval('figure.case', (fs) =>
       fs.map((f) => {
         const img = f.querySelector('img');
-        return { id: (f as HTMLElement).dataset.id, loaded: Boolean(img?.complete && img.naturalWidth > 0), w: img?.naturalWidth ?? 0, h: img?.naturalHeight ?? 0 };
+        return { id: f.getAttribute('data-id'), loaded: Boolean(img?.complete && img.naturalWidth > 0), w: img?.naturalWidth ?? 0, h: img?.naturalHeight ?? 0 };
       }),
     );
     expect(figures.map((f) => f.id)).toEqual(okIdsByDice(report).slice(0, 8));
@@ -138,7 +138,7 @@ describe.skipIf(!hasBrowser)('the HTML report in headless chromium, offline', ()
 
   it('the compare page has a paired scatter per quantity with every case ok in both', async () => {
     const { page } = await open(join(tmp.dir, 'c.html'));
-    const charts = await page.$$eval('.chart.paired', (cs) => cs.map((c) => ({ q: (c as HTMLElement).dataset.quantity, dots: c.querySelectorAll('svg circle').length })));
+    const charts = await page.$$eval('.chart.paired', (cs) => cs.map((c) => ({ q: c.getAttribute('data-quantity'), dots: c.querySelectorAll('svg circle').length })));
     expect(charts.find((c) => c.q === 'metrics.dice')).toEqual({ q: 'metrics.dice', dots: 3 });
     expect(charts.length).toBeGreaterThan(1);
     await page.close();
