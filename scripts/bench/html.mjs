@@ -3,7 +3,7 @@
 // faster of each kept (the 2-core box is noisy). The page's cost is the charting library's
 // import, one box plot per label and quantity with 300 points each, 8 thumbnails.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from './workloads.mjs';
 
@@ -22,13 +22,20 @@ export async function htmlBench({ work, bin, quick, log }) {
     symlinkSync(join(W5.pred, f), join(pred, f));
   }
   const page = join(root, 'report.html');
+  const cpuFile = join(root, 'cpu.txt');
+  const haveTime = existsSync('/usr/bin/time');
+  // Wall seconds, and CPU seconds (user + system, all threads) where /usr/bin/time exists:
+  // on a shared machine the CPU time says more about what the page itself costs.
   const once = (withHtml) => {
     const argv = [bin, 'eval', '--pred', pred, '--gt', gt, '--metrics', 'all', '--format', 'json', '--quiet', ...(withHtml ? ['--out', page] : [])];
     log(`HTML: segloss eval --metrics all${withHtml ? ' --out report.html' : ''} on ${ids.length} PNG pairs`);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    const r = haveTime
+      ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
+      : spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
     const seconds = (performance.now() - t0) / 1000;
-    return r.status === 0 ? seconds : Number.NaN;
+    const cpu = haveTime ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number).reduce((a, b) => a + b, 0) : Number.NaN;
+    return r.status === 0 ? { seconds, cpu } : { seconds: Number.NaN, cpu: Number.NaN };
   };
   const plain = [];
   const html = [];
@@ -36,14 +43,15 @@ export async function htmlBench({ work, bin, quick, log }) {
     plain.push(once(false));
     html.push(once(true));
   }
-  const best = (xs) => Math.min(...xs);
-  const failed = [...plain, ...html].some(Number.isNaN);
+  const best = (xs, key) => Math.min(...xs.map((x) => x[key]));
+  const failed = [...plain, ...html].some((x) => Number.isNaN(x.seconds));
   return {
     cases: ids.length,
     voxels: W5.voxels * (ids.length / W5.cases),
-    plain: best(plain),
-    html: best(html),
-    added: best(html) - best(plain),
+    plain: best(plain, 'seconds'),
+    html: best(html, 'seconds'),
+    added: best(html, 'seconds') - best(plain, 'seconds'),
+    addedCpu: haveTime ? best(html, 'cpu') - best(plain, 'cpu') : null,
     pageBytes: failed ? null : statSync(page).size,
     problem: failed ? 'a run failed' : null,
   };
