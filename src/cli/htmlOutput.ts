@@ -52,10 +52,18 @@ export function prefetchHtml(): void {
   warming ??= import('../report/html/index.js').then((m) => m.warmUpCharting()).catch(() => undefined);
 }
 
+/** The last page made, so `--format html --out report.html` draws it once. */
+let last: { report: Report; page: Promise<string> } | null = null;
+
 export async function renderHtml(report: Report, o: HtmlCliOptions, source?: string): Promise<string> {
-  await warming;
-  const { renderHtmlReport } = await import('../report/html/index.js');
-  return renderHtmlReport(report, { ...o, now: new Date(), ...(source ? { source } : {}) });
+  if (last?.report === report) return last.page;
+  const page = (async () => {
+    await warming;
+    const { renderHtmlReport } = await import('../report/html/index.js');
+    return renderHtmlReport(report, { ...o, now: new Date(), ...(source ? { source } : {}) });
+  })();
+  last = { report, page };
+  return page;
 }
 
 /** The three HTML options, for every command that writes a report page. */
