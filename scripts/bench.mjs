@@ -10,6 +10,7 @@
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
 //   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
 //   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
+//   HTML  W5's 300 PNG pairs, --metrics all, with and without --out report.html (bench/html.mjs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -29,7 +30,7 @@ import { LESION_WORKLOADS, lesionBench } from './bench/lesions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1', ...LESION_WORKLOADS];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1', ...LESION_WORKLOADS, 'HTML'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -56,7 +57,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1,L1,L5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1,L1,L5,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -381,6 +382,12 @@ async function main() {
     if (results.S1.problem) rows.push(['S1', `compare: FAILED ${results.S1.problem}`.slice(0, 160), '–', fmtS(r.seconds), '–', '–', '–', '–']);
     else rows.push(['S1', `compare, ${s1.cases} cases × ${s1.quantities} quantities`, '–', fmtS(r.seconds), '–', '–', '–', '–']);
   }
+  if (args.only.includes('HTML')) {
+    const { htmlBench } = await import('./bench/html.mjs');
+    const h = (results.HTML = await htmlBench({ work, bin: BIN, quick: args.quick, log }));
+    addRow('HTML', `CLI --metrics all, ${h.cases} PNG pairs`, h.voxels, h.plain, null, null);
+    addRow('HTML', `same + --out report.html (${h.pageBytes == null ? "?" : `${(h.pageBytes / 1e6).toFixed(2)} MB page`})`, h.voxels, h.html, null, null, h.problem ?? `+${fmtS(h.added)} s${h.addedCpu == null ? '' : `, +${fmtS(h.addedCpu)} s CPU`}`);
+  }
 
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
@@ -425,6 +432,10 @@ async function main() {
   } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
   const lesionIds = args.only.filter((id) => LESION_WORKLOADS.includes(id));
   if (lesionIds.length) Object.assign(results, await lesionBench(lesionIds, { cli, runRow, target, log, work, quick: args.quick, W }));
+  if (results.HTML && !results.HTML.problem) {
+    const h = results.HTML;
+    target('HTML --out report.html adds ≤ 1 s (W5 PNGs, --metrics all)', h.added, 1, h.added <= 1, `+${fmtS(h.added)} s (${fmtS(h.plain)} s → ${fmtS(h.html)} s)${h.addedCpu == null ? '' : `; CPU time of all threads +${fmtS(h.addedCpu)} s`}`);
+  } else if (args.only.includes('HTML')) target('HTML --out report.html adds ≤ 1 s (W5 PNGs, --metrics all)', null, 1, null, 'not measured');
   if (results.W2) {
     const limit = 2 * results.W2.rawBytes + 300 * MB;
     for (const r of results.W2.cli) {

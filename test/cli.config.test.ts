@@ -68,7 +68,7 @@ describe('--config', () => {
     expect(lines(r.stderr)).toEqual(['segloss: --threshold must be within (0, 1), got "3"']);
     const fmt = runCli(['eval', '--config', config('bad-format.json', { pred: 'pred', gt: 'gt', format: 'xml' })]);
     expect(fmt.status).toBe(2);
-    expect(fmt.stderr).toMatch(/--format must be table\|csv\|json\|markdown\|nnunet, got "xml"/);
+    expect(fmt.stderr).toMatch(/--format must be table\|csv\|json\|markdown\|nnunet\|html, got "xml"/);
   });
 
   it.each([

@@ -30,6 +30,7 @@ import {
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
 import { writeLesionCsv } from '../report/lesionCsv.js';
+import { htmlOptionsOf, isHtmlPath, prefetchHtml, renderHtml } from './htmlOutput.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
@@ -38,8 +39,8 @@ import { parseEvalStatsOptions } from './statsOptions.js';
 import { regressionTest, regressionTestText } from '../stats/regression.js';
 import { withSummaryIntervals } from '../stats/summaryCi.js';
 
-export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet';
-export const FORMATS: readonly Format[] = ['table', 'csv', 'json', 'markdown', 'nnunet'];
+export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet' | 'html';
+export const FORMATS: readonly Format[] = ['table', 'csv', 'json', 'markdown', 'nnunet', 'html'];
 
 export interface EvalIO {
   stdout: (s: string) => void;
@@ -63,6 +64,7 @@ export function render(report: Report, format: Format, opts: { allCases?: boolea
     case 'markdown': return writeMarkdown(report);
     case 'nnunet': return writeNnunet(report);
     case 'table': return writeTable(report, { allCases: opts.allCases, color: opts.color });
+    case 'html': throw new Error('the HTML report is asynchronous: use renderHtml');
   }
 }
 
@@ -109,7 +111,7 @@ function checkCaseGateShape(g: Gate, skeleton: Summary): void {
 async function checkOuts(outs: string[]): Promise<void> {
   const seen = new Set<string>();
   for (const f of outs) {
-    if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
+    if (!formatForPath(f) && !isHtmlPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv, .md or .html`);
     const full = resolve(f);
     if (seen.has(full)) throw new UsageError(`--out ${f} is given twice`);
     seen.add(full);
@@ -162,6 +164,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   if (lesionCsv !== null) await checkLesionCsv(lesionCsv, outs);
   const quiet = Boolean(o.quiet);
   const debug = Boolean(o.debug);
+  const html = htmlOptionsOf(o);
 
   const gates = parseGates('--gate', o.gate);
   const caseGates = parseGates('--gate-case', o.gateCase);
@@ -187,6 +190,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const github = Boolean(o.github);
   const stepSummary = github ? io.env.GITHUB_STEP_SUMMARY || null : null;
 
+  if (format === 'html' || outs.some(isHtmlPath)) prefetchHtml();
   const progress = createProgress({ stream: io.progressStream ?? process.stderr, enabled: !quiet && io.progressStream !== undefined });
   const forget = onInterrupt(() => progress.stop());
   let run;
@@ -252,7 +256,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const writeFailures: string[] = [];
   for (const f of outs) {
     try {
-      await atomicWrite(f, render(report, formatForPath(f)!));
+      await atomicWrite(f, isHtmlPath(f) ? await renderHtml(report, html) : render(report, formatForPath(f)!));
     } catch (e) {
       await haltIfInterrupted();
       writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);
@@ -275,7 +279,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   }
   await haltIfInterrupted();
 
-  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
+  io.stdout(format === 'html' ? await renderHtml(report, html) : render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
 
   if (!quiet) {
     if (unmatchedPredictions.length) {

@@ -11,6 +11,7 @@ import { compareCommand } from './compareCommand.js';
 import { loadConfigFile, mergeWithConfig, optionSpecs } from './configFile.js';
 import { evalCommand, FORMATS } from './evalCommand.js';
 import { inspectCommand } from './inspectCommand.js';
+import { addHtmlOptions, registerReport, writeComparePage } from './htmlOutput.js';
 import { installInterruptHandlers } from './interrupt.js';
 import { registerMerge } from './mergeCommand.js';
 
@@ -109,6 +110,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--all-cases', 'table: list every case even above 40')
     .option('--quiet', 'no progress and no notes on stderr')
     .option('--debug', 'show stack traces');
+  addHtmlOptions(evalCmd);
   evalCmd.action(async (opts: Record<string, unknown>, cmd: Command) => {
     let options = opts;
     if (opts.config !== undefined) {
@@ -135,7 +137,11 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--seed <n>', 'bootstrap seed: the same seed gives the same intervals [0]')
     .option('--label <list>', 'show only these labels (or regions), e.g. 1,3; repeatable', collect)
     .option('--metric <list>', 'show only these metrics (dice) or losses (losses.dice); repeatable', collect)
-    .action((oldPath: string, newPath: string, opts: Record<string, unknown>) => {
+    .option('--out <file>', 'also write the comparison as one self-contained HTML page (.html)')
+    .action(async (oldPath: string, newPath: string, opts: Record<string, unknown>) => {
+      if (opts.out !== undefined) {
+        await writeComparePage(oldPath, newPath, opts, (stdout) => compareCommand(oldPath, newPath, { ...opts, format: 'json' }, { stdout, color: false, env: io.env }));
+      }
       exit.code = compareCommand(oldPath, newPath, opts, { stdout: io.stdout, color: io.stdoutIsTTY, env: io.env });
     });
 
@@ -150,6 +156,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
       exit.code = await inspectCommand(files, opts, { stdout: io.stdout, stderr: io.stderr });
     });
   registerMerge(program, exit, io);
+  registerReport(program, exit, io);
   return program;
 }
 
