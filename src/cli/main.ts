@@ -63,6 +63,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--losses <list>', 'losses to compute, or all [every loss but focal_global]')
     .option('--metrics <list>', 'metrics to compute, or all (adds hd hd95 assd nsd) [overlap metrics]')
     .addOption(new Option('--hd95 <mode>', 'union = MedPy percentile of both directions; max = MONAI/DeepMind').choices(['union', 'max']))
+    .option('--ece-bins <n>', 'equal-width bins of the ECE and its reliability table [15]')
     .option('--nsd-tolerance <mm>', 'normalised surface Dice tolerance in mm [1]')
     .option('--spacing <x,y[,z]>', 'voxel spacing in mm when the ground truth has none (PNG, NumPy)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))

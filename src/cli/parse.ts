@@ -103,6 +103,7 @@ export function toRunConfig(o: RawOptions): RunConfig {
     maxVoxels: o.maxVoxels !== undefined ? num('--max-voxels', o.maxVoxels, (x) => Number.isInteger(x) && x > 0, 'a positive integer') : d.maxVoxels,
     workers: o.workers !== undefined ? num('--workers', o.workers, (x) => Number.isInteger(x) && x >= 1, 'a positive integer') : d.workers,
     shard,
+    eceBins: o.eceBins !== undefined ? num('--ece-bins', o.eceBins, (x) => Number.isInteger(x) && x >= 1 && x <= 10000, 'an integer from 1 to 10000') : d.eceBins,
   };
 }
 

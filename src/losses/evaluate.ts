@@ -15,10 +15,19 @@ import {
   SURFACE_METRICS,
 } from './params.js';
 import { IGNORED, type ClassResult } from './producers/probClass.js';
+import type { ClassSums } from './formulas/sums.js';
 import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
-import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
+import { hardLabeller, hardLabels, softmaxParts } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
+import { agreementMetrics } from './formulas/agreement.js';
+import { meanBce } from './formulas/binaryLosses.js';
+import type { Ranking } from './formulas/ranking.js';
+import {
+  calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
+  type CalibrationSums, type ReliabilityTable,
+} from './producers/calibration.js';
+import { DEFAULT_ECE_BINS, PROBABILITY_METRICS } from './params.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -38,6 +47,8 @@ export interface EvalOptions {
   spacing: number[] | null;
   /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
   threads?: number;
+  /** Equal-width bins of the ECE and the reliability table (--ece-bins) [15]. */
+  eceBins?: number;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -68,6 +79,8 @@ export interface CaseEvaluation {
   /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
   voxelVolume: number | null;
   warnings: string[];
+  /** With `ece` requested: per target key, null for a label-map prediction. */
+  reliability?: Record<string, ReliabilityTable> | null;
 }
 
 /** The foreground label a single-channel prediction stands for. */
@@ -147,8 +160,8 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
     };
   }
   if (pred.kind === 'logits') {
-    // P_c = exp(z_c − lse) in float64, one class at a time: memory of two volumes, not C.
-    const lse = logSumExp(pred.data, pred.channels, n);
+    // P_c = e^{z_c − m} / s in float64, one class at a time: memory of three volumes, not C.
+    const { max, sum } = softmaxParts(pred.data, pred.channels, n);
     const z = pred.data;
     return {
       channels: pred.channels,
@@ -156,7 +169,7 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
         if (!(c >= 0 && c < pred.channels && Number.isInteger(c))) return zeros();
         const out = new Float64Array(n);
         const off = c * n;
-        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - lse[i]);
+        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - max[i]) / sum[i];
         return out;
       },
     };
@@ -194,6 +207,10 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
+  // AUROC/AP rank each truth group's sorted values: sorted for the Lovász terms anyway, else only for them.
+  const wantRank = pred.kind !== 'labels' && (opts.metrics.includes('auroc') || opts.metrics.includes('ap'));
+  const wantCalibration = pred.kind !== 'labels' && (opts.metrics.includes('brier') || opts.metrics.includes('ece'));
+  const bins = opts.eceBins ?? DEFAULT_ECE_BINS;
   const gamma = opts.params.focalGamma;
   const threads = opts.threads ?? 1;
   const spacing = opts.spacing ?? gt.spacing;
@@ -204,6 +221,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // needed again for the Lovász-softmax is computed once.
   const src = pred.kind === 'labels' ? null : channelSource(pred, fg);
   const classCache = new Map<number, ClassResult>();
+  const calibrationCache = new Map<number, CalibrationSums>();
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
     if (!r) {
@@ -213,14 +231,18 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
         const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
-        r = quantizedClass(v, max, t, gamma, wantLovasz);
+        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank);
+        if (wantCalibration) calibrationCache.set(label, quantizedCalibrationSums(pred.data, max, t, bins, label !== fg));
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        r = splitClass('logits', zz, t, gamma, wantLovasz, threads);
+        r = splitClass('logits', zz, t, gamma, wantLovasz || wantRank, threads, wantRank);
+        if (wantCalibration) calibrationCache.set(label, calibrationSums('logits', zz, t, bins));
       } else {
-        r = splitClass('probs', src!.channel(label), t, gamma, wantLovasz, threads);
+        const p = src!.channel(label);
+        r = splitClass('probs', p, t, gamma, wantLovasz || wantRank, threads, wantRank);
+        if (wantCalibration) calibrationCache.set(label, calibrationSums('probs', p, t, bins));
       }
       classCache.set(label, r);
     }
@@ -229,17 +251,31 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 
   const labels: Record<string, LabelResult> = {};
   const metricKeys = new Set(opts.metrics);
+  const wantReliability = pred.kind !== 'labels' && opts.metrics.includes('ece');
+  const reliability: Record<string, ReliabilityTable> = {};
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
-    const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    const metrics = { ...overlapMetrics(conf, opts.empty, voxelVolume), ...agreementMetrics(conf, opts.empty, voxelVolume) };
     let sums;
+    let ranking: Ranking | undefined;
+    let calibration: CalibrationSums | undefined;
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
-    else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
-    else {
+    else if (!opts.regions && target.labels.length === 1) {
+      const r = classResult(target.labels[0]);
+      sums = r.sums;
+      ranking = r.ranking;
+      calibration = calibrationCache.get(target.labels[0]);
+    } else {
       const t = truthCodes(gt.data, set, opts.ignoreIndex);
-      sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
+      const p = regionProb(src!, target.labels, n);
+      const r = splitClass('probs', p, t, gamma, opts.losses.includes('lovasz_hinge') || wantRank, threads, wantRank);
+      sums = r.sums;
+      ranking = r.ranking;
+      if (wantCalibration) calibration = calibrationSums('probs', p, t, bins);
     }
+    Object.assign(metrics, probabilityMetrics(pred.kind === 'labels' ? null : sums.n, sums, ranking, calibration));
+    if (wantReliability && calibration) reliability[target.key] = reliabilityTable(calibration);
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
     labels[target.key] = result;
@@ -286,7 +322,21 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
     voxelVolume,
     warnings,
+    ...(opts.metrics.includes('ece') ? { reliability: pred.kind === 'labels' ? null : reliability } : {}),
   };
+}
+
+/**
+ * brier, nll, ece, auroc, ap of one target: null for a label-map prediction (n null) and
+ * for a target without evaluated voxels; nll is the BCE term of bce_dice.
+ */
+function probabilityMetrics(n: number | null, sums: ClassSums, ranking: Ranking | undefined, calibration: CalibrationSums | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = Object.fromEntries(PROBABILITY_METRICS.map((k) => [k, null]));
+  if (n === null || n === 0) return out;
+  out.nll = meanBce(sums);
+  if (calibration) Object.assign(out, calibrationMetrics(calibration));
+  if (ranking) Object.assign(out, ranking);
+  return out;
 }
 
 function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {

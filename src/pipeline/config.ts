@@ -1,5 +1,5 @@
 // The effective configuration of a run: every option of cli.md with its default.
-import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
+import { DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
 
@@ -31,6 +31,8 @@ export interface RunConfig {
   caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
+  /** --ece-bins: equal-width bins of the ECE and the reliability tables. */
+  eceBins: number;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -52,6 +54,7 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   maxVoxels: 2 ** 31,
   workers: availableParallelism(),
   shard: null,
+  eceBins: DEFAULT_ECE_BINS,
 };
 
 /** The report's `config` block: every effective option, snake_case as in the golden reports. */
@@ -85,6 +88,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     labels_used: labelsUsed,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
+    ece_bins: c.eceBins,
   };
 }
 
@@ -147,6 +151,10 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) fail('shard', 'i/n (1-based) or null');
     shard = { index: Number(m![1]) - 1, count: Number(m![2]) };
   }
+  const positiveInt = (key: string): number => {
+    const v = number(key);
+    return Number.isInteger(v) && v >= 1 ? v : fail(key, 'a positive integer');
+  };
   const npyAxes = oneOf('npy_axes', ['auto', 'reversed', 'same'] as const);
   const maxVoxels = number('max_voxels');
   if (!Number.isInteger(maxVoxels) || maxVoxels < 1) fail('max_voxels', 'a positive integer');
@@ -181,5 +189,7 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
+    // Reports written before --ece-bins existed used the default.
+    eceBins: 'ece_bins' in block ? positiveInt('ece_bins') : DEFAULT_ECE_BINS,
   };
 }

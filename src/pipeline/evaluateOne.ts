@@ -38,6 +38,7 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     nsdTolerance: c.nsdTolerance,
     spacing: c.spacing,
     threads: c.caseThreads ?? 1,
+    eceBins: c.eceBins,
   };
 }
 
@@ -103,6 +104,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         voxels: evaluation.voxels,
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
         voxel_volume_mm3: evaluation.voxelVolume,
+        ...(evaluation.reliability !== undefined ? { reliability: evaluation.reliability } : {}),
         seconds: (performance.now() - t0) / 1000,
       },
     };

@@ -40,6 +40,15 @@ export interface CaseResult {
   labels_found?: { gt: number[]; pred: number[] };
   /** mm³ per voxel; null when the spacing is unknown (PNG or NumPy ground truth without --spacing). */
   voxel_volume_mm3?: number | null;
+  /** With `ece` requested: per label, the reliability table; null for a label-map prediction (metrics-extra.md). */
+  reliability?: Record<string, ReliabilityTable> | null;
+}
+
+/** Equal-width bins of p: voxels, and mean p and mean t (null for an empty bin). */
+export interface ReliabilityTable {
+  count: number[];
+  mean_p: Num[];
+  mean_t: Num[];
 }
 
 export interface Stats {
@@ -59,6 +68,8 @@ export interface Summary {
   metrics: Record<string, Stats>;
   losses: Record<string, Stats>;
   labels: Record<string, Record<string, Stats>>;
+  /** With `ece` requested: per label, the reliability table pooled over the ok probability cases. */
+  reliability?: Record<string, ReliabilityTable>;
 }
 
 export interface GateResult {
