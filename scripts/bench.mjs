@@ -7,6 +7,7 @@
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//   W2M W2 with --metrics all (and the new metrics alone) vs the default metrics (bench/metricsExtra.mjs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -20,10 +21,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './bench/workloads.mjs';
+import { benchMetricsExtra, metricsExtraReport } from './bench/metricsExtra.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W2M'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -367,9 +369,13 @@ async function main() {
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
+  // W2M: W2 with --metrics all vs the default metrics (scripts/bench/metricsExtra.mjs).
+  if (args.only.includes('W2M')) results.W2M = await benchMetricsExtra({ work, quick: args.quick, cli, engine, log });
+
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
+  if (results.W2M) metricsExtraReport(results.W2M, { runRow, engineRow, target, fmtX, fmtS });
   const okRun = (r) => r && !r.problem;
   if (results.W1 && okRun(results.W1.cli[0])) {
     const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;

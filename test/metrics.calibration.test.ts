@@ -83,3 +83,25 @@ describe('calibrationSums', () => {
     expect(calibrationMetrics(fg).ece).toBeCloseTo(calibrationMetrics(direct).ece!, 15);
   });
 });
+
+describe('calibration from the sorted runs (runMetrics) = the voxel pass', () => {
+  it('gives the same counts and sums, probabilities and logits, ties included', async () => {
+    const { runMetrics } = await import('../src/losses/producers/runMetrics.js');
+    let a = 7;
+    const r = () => ((a = (a * 1103515245 + 12345) % 2147483648), a / 2147483648);
+    const n = 2000;
+    const t = Uint8Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+    // 40 logit levels from −6 to 6 (ties), and their sigmoids as probabilities.
+    const z = Float64Array.from(t, (ti) => Math.round((r() * 12 - 6 + ti) * 3) / 3);
+    for (const [input, values] of [['logits', z], ['probs', Float64Array.from(z, (x) => 1 / (1 + Math.exp(-x)))]] as const) {
+      const pos = Float64Array.from(values.filter((_, i) => t[i] === 1)).sort();
+      const neg = Float64Array.from(values.filter((_, i) => t[i] === 0)).sort();
+      const fromRuns = runMetrics(input, [pos], [neg], false, 15).calibration!;
+      const direct = calibrationSums(input, values, t, 15);
+      expect(Array.from(fromRuns.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(fromRuns.sumT)).toEqual(Array.from(direct.sumT));
+      fromRuns.sumP.forEach((s, b) => expect(s).toBeCloseTo(direct.sumP[b], 10));
+      expect(fromRuns.squaredError).toBeCloseTo(direct.squaredError, 10);
+    }
+  });
+});

@@ -14,7 +14,7 @@ import {
   type Target,
   SURFACE_METRICS,
 } from './params.js';
-import { IGNORED, type ClassResult } from './producers/probClass.js';
+import { IGNORED, type ClassInput, type ClassResult, type Runs } from './producers/probClass.js';
 import type { ClassSums } from './formulas/sums.js';
 import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
@@ -22,11 +22,12 @@ import { hardLabeller, hardLabels, softmaxParts } from './producers/prediction.j
 import { surfaceMetrics } from './surface/surface.js';
 import { agreementMetrics } from './formulas/agreement.js';
 import { meanBce } from './formulas/binaryLosses.js';
-import type { Ranking } from './formulas/ranking.js';
+import { rankingOfHistograms } from './formulas/ranking.js';
 import {
   calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
-  type CalibrationSums, type ReliabilityTable,
+  type ReliabilityTable,
 } from './producers/calibration.js';
+import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
 import { DEFAULT_ECE_BINS, PROBABILITY_METRICS } from './params.js';
 
 export interface EvalOptions {
@@ -221,30 +222,41 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // needed again for the Lovász-softmax is computed once.
   const src = pred.kind === 'labels' ? null : channelSource(pred, fg);
   const classCache = new Map<number, ClassResult>();
-  const calibrationCache = new Map<number, CalibrationSums>();
+  const extraCache = new Map<number, RunMetrics>();
+  // AUROC/AP and the calibration sums: from the sorted runs in one walk when the groups are
+  // sorted (for the Lovász terms, or for AUROC/AP alone), else calibration in one voxel pass.
+  const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean): [ClassResult, RunMetrics] => {
+    const sort = lovasz || wantRank;
+    let extra: RunMetrics = {};
+    const onRuns = sort && (wantRank || wantCalibration)
+      ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
+      : undefined;
+    const r = splitClass(input, values, t, gamma, sort, threads, onRuns);
+    if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
+    return [r, extra];
+  };
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
     if (!r) {
+      let extra: RunMetrics = {};
       // A binary uint8 ground truth already is the truth codes of label 1: no copy.
       const binaryGt = gt.data instanceof Uint8Array && opts.ignoreIndex === null && label === 1 && gtLabelsPresent.every((l) => l === 0 || l === 1);
       const t = binaryGt ? (gt.data as Uint8Array) : truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
         const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
-        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank);
-        if (wantCalibration) calibrationCache.set(label, quantizedCalibrationSums(pred.data, max, t, bins, label !== fg));
+        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank ? (h1, h0) => (extra.ranking = rankingOfHistograms(h1, h0)) : undefined);
+        if (wantCalibration) extra.calibration = quantizedCalibrationSums(pred.data, max, t, bins, label !== fg);
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        r = splitClass('logits', zz, t, gamma, wantLovasz || wantRank, threads, wantRank);
-        if (wantCalibration) calibrationCache.set(label, calibrationSums('logits', zz, t, bins));
+        [r, extra] = probClassOf('logits', zz, t, wantLovasz);
       } else {
-        const p = src!.channel(label);
-        r = splitClass('probs', p, t, gamma, wantLovasz || wantRank, threads, wantRank);
-        if (wantCalibration) calibrationCache.set(label, calibrationSums('probs', p, t, bins));
+        [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);
       }
       classCache.set(label, r);
+      extraCache.set(label, extra);
     }
     return r;
   };
@@ -258,24 +270,19 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     const conf = hist.confusion(set);
     const metrics = { ...overlapMetrics(conf, opts.empty, voxelVolume), ...agreementMetrics(conf, opts.empty, voxelVolume) };
     let sums;
-    let ranking: Ranking | undefined;
-    let calibration: CalibrationSums | undefined;
+    let extra: RunMetrics = {};
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
     else if (!opts.regions && target.labels.length === 1) {
-      const r = classResult(target.labels[0]);
-      sums = r.sums;
-      ranking = r.ranking;
-      calibration = calibrationCache.get(target.labels[0]);
+      sums = classResult(target.labels[0]).sums;
+      extra = extraCache.get(target.labels[0])!;
     } else {
       const t = truthCodes(gt.data, set, opts.ignoreIndex);
-      const p = regionProb(src!, target.labels, n);
-      const r = splitClass('probs', p, t, gamma, opts.losses.includes('lovasz_hinge') || wantRank, threads, wantRank);
+      const [r, e] = probClassOf('probs', regionProb(src!, target.labels, n), t, opts.losses.includes('lovasz_hinge'));
       sums = r.sums;
-      ranking = r.ranking;
-      if (wantCalibration) calibration = calibrationSums('probs', p, t, bins);
+      extra = e;
     }
-    Object.assign(metrics, probabilityMetrics(pred.kind === 'labels' ? null : sums.n, sums, ranking, calibration));
-    if (wantReliability && calibration) reliability[target.key] = reliabilityTable(calibration);
+    Object.assign(metrics, probabilityMetrics(pred.kind === 'labels' ? null : sums.n, sums, extra));
+    if (wantReliability && extra.calibration) reliability[target.key] = reliabilityTable(extra.calibration);
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
     labels[target.key] = result;
@@ -330,12 +337,12 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
  * brier, nll, ece, auroc, ap of one target: null for a label-map prediction (n null) and
  * for a target without evaluated voxels; nll is the BCE term of bce_dice.
  */
-function probabilityMetrics(n: number | null, sums: ClassSums, ranking: Ranking | undefined, calibration: CalibrationSums | undefined): Record<string, number | null> {
+function probabilityMetrics(n: number | null, sums: ClassSums, extra: RunMetrics): Record<string, number | null> {
   const out: Record<string, number | null> = Object.fromEntries(PROBABILITY_METRICS.map((k) => [k, null]));
   if (n === null || n === 0) return out;
   out.nll = meanBce(sums);
-  if (calibration) Object.assign(out, calibrationMetrics(calibration));
-  if (ranking) Object.assign(out, ranking);
+  if (extra.calibration) Object.assign(out, calibrationMetrics(extra.calibration));
+  if (extra.ranking) Object.assign(out, extra.ranking);
   return out;
 }
 

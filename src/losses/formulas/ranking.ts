@@ -17,11 +17,16 @@ export interface Ranking {
 /** Sorted scores of one truth group, ascending, in one or more runs. */
 type Run = ArrayLike<number>;
 
+/** What a walk over tie groups feeds: `a` positives and `b` negatives share `score`; scores fall from call to call. */
+export interface TieGroupSink {
+  take(score: number, a: number, b: number): void;
+}
+
 /**
  * The two sums, fed tie groups from the highest score down. All counts are integers,
  * exact in float64; the U sum adds halves of integers, exact below 2^52.
  */
-export class RankSum {
+export class RankSum implements TieGroupSink {
   private tp = 0;
   private fp = 0;
   private u = 0;
@@ -33,7 +38,7 @@ export class RankSum {
   ) {}
 
   /** `a` positives and `b` negatives share the next lower score. */
-  add(a: number, b: number): void {
+  take(_score: number, a: number, b: number): void {
     // Each of the a positives beats every negative below this score and ties with the b here.
     this.u += a * (this.negatives - this.fp - b / 2);
     this.tp += a;
@@ -60,6 +65,18 @@ const total = (runs: readonly Run[]) => runs.reduce((n, r) => n + r.length, 0);
  */
 export function rankingOfRuns(pos: readonly Run[], neg: readonly Run[]): Ranking {
   const sum = new RankSum(total(pos), total(neg));
+  walkTieGroups(pos, neg, sum);
+  return sum.result();
+}
+
+/** The voxel counts of a group's runs. */
+export { total as runsLength };
+
+/**
+ * Feeds `sink` every tie group of the two truth groups, from the highest score down
+ * (each group sorted ascending, in any number of runs). Ties are exact equality.
+ */
+export function walkTieGroups(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
   if (pos.length <= 1 && neg.length <= 1) {
     const pr = pos[0] ?? [];
     const nr = neg[0] ?? [];
@@ -67,11 +84,10 @@ export function rankingOfRuns(pos: readonly Run[], neg: readonly Run[]): Ranking
     const at = { i: pr.length - 1, j: nr.length - 1 };
     while (at.i >= 0 || at.j >= 0) takeTwo(pr, nr, at, sum, PASS_CHUNK);
   } else takeMany(pos, neg, sum);
-  return sum.result();
 }
 
 /** Up to `groups` tie groups of a 2-way merge, walking both runs down from `at`. */
-function takeTwo(pr: Run, nr: Run, at: { i: number; j: number }, sum: RankSum, groups: number): void {
+function takeTwo(pr: Run, nr: Run, at: { i: number; j: number }, sum: TieGroupSink, groups: number): void {
   let { i, j } = at;
   for (let g = 0; g < groups && (i >= 0 || j >= 0); g++) {
     const s = i < 0 ? nr[j] : j < 0 ? pr[i] : pr[i] > nr[j] ? pr[i] : nr[j];
@@ -85,14 +101,14 @@ function takeTwo(pr: Run, nr: Run, at: { i: number; j: number }, sum: RankSum, g
       b++;
       j--;
     }
-    sum.add(a, b);
+    sum.take(s, a, b);
   }
   at.i = i;
   at.j = j;
 }
 
 /** The general merge: the highest head of any run is the next score; every run gives up its copies of it. */
-function takeMany(pos: readonly Run[], neg: readonly Run[], sum: RankSum): void {
+function takeMany(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
   const runs = [...pos, ...neg];
   const P = pos.length;
   const at = runs.map((r) => r.length - 1);
@@ -117,7 +133,7 @@ function takeMany(pos: readonly Run[], neg: readonly Run[], sum: RankSum): void 
       if (r < P) a += from - k;
       else b += from - k;
     }
-    sum.add(a, b);
+    sum.take(s, a, b);
   }
 }
 
@@ -133,6 +149,6 @@ export function rankingOfHistograms(h1: ArrayLike<number>, h0: ArrayLike<number>
     n0 += h0[v];
   }
   const sum = new RankSum(n1, n0);
-  for (let v = h1.length - 1; v >= 0; v--) if (h1[v] > 0 || h0[v] > 0) sum.add(h1[v], h0[v]);
+  for (let v = h1.length - 1; v >= 0; v--) if (h1[v] > 0 || h0[v] > 0) sum.take(v, h1[v], h0[v]);
   return sum.result();
 }

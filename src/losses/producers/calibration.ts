@@ -25,11 +25,29 @@ export function binOf(p: number, bins: number): number {
   return b < 0 ? 0 : b > bins - 1 ? bins - 1 : b;
 }
 
-function emptyCalibration(bins: number): CalibrationSums {
+export function emptyCalibration(bins: number): CalibrationSums {
   return { n: 0, squaredError: 0, count: new Float64Array(bins), sumP: new Float64Array(bins), sumT: new Float64Array(bins) };
 }
 
+/** p = sigmoid(z) without cancellation on either side. */
+export function sigmoid(z: number): number {
+  const e = expNeg(z < 0 ? -z : z);
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/** Adds `a` voxels with t = 1 and `b` with t = 0 that share the probability p (a tie group of sorted values). */
+export function addTieGroup(c: CalibrationSums, p: number, a: number, b: number): void {
+  const bin = binOf(p, c.count.length);
+  const k = a + b;
+  c.n += k;
+  c.squaredError += a * (1 - p) * (1 - p) + b * p * p;
+  c.count[bin] += k;
+  c.sumP[bin] += k * p;
+  c.sumT[bin] += a;
+}
+
 /**
+ * One pass over the voxels, for when nothing sorts the class (see runMetrics.ts otherwise).
  * @param input 'probs': values are p; 'logits': values are a one-channel logit z and
  *   p = sigmoid(z) (for the background class the caller passes −z)
  */
@@ -53,12 +71,7 @@ function addVoxels(
   for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
-    let p = values[i];
-    if (logits) {
-      // sigmoid without cancellation on either side
-      const e = expNeg(p < 0 ? -p : p);
-      p = p >= 0 ? 1 / (1 + e) : e / (1 + e);
-    }
+    const p = logits ? sigmoid(values[i]) : values[i];
     const d = p - ti;
     se += d * d;
     n++;
@@ -84,18 +97,7 @@ export function quantizedCalibrationSums(values: ArrayLike<number>, max: number,
     else if (ti === 0) h0[values[i]]++;
   }
   const c = emptyCalibration(bins);
-  for (let v = 0; v <= max; v++) {
-    const a = h1[v];
-    const z = h0[v];
-    if (a === 0 && z === 0) continue;
-    const p = complement ? 1 - v / max : v / max;
-    const b = binOf(p, bins);
-    c.n += a + z;
-    c.squaredError += a * (p - 1) * (p - 1) + z * p * p;
-    c.count[b] += a + z;
-    c.sumP[b] += (a + z) * p;
-    c.sumT[b] += a;
-  }
+  for (let v = 0; v <= max; v++) if (h1[v] > 0 || h0[v] > 0) addTieGroup(c, complement ? 1 - v / max : v / max, h1[v], h0[v]);
   return c;
 }
 

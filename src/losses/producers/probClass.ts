@@ -9,7 +9,6 @@ import { expNeg } from '../speed/fastMath.js';
 import { inChunks, PASS_CHUNK } from '../speed/chunks.js';
 import { bucketGroups, BUCKETS, keyBuffer, sortBucketRange, sortedRuns } from '../sort/bucketSort.js';
 import { countTruth, IGNORED } from './truth.js';
-import { rankingOfRuns, type Ranking } from '../formulas/ranking.js';
 
 export { IGNORED } from './truth.js';
 
@@ -19,9 +18,10 @@ export interface ClassResult {
   softmaxTerm: number;
   /** The complementary class's term (background 1 − p of a binary prediction: same errors, truth swapped). */
   complementSoftmaxTerm: number;
-  /** AUROC and AP from the sorted runs, when asked for (combineParts' `rank`). */
-  ranking?: Ranking;
 }
+
+/** Reads a class's sorted runs while they are valid (they may live in a reused key buffer). */
+export type RunsReader = (pos: Runs, neg: Runs) => void;
 
 type Keys = Float32Array | Float64Array;
 
@@ -385,7 +385,7 @@ export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8
 export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number) => LovaszTerms;
 
 /** With the Lovász terms, a part's sums hold only its counts: the walk takes the rest. */
-export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms, rank = false): ClassResult {
+export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms, onRuns?: RunsReader): ClassResult {
   const counts = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums: counts, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
   const pos = parts.flatMap((p) => p.pos);
@@ -394,10 +394,8 @@ export function combineParts(parts: ClassPart[], input: ClassInput, gamma: numbe
   const sums: ClassSums = { n: counts.n, st: counts.st, ...terms.sums, lovaszHinge: terms.hinge };
   // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
   const nNeg = sums.n - sums.st;
-  const result: ClassResult = { sums, softmaxTerm: sums.st > 0 ? terms.soft : NaN, complementSoftmaxTerm: nNeg > 0 ? terms.complementSoft : NaN };
-  // The runs are sorted already (and may live in a reused key buffer): rank them now.
-  if (rank) result.ranking = rankingOfRuns(pos, neg);
-  return result;
+  onRuns?.(pos, neg);
+  return { sums, softmaxTerm: sums.st > 0 ? terms.soft : NaN, complementSoftmaxTerm: nNeg > 0 ? terms.complementSoft : NaN };
 }
 
 /** Terms of two disjoint sets of voxels (two walk segments) together. */

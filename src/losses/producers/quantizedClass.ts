@@ -5,7 +5,6 @@
 import { LovaszSum } from '../formulas/lovasz.js';
 import { IGNORED, type ClassResult } from './probClass.js';
 import { clampedLog, focalOf, type ClassSums } from '../formulas/sums.js';
-import { rankingOfHistograms } from '../formulas/ranking.js';
 
 /**
  * @param values integers 0..max, p = v / max
@@ -18,7 +17,7 @@ export function quantizedClass(
   t: Uint8Array,
   gamma: number,
   lovasz: boolean,
-  rank = false,
+  onHistograms?: (h1: Float64Array, h0: Float64Array) => void,
 ): ClassResult {
   const h1 = new Float64Array(max + 1);
   const h0 = new Float64Array(max + 1);
@@ -58,8 +57,9 @@ export function quantizedClass(
     if (nPos > 0) softmaxTerm = fg;
     if (nNeg > 0) complementSoftmaxTerm = bg;
   }
-  // The histograms are the sorted truth groups already: v orders p, equal v are ties.
-  return { sums, softmaxTerm, complementSoftmaxTerm, ...(rank ? { ranking: rankingOfHistograms(h1, h0) } : {}) };
+  // The histograms are the sorted truth groups already (v orders p, equal v are ties): AUROC/AP read them.
+  onHistograms?.(h1, h0);
+  return { sums, softmaxTerm, complementSoftmaxTerm };
 }
 
 /** The sorted-runs walk of probClass over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v, each bin taken whole. */
