@@ -370,12 +370,12 @@ async function main() {
   }
 
   // W2M: W2 with --metrics all vs the default metrics (scripts/bench/metricsExtra.mjs).
-  if (args.only.includes('W2M')) results.W2M = await benchMetricsExtra({ work, quick: args.quick, cli, engine, log });
+  if (args.only.includes('W2M')) results.W2M = await benchMetricsExtra({ work, quick: args.quick, bin: BIN, log });
 
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
-  if (results.W2M) metricsExtraReport(results.W2M, { runRow, engineRow, target, fmtX, fmtS });
+  if (results.W2M) metricsExtraReport(results.W2M, { runRow, target, fmtX, fmtS });
   const okRun = (r) => r && !r.problem;
   if (results.W1 && okRun(results.W1.cli[0])) {
     const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;
