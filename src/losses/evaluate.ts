@@ -13,6 +13,8 @@ import {
   type LossParams,
   type Target,
   SURFACE_METRICS,
+  DEFAULT_ECE_BINS,
+  PROBABILITY_METRICS,
 } from './params.js';
 import { IGNORED, type ClassInput, type ClassResult, type Runs } from './producers/probClass.js';
 import type { ClassSums } from './formulas/sums.js';
@@ -28,7 +30,6 @@ import {
   type ReliabilityTable,
 } from './producers/calibration.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
-import { DEFAULT_ECE_BINS, PROBABILITY_METRICS } from './params.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
