@@ -27,10 +27,8 @@ export interface TieGroupSink {
  * exact in float64; the U sum adds halves of integers, exact below 2^52.
  */
 export class RankSum implements TieGroupSink {
-  private tp = 0;
-  private fp = 0;
-  private u = 0;
-  private apSum = 0;
+  /** TP, FP so far, U, Σ a·precision: in a typed array, so updates stay unboxed doubles. */
+  private readonly s = new Float64Array(4);
 
   constructor(
     private readonly positives: number,
@@ -39,19 +37,20 @@ export class RankSum implements TieGroupSink {
 
   /** `a` positives and `b` negatives share the next lower score. */
   take(_score: number, a: number, b: number): void {
+    const s = this.s;
     // Each of the a positives beats every negative below this score and ties with the b here.
-    this.u += a * (this.negatives - this.fp - b / 2);
-    this.tp += a;
-    this.fp += b;
-    if (a > 0) this.apSum += a * (this.tp / (this.tp + this.fp));
+    s[2] += a * (this.negatives - s[1] - b / 2);
+    const tp = (s[0] += a);
+    const fp = (s[1] += b);
+    if (a > 0) s[3] += a * (tp / (tp + fp));
   }
 
   result(): Ranking {
     const n1 = this.positives;
     const n0 = this.negatives;
     return {
-      auroc: n1 > 0 && n0 > 0 ? this.u / n1 / n0 : null,
-      ap: n1 > 0 ? this.apSum / n1 : null,
+      auroc: n1 > 0 && n0 > 0 ? this.s[2] / n1 / n0 : null,
+      ap: n1 > 0 ? this.s[3] / n1 : null,
     };
   }
 }

@@ -35,15 +35,32 @@ export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
-/** Adds `a` voxels with t = 1 and `b` with t = 0 that share the probability p (a tie group of sorted values). */
-export function addTieGroup(c: CalibrationSums, p: number, a: number, b: number): void {
-  const bin = binOf(p, c.count.length);
-  const k = a + b;
-  c.n += k;
-  c.squaredError += a * (1 - p) * (1 - p) + b * p * p;
-  c.count[bin] += k;
-  c.sumP[bin] += k * p;
-  c.sumT[bin] += a;
+/**
+ * Calibration sums fed tie groups (voxels sharing one probability): `a` with t = 1 and `b`
+ * with t = 0 at p. The totals live in a typed array so their updates stay unboxed doubles.
+ */
+export class CalibrationSink {
+  private readonly c: CalibrationSums;
+  private readonly totals = new Float64Array(2); // n, Σ (p − t)²
+
+  constructor(bins: number) {
+    this.c = emptyCalibration(bins);
+  }
+
+  add(p: number, a: number, b: number): void {
+    const { count, sumP, sumT } = this.c;
+    const bin = binOf(p, count.length);
+    const k = a + b;
+    count[bin] += k;
+    sumP[bin] += k * p;
+    sumT[bin] += a;
+    this.totals[0] += k;
+    this.totals[1] += a * (1 - p) * (1 - p) + b * p * p;
+  }
+
+  sums(): CalibrationSums {
+    return { ...this.c, n: this.totals[0], squaredError: this.totals[1] };
+  }
 }
 
 /**
@@ -96,9 +113,9 @@ export function quantizedCalibrationSums(values: ArrayLike<number>, max: number,
     if (ti === 1) h1[values[i]]++;
     else if (ti === 0) h0[values[i]]++;
   }
-  const c = emptyCalibration(bins);
-  for (let v = 0; v <= max; v++) if (h1[v] > 0 || h0[v] > 0) addTieGroup(c, complement ? 1 - v / max : v / max, h1[v], h0[v]);
-  return c;
+  const sink = new CalibrationSink(bins);
+  for (let v = 0; v <= max; v++) if (h1[v] > 0 || h0[v] > 0) sink.add(complement ? 1 - v / max : v / max, h1[v], h0[v]);
+  return sink.sums();
 }
 
 /** Brier score and ECE; null without evaluated voxels. */

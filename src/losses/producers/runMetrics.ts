@@ -3,7 +3,7 @@
 // both, so a sigmoid is taken once per distinct score, not once per voxel.
 import type { Runs } from './probClass.js';
 import { RankSum, runsLength, walkTieGroups, type Ranking, type TieGroupSink } from '../formulas/ranking.js';
-import { addTieGroup, emptyCalibration, sigmoid, type CalibrationSums } from './calibration.js';
+import { CalibrationSink, sigmoid, type CalibrationSums } from './calibration.js';
 
 export interface RunMetrics {
   ranking?: Ranking;
@@ -15,12 +15,12 @@ class RunSink implements TieGroupSink {
   constructor(
     private readonly logits: boolean,
     readonly rank: RankSum | null,
-    readonly calibration: CalibrationSums | null,
+    readonly calibration: CalibrationSink | null,
   ) {}
 
   take(score: number, a: number, b: number): void {
     if (this.rank) this.rank.take(score, a, b);
-    if (this.calibration) addTieGroup(this.calibration, this.logits ? sigmoid(score) : score, a, b);
+    if (this.calibration) this.calibration.add(this.logits ? sigmoid(score) : score, a, b);
   }
 }
 
@@ -33,11 +33,11 @@ export function runMetrics(input: 'probs' | 'logits', pos: Runs, neg: Runs, rank
   const sink = new RunSink(
     input === 'logits',
     rank ? new RankSum(runsLength(pos), runsLength(neg)) : null,
-    bins === null ? null : emptyCalibration(bins),
+    bins === null ? null : new CalibrationSink(bins),
   );
   walkTieGroups(pos, neg, sink);
   return {
     ...(sink.rank ? { ranking: sink.rank.result() } : {}),
-    ...(sink.calibration ? { calibration: sink.calibration } : {}),
+    ...(sink.calibration ? { calibration: sink.calibration.sums() } : {}),
   };
 }
