@@ -11,6 +11,7 @@
 //   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
 //   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
 //   HTML  W5's 300 PNG pairs, --metrics all, with and without --out report.html (bench/html.mjs)
+//   W2M W2 with --metrics all (and the new metrics alone) vs the default metrics (bench/metricsExtra.mjs)
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -27,10 +28,11 @@ import { generate } from './bench/workloads.mjs';
 import { generateCompareStats } from './bench/compare-stats.mjs';
 import { surfelsRows, surfelsTarget } from './bench/surfelsRow.mjs';
 import { LESION_WORKLOADS, lesionBench } from './bench/lesions.mjs';
+import { benchMetricsExtra, metricsExtraReport } from './bench/metricsExtra.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1', ...LESION_WORKLOADS, 'HTML'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W2M', 'W4S', 'S1', ...LESION_WORKLOADS, 'HTML'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -57,7 +59,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1,L1,L5,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W2M,W4S,S1,L1,L5,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -388,6 +390,8 @@ async function main() {
     addRow('HTML', `CLI --metrics all, ${h.cases} PNG pairs`, h.voxels, h.plain, null, null);
     addRow('HTML', `same + --out report.html (${h.pageBytes == null ? "?" : `${(h.pageBytes / 1e6).toFixed(2)} MB page`})`, h.voxels, h.html, null, null, h.problem ?? `+${fmtS(h.added)} s${h.addedCpu == null ? '' : `, +${fmtS(h.addedCpu)} s CPU`}`);
   }
+  // W2M: W2 with --metrics all vs the default metrics (scripts/bench/metricsExtra.mjs).
+  if (args.only.includes('W2M')) results.W2M = await benchMetricsExtra({ work, quick: args.quick, bin: BIN, log });
 
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
@@ -395,6 +399,7 @@ async function main() {
   if (results.S1 && !results.S1.problem) {
     target('S1 compare of two 1000-case reports with 50 quantities < 2 s', results.S1.seconds, 2, results.S1.seconds < 2, `${fmtS(results.S1.seconds)} s`);
   } else if (args.only.includes('S1')) target('S1 compare of two 1000-case reports with 50 quantities < 2 s', null, 2, null, 'not measured');
+  if (results.W2M) metricsExtraReport(results.W2M, { runRow, target, fmtX, fmtS });
   const okRun = (r) => r && !r.problem;
   if (results.W1 && okRun(results.W1.cli[0])) {
     const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;

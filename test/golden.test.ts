@@ -39,7 +39,7 @@ function compareValues(expected: Json, got: Json | undefined, path: string, out:
   for (const [k, v] of Object.entries(expected)) compareValues(v, (got as Record<string, Json>)[k], `${path}.${k}`, out);
 }
 
-const CASE_FIELDS = ['status', 'input', 'metrics', 'losses'];
+const CASE_FIELDS = ['status', 'input', 'metrics', 'losses', 'reliability'];
 
 for (const suite of suites.suites as { name: string; dir: string; flags: string[]; expected: string; stats_check?: string[] }[]) {
   // Suites with a statistics check (--ci) run in test/stats.golden.test.ts.
@@ -92,6 +92,8 @@ for (const suite of suites.suites as { name: string; dir: string; flags: string[
       for (const k of ['cases', 'ok', 'missing', 'errors']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
       if (s.lesions) compareValues(s.lesions, getReport().summary.lesions, 'summary.lesions', out);
       for (const k of ['metrics', 'losses', 'labels']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
+      // Reliability tables (metrics-extra suites): counts equal (integers), means within the tolerance.
+      if ('reliability' in s) compareValues(s.reliability, getReport().summary.reliability, 'summary.reliability', out);
       expect(out).toEqual([]);
     });
   });

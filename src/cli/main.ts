@@ -76,6 +76,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .addOption(new Option('--focal-multiclass <mode>', 'focal of a multi-channel prediction: per-class binary, or categorical (MONAI)').choices(['binary', 'categorical']))
     .addOption(new Option('--absent-class-loss <mode>', 'dice/iou/tversky losses of a class absent from the ground truth: keep, or 0 (smp)').choices(['keep', 'zero']))
     .addOption(new Option('--lovasz-classes <set>', 'Lovász-softmax over the classes present in the ground truth, or all').choices(['present', 'all']))
+    .option('--ece-bins <n>', 'equal-width bins of the ECE and its reliability table [15]')
     .option('--spacing <x,y[,z]>', 'voxel spacing in mm when the ground truth has none (PNG, NumPy)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))
     .option('--smooth <s>', 'smoothing term of dice/iou/tversky/combo [1]')

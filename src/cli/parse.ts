@@ -111,6 +111,7 @@ export function toRunConfig(given: RawOptions): RunConfig {
     convention,
     switches: parseSwitches(o, convention),
     lesions,
+    eceBins: o.eceBins !== undefined ? num('--ece-bins', o.eceBins, (x) => Number.isInteger(x) && x >= 1 && x <= 10000, 'an integer from 1 to 10000') : d.eceBins,
   };
 }
 

@@ -13,17 +13,28 @@ import {
   type LossParams,
   type Target,
   SURFACE_METRICS,
+  DEFAULT_ECE_BINS,
+  PROBABILITY_METRICS,
 } from './params.js';
-import { IGNORED, type ClassResult } from './producers/probClass.js';
+import { IGNORED, type ClassInput, type ClassResult, type Runs } from './producers/probClass.js';
+import type { ClassSums } from './formulas/sums.js';
 import { splitClass } from './parallel/split.js';
 import { quantizedClass } from './producers/quantizedClass.js';
-import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
+import { hardLabeller, hardLabels, softmaxParts } from './producers/prediction.js';
 import { surfaceMetrics } from './surface/surface.js';
 import { categoricalFocalByClass } from './producers/categoricalFocal.js';
 import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 import { caseLesions } from '../lesions/caseLesions.js';
 import type { LesionEntry } from '../lesions/lesionMetrics.js';
 import type { LesionOptions } from '../lesions/options.js';
+import { agreementMetrics } from './formulas/agreement.js';
+import { meanBce } from './formulas/binaryLosses.js';
+import { rankingOfHistograms } from './formulas/ranking.js';
+import {
+  calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
+  type ReliabilityTable,
+} from './producers/calibration.js';
+import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -47,6 +58,8 @@ export interface EvalOptions {
   switches?: Switches;
   /** Lesion-wise evaluation (spec/lesions.md); absent or null = off. */
   lesions?: LesionOptions | null;
+  /** Equal-width bins of the ECE and the reliability table (--ece-bins) [15]. */
+  eceBins?: number;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -79,6 +92,8 @@ export interface CaseEvaluation {
   warnings: string[];
   /** Per-lesion entries per target key, when lesions are evaluated. */
   lesions?: Record<string, LesionEntry[]>;
+  /** With `ece` requested: per target key, null for a label-map prediction. */
+  reliability?: Record<string, ReliabilityTable> | null;
 }
 
 /** The foreground label a single-channel prediction stands for. */
@@ -159,8 +174,8 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
     };
   }
   if (pred.kind === 'logits') {
-    // P_c = exp(z_c − lse) in float64, one class at a time: memory of two volumes, not C.
-    const lse = logSumExp(pred.data, pred.channels, n);
+    // P_c = e^{z_c − m} / s in float64, one class at a time: memory of three volumes, not C.
+    const { max, sum } = softmaxParts(pred.data, pred.channels, n);
     const z = pred.data;
     return {
       channels: pred.channels,
@@ -168,7 +183,7 @@ function channelSource(pred: Volume, fg: number): ChannelSource {
         if (!(c >= 0 && c < pred.channels && Number.isInteger(c))) return zeros();
         const out = new Float64Array(n);
         const off = c * n;
-        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - lse[i]);
+        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - max[i]) / sum[i];
         return out;
       },
     };
@@ -206,6 +221,10 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
+  // AUROC/AP rank each truth group's sorted values: sorted for the Lovász terms anyway, else only for them.
+  const wantRank = pred.kind !== 'labels' && (opts.metrics.includes('auroc') || opts.metrics.includes('ap'));
+  const wantCalibration = pred.kind !== 'labels' && (opts.metrics.includes('brier') || opts.metrics.includes('ece'));
+  const bins = opts.eceBins ?? DEFAULT_ECE_BINS;
   const gamma = opts.params.focalGamma;
   const threads = opts.threads ?? 1;
   const spacing = opts.spacing ?? gt.spacing;
@@ -216,25 +235,41 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // needed again for the Lovász-softmax is computed once.
   const src = pred.kind === 'labels' ? null : channelSource(pred, fg);
   const classCache = new Map<number, ClassResult>();
+  const extraCache = new Map<number, RunMetrics>();
+  // AUROC/AP and the calibration sums: from the sorted runs in one walk when the groups are
+  // sorted (for the Lovász terms, or for AUROC/AP alone), else calibration in one voxel pass.
+  const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean): [ClassResult, RunMetrics] => {
+    const sort = lovasz || wantRank;
+    let extra: RunMetrics = {};
+    const onRuns = sort && (wantRank || wantCalibration)
+      ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
+      : undefined;
+    const r = splitClass(input, values, t, gamma, sort, threads, onRuns);
+    if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
+    return [r, extra];
+  };
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
     if (!r) {
+      let extra: RunMetrics = {};
       // A binary uint8 ground truth already is the truth codes of label 1: no copy.
       const binaryGt = gt.data instanceof Uint8Array && opts.ignoreIndex === null && label === 1 && gtLabelsPresent.every((l) => l === 0 || l === 1);
       const t = binaryGt ? (gt.data as Uint8Array) : truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
         const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
-        r = quantizedClass(v, max, t, gamma, wantLovasz);
+        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank ? (h1, h0) => (extra.ranking = rankingOfHistograms(h1, h0)) : undefined);
+        if (wantCalibration) extra.calibration = quantizedCalibrationSums(pred.data, max, t, bins, label !== fg);
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        r = splitClass('logits', zz, t, gamma, wantLovasz, threads);
+        [r, extra] = probClassOf('logits', zz, t, wantLovasz);
       } else {
-        r = splitClass('probs', src!.channel(label), t, gamma, wantLovasz, threads);
+        [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);
       }
       classCache.set(label, r);
+      extraCache.set(label, extra);
     }
     return r;
   };
@@ -243,19 +278,28 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const metricKeys = new Set(opts.metrics);
   const sw = opts.switches ?? DEFAULT_SWITCHES;
   const emptyPair = new Map<string, boolean>();
+  const wantReliability = pred.kind !== 'labels' && opts.metrics.includes('ece');
+  const reliability: Record<string, ReliabilityTable> = {};
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
-    const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    const metrics = { ...overlapMetrics(conf, opts.empty, voxelVolume), ...agreementMetrics(conf, opts.empty, voxelVolume) };
     applyOverlapSwitches(metrics, conf, sw);
     emptyPair.set(target.key, conf.tp + conf.fp + conf.fn === 0);
     let sums;
+    let extra: RunMetrics = {};
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
-    else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
-    else {
+    else if (!opts.regions && target.labels.length === 1) {
+      sums = classResult(target.labels[0]).sums;
+      extra = extraCache.get(target.labels[0])!;
+    } else {
       const t = truthCodes(gt.data, set, opts.ignoreIndex);
-      sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
+      const [r, e] = probClassOf('probs', regionProb(src!, target.labels, n), t, opts.losses.includes('lovasz_hinge'));
+      sums = r.sums;
+      extra = e;
     }
+    Object.assign(metrics, probabilityMetrics(pred.kind === 'labels' ? null : sums.n, sums, extra));
+    if (wantReliability && extra.calibration) reliability[target.key] = reliabilityTable(extra.calibration);
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
     applyAbsentClassLoss(result.losses, conf.tp + conf.fn === 0, sw);
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
@@ -335,7 +379,21 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     voxelVolume,
     warnings,
     ...(lesions ? { lesions } : {}),
+    ...(opts.metrics.includes('ece') ? { reliability: pred.kind === 'labels' ? null : reliability } : {}),
   };
+}
+
+/**
+ * brier, nll, ece, auroc, ap of one target: null for a label-map prediction (n null) and
+ * for a target without evaluated voxels; nll is the BCE term of bce_dice.
+ */
+function probabilityMetrics(n: number | null, sums: ClassSums, extra: RunMetrics): Record<string, number | null> {
+  const out: Record<string, number | null> = Object.fromEntries(PROBABILITY_METRICS.map((k) => [k, null]));
+  if (n === null || n === 0) return out;
+  out.nll = meanBce(sums);
+  if (extra.calibration) Object.assign(out, calibrationMetrics(extra.calibration));
+  if (extra.ranking) Object.assign(out, extra.ranking);
+  return out;
 }
 
 function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {

@@ -62,7 +62,15 @@ export const OVERLAP_METRICS = [
   'pred_volume_ml',
 ] as const;
 export const SURFACE_METRICS = ['hd', 'hd95', 'assd', 'nsd'] as const;
-export const METRIC_KEYS = [...OVERLAP_METRICS, ...SURFACE_METRICS] as const;
+/** metrics-extra.md: from a probability or logit prediction (null for label maps). */
+export const PROBABILITY_METRICS = ['brier', 'nll', 'ece', 'auroc', 'ap'] as const;
+/** metrics-extra.md: from the confusion counts of the hard masks, any input. */
+export const AGREEMENT_METRICS = ['mcc', 'kappa', 'balanced_accuracy', 'f2', 'rvd', 'avd'] as const;
+/** Metrics also written per case (mean over labels) and summarised over the run. */
+export const CASE_METRICS = ['dice', 'iou', ...PROBABILITY_METRICS, ...AGREEMENT_METRICS] as const;
+export const METRIC_KEYS = [...OVERLAP_METRICS, ...SURFACE_METRICS, ...PROBABILITY_METRICS, ...AGREEMENT_METRICS] as const;
+/** Equal-width reliability bins of the ECE (--ece-bins). */
+export const DEFAULT_ECE_BINS = 15;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** A class the engine evaluates: a single label, or a region (union of labels) keyed by name. */

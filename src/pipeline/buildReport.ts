@@ -3,8 +3,10 @@
 import { binaryLosses } from '../losses/formulas/binaryLosses.js';
 import { labelMapSums } from '../losses/producers/labelMapClass.js';
 import { overlapMetrics } from '../losses/formulas/overlap.js';
-import { SURFACE_METRICS } from '../losses/params.js';
 import { applyAbsentClassLoss, applyOverlapSwitches, emptySurfaceValues } from '../losses/switches.js';
+import { AGREEMENT_METRICS, CASE_METRICS, PROBABILITY_METRICS, SURFACE_METRICS } from '../losses/params.js';
+import { agreementMetrics } from '../losses/formulas/agreement.js';
+import { pooledReliability } from './reliability.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
@@ -15,7 +17,7 @@ import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js'
 export const VERSION = '0.1.0';
 
 /** Label metrics aggregated in summary.labels (cli.md / golden README). */
-const LABEL_SUMMARY_METRICS = ['dice', 'iou', 'precision', 'recall', 'specificity', ...SURFACE_METRICS];
+const LABEL_SUMMARY_METRICS = ['dice', 'iou', 'precision', 'recall', 'specificity', ...SURFACE_METRICS, ...PROBABILITY_METRICS, ...AGREEMENT_METRICS];
 
 function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[] {
   const ks = [...new Set(keys)];
@@ -29,8 +31,10 @@ function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[
  */
 export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null, key = '', warnings: string[] = []): LabelResult {
   const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
-  const m = overlapMetrics(conf, c.empty, voxelVolume);
+  // Probability metrics: the label-map cases completed here have none (null).
+  const m: Record<string, number | null> = { ...overlapMetrics(conf, c.empty, voxelVolume), ...agreementMetrics(conf, c.empty, voxelVolume) };
   applyOverlapSwitches(m, conf, c.switches);
+  for (const k of PROBABILITY_METRICS) m[k] = null;
   const surf = emptySurfaceValues(key, true, 'prediction mask empty', c.switches, new Set(c.metrics), warnings);
   const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
   applyAbsentClassLoss(out.losses, true, c.switches);
@@ -68,7 +72,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
       }
       // Case level: the mean over evaluated labels, nulls left out.
       r.metrics = {};
-      for (const m of ['dice', 'iou']) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
+      for (const m of CASE_METRICS) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
       const lovaszSoftmax = src.losses?.lovasz_softmax ?? null;
       r.losses = {};
       for (const l of c.losses) {
@@ -101,7 +105,7 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
   const ok = cases.filter((r) => r.status === 'ok');
   // Medical Segmentation Decathlon rule: a missing prediction counts as 0 in metric aggregates.
   const zeroMissing = c.missing === 'zero' ? cases.filter((r) => r.status === 'missing') : [];
-  const metricKeys = ['dice', 'iou'].filter((m) => c.metrics.includes(m));
+  const metricKeys = CASE_METRICS.filter((m) => c.metrics.includes(m));
   const metrics: Record<string, Stats> = {};
   for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zeroMissing.map(() => 0)]);
   const losses: Record<string, Stats> = {};
@@ -127,5 +131,6 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
     losses,
     labels,
     ...(c.lesions ? { lesions: lesionSummary(ok, labelKeys, c.lesions, c.empty) } : {}),
+    ...(c.metrics.includes('ece') ? { reliability: pooledReliability(ok, labelKeys) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // The effective configuration of a run: every option of cli.md with its default.
-import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
+import { DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
 import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
@@ -40,6 +40,8 @@ export interface RunConfig {
   switches: Switches;
   /** --lesions (spec/lesions.md), resolved; null = off. */
   lesions?: LesionOptions | null;
+  /** --ece-bins: equal-width bins of the ECE and the reliability tables. */
+  eceBins: number;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -63,6 +65,7 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   shard: null,
   convention: null,
   switches: { ...DEFAULT_SWITCHES },
+  eceBins: DEFAULT_ECE_BINS,
 };
 
 /** The report's `config` block: every effective option, snake_case as in the golden reports. */
@@ -98,6 +101,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
     ...switchesConfig(c.convention, c.switches),
     ...(c.lesions ? { lesions: lesionConfigBlock(c.lesions) } : {}),
+    ece_bins: c.eceBins,
   };
 }
 
@@ -160,6 +164,10 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) fail('shard', 'i/n (1-based) or null');
     shard = { index: Number(m![1]) - 1, count: Number(m![2]) };
   }
+  const positiveInt = (key: string): number => {
+    const v = number(key);
+    return Number.isInteger(v) && v >= 1 ? v : fail(key, 'a positive integer');
+  };
   const npyAxes = oneOf('npy_axes', ['auto', 'reversed', 'same'] as const);
   const maxVoxels = number('max_voxels');
   if (!Number.isInteger(maxVoxels) || maxVoxels < 1) fail('max_voxels', 'a positive integer');
@@ -196,5 +204,7 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     shard,
     ...readSwitches(block, (key, want) => fail(key, want)),
     ...(block.lesions !== undefined ? { lesions: lesionOptionsFromBlock(block.lesions) } : {}),
+    // Reports written before --ece-bins existed used the default.
+    eceBins: 'ece_bins' in block ? positiveInt('ece_bins') : DEFAULT_ECE_BINS,
   };
 }

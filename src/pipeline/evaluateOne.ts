@@ -40,6 +40,7 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     threads: c.caseThreads ?? 1,
     switches: c.switches,
     lesions: c.lesions ?? null,
+    eceBins: c.eceBins,
   };
 }
 
@@ -109,6 +110,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
         voxel_volume_mm3: evaluation.voxelVolume,
         ...(evaluation.lesions ? { lesions: evaluation.lesions } : {}),
+        ...(evaluation.reliability !== undefined ? { reliability: evaluation.reliability } : {}),
         seconds: (performance.now() - t0) / 1000,
       },
     };

@@ -12,7 +12,7 @@ import { fmt4, fmtExact, numOrNull } from './util.js';
  * Quantities where a smaller value is the better one: losses, surface distances, error
  * counts. Everything else (overlap metrics, precision, recall, …) is higher-is-better.
  */
-const LOWER_IS_BETTER_METRICS = new Set(['hd', 'hd95', 'assd', 'fp', 'fn']);
+const LOWER_IS_BETTER_METRICS = new Set(['hd', 'hd95', 'assd', 'fp', 'fn', 'brier', 'nll', 'ece', 'avd']);
 const LOWER_IS_BETTER_COUNTS = new Set(['errors', 'missing']);
 const STAT_KEYS = new Set(['mean', 'std', 'median', 'min', 'max', 'n']);
 

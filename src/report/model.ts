@@ -44,6 +44,15 @@ export interface CaseResult {
   voxel_volume_mm3?: number | null;
   /** --lesions: one entry per gt lesion, then per unmatched pred lesion, per label (spec/lesions.md). */
   lesions?: Record<string, LesionEntry[]>;
+  /** With `ece` requested: per label, the reliability table; null for a label-map prediction (metrics-extra.md). */
+  reliability?: Record<string, ReliabilityTable> | null;
+}
+
+/** Equal-width bins of p: voxels, and mean p and mean t (null for an empty bin). */
+export interface ReliabilityTable {
+  count: number[];
+  mean_p: Num[];
+  mean_t: Num[];
 }
 
 export interface Stats {
@@ -68,6 +77,8 @@ export interface Summary {
   labels: Record<string, Record<string, Stats>>;
   /** --lesions: lesion counts pooled over ok cases, per label (tp fp fn … pq sq rq). */
   lesions?: Record<string, Record<string, Num>>;
+  /** With `ece` requested: per label, the reliability table pooled over the ok probability cases. */
+  reliability?: Record<string, ReliabilityTable>;
 }
 
 export interface GateResult {

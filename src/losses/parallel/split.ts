@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   addTerms, classPart, combineParts, lovaszTerms, segmentsOf, walkClaimed, walkPivots,
-  type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs,
+  type ClassInput, type ClassPart, type ClassResult, type LovaszTerms, type Runs, type RunsReader,
 } from '../producers/probClass.js';
 import { bitsOf, bucketGroups, BUCKETS, forgetKeyBuffer, groupHistogram, keyBuffer, middleBucket, sortBucketRange, sortedRuns, touchPages } from '../sort/bucketSort.js';
 import { emptySums } from '../formulas/sums.js';
@@ -78,24 +78,25 @@ export function splitClass(
   gamma: number,
   lovasz: boolean,
   threads: number,
+  onRuns?: RunsReader,
 ): ClassResult {
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = threads >= 2 && n >= SPLIT_MIN && typed ? getHelper() : null;
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
-  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, true)], input, gamma, lovasz);
-  if (lovasz && values instanceof Float32Array) return splitBuckets(h, input, values, t, gamma);
+  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, true)], input, gamma, lovasz, undefined, onRuns);
+  if (lovasz && values instanceof Float32Array) return splitBuckets(h, input, values, t, gamma, onRuns);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
   const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz };
   post(h, task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
   const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz);
   const upper = awaitAnswer<ClassPart>(h, n - half) ?? dropHelper(h, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz));
-  return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g) => splitWalk(pos, neg, inp, g, n));
+  return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g) => splitWalk(pos, neg, inp, g, n), onRuns);
 }
 
 /** Float32 with the Lovász terms: bucketed here, sorted half here and half on the helper. */
-function splitBuckets(h: Helper, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number): ClassResult {
+function splitBuckets(h: Helper, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns?: RunsReader): ClassResult {
   // The helper faults the key buffer in while this thread counts the buckets, then this thread joins in.
   const keys = keyBuffer(t.length);
   const claim = new Int32Array(new SharedArrayBuffer(4));
@@ -114,7 +115,7 @@ function splitBuckets(h: Helper, input: ClassInput, values: Float32Array, t: Uin
   const [pos, neg] = sortedRuns(g);
   const nPos = pos.length;
   const part: ClassPart = { sums: { ...emptySums(nPos + neg.length), st: nPos }, pos: [pos], neg: [neg] };
-  return combineParts([part], input, gamma, true, (p, q, inp, gm) => splitWalk(p, q, inp, gm, t.length));
+  return combineParts([part], input, gamma, true, (p, q, inp, gm) => splitWalk(p, q, inp, gm, t.length), onRuns);
 }
 
 /** Walk segments per case: both threads take them one at a time, so neither waits long for the other. */

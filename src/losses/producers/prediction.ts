@@ -66,6 +66,25 @@ export function hardLabeller(pred: Volume, threshold: number, foreground: number
 }
 
 /** log Σ_c exp(z_c) per voxel, stable (max subtracted), in float64. */
+/**
+ * Per voxel, the largest logit m and s = Σ_c e^{z_c − m}: softmax P_c = e^{z_c − m} / s, the
+ * textbook (NumPy, PyTorch) formula. exp(z − logsumexp) differs from it in the last bit,
+ * which moves p = 1/3 (three equal logits) off a reliability-bin edge.
+ */
+export function softmaxParts(z: NumericArray, C: number, n: number): { max: Float64Array; sum: Float64Array } {
+  const max = new Float64Array(n);
+  const sum = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (z[c * n + i] > m) m = z[c * n + i];
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(z[c * n + i] - m);
+    max[i] = m;
+    sum[i] = s;
+  }
+  return { max, sum };
+}
+
 export function logSumExp(z: NumericArray, C: number, n: number): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

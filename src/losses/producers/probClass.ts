@@ -20,6 +20,9 @@ export interface ClassResult {
   complementSoftmaxTerm: number;
 }
 
+/** Reads a class's sorted runs while they are valid (they may live in a reused key buffer). */
+export type RunsReader = (pos: Runs, neg: Runs) => void;
+
 type Keys = Float32Array | Float64Array;
 
 /** Sorted runs of one truth group; the Lovász walk merges them. */
@@ -382,7 +385,7 @@ export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8
 export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number) => LovaszTerms;
 
 /** With the Lovász terms, a part's sums hold only its counts: the walk takes the rest. */
-export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms): ClassResult {
+export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms, onRuns?: RunsReader): ClassResult {
   const counts = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums: counts, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
   const pos = parts.flatMap((p) => p.pos);
@@ -391,6 +394,7 @@ export function combineParts(parts: ClassPart[], input: ClassInput, gamma: numbe
   const sums: ClassSums = { n: counts.n, st: counts.st, ...terms.sums, lovaszHinge: terms.hinge };
   // The softmax averages over classes present in the ground truth: an absent one is NaN (left out).
   const nNeg = sums.n - sums.st;
+  onRuns?.(pos, neg);
   return { sums, softmaxTerm: sums.st > 0 ? terms.soft : NaN, complementSoftmaxTerm: nNeg > 0 ? terms.complementSoft : NaN };
 }
 

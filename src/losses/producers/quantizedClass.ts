@@ -17,6 +17,7 @@ export function quantizedClass(
   t: Uint8Array,
   gamma: number,
   lovasz: boolean,
+  onHistograms?: (h1: Float64Array, h0: Float64Array) => void,
 ): ClassResult {
   const h1 = new Float64Array(max + 1);
   const h0 = new Float64Array(max + 1);
@@ -56,6 +57,8 @@ export function quantizedClass(
     if (nPos > 0) softmaxTerm = fg;
     if (nNeg > 0) complementSoftmaxTerm = bg;
   }
+  // The histograms are the sorted truth groups already (v orders p, equal v are ties): AUROC/AP read them.
+  onHistograms?.(h1, h0);
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
 

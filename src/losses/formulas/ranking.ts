@@ -1,0 +1,153 @@
+// AUROC and average precision (metrics-extra.md) from the scores of each truth group
+// already sorted, as the Lovász terms sort them: one walk from the highest score down
+// takes every tie group (the positives and negatives sharing one exact score) at once,
+// which is both the midrank rule of the Mann-Whitney U and sklearn's "ties are one
+// threshold" rule of AP. Nothing is sorted here.
+import { PASS_CHUNK } from '../speed/chunks.js';
+
+type Num = number | null;
+
+export interface Ranking {
+  /** (1/(n₁n₀)) Σ_{t=1} Σ_{t=0} ([s_i > s_j] + ½[s_i = s_j]); null without positives or without negatives. */
+  auroc: Num;
+  /** Σ_k ΔTP_k/n₁ · TP_k/(TP_k + FP_k) over distinct scores, descending; null without positives, 1 without negatives. */
+  ap: Num;
+}
+
+/** Sorted scores of one truth group, ascending, in one or more runs. */
+type Run = ArrayLike<number>;
+
+/** What a walk over tie groups feeds: `a` positives and `b` negatives share `score`; scores fall from call to call. */
+export interface TieGroupSink {
+  take(score: number, a: number, b: number): void;
+}
+
+/**
+ * The two sums, fed tie groups from the highest score down. All counts are integers,
+ * exact in float64; the U sum adds halves of integers, exact below 2^52.
+ */
+export class RankSum implements TieGroupSink {
+  /** TP, FP so far, U, Σ a·precision: in a typed array, so updates stay unboxed doubles. */
+  private readonly s = new Float64Array(4);
+
+  constructor(
+    private readonly positives: number,
+    private readonly negatives: number,
+  ) {}
+
+  /** `a` positives and `b` negatives share the next lower score. */
+  take(_score: number, a: number, b: number): void {
+    const s = this.s;
+    // Each of the a positives beats every negative below this score and ties with the b here.
+    s[2] += a * (this.negatives - s[1] - b / 2);
+    const tp = (s[0] += a);
+    const fp = (s[1] += b);
+    if (a > 0) s[3] += a * (tp / (tp + fp));
+  }
+
+  result(): Ranking {
+    const n1 = this.positives;
+    const n0 = this.negatives;
+    return {
+      auroc: n1 > 0 && n0 > 0 ? this.s[2] / n1 / n0 : null,
+      ap: n1 > 0 ? this.s[3] / n1 : null,
+    };
+  }
+}
+
+const total = (runs: readonly Run[]) => runs.reduce((n, r) => n + r.length, 0);
+
+/**
+ * AUROC and AP from each truth group's scores sorted ascending (any number of runs per
+ * group: one per group from the float32 bucket sort, a few from the float64 radix runs).
+ * Ties are exact equality of the scores.
+ */
+export function rankingOfRuns(pos: readonly Run[], neg: readonly Run[]): Ranking {
+  const sum = new RankSum(total(pos), total(neg));
+  walkTieGroups(pos, neg, sum);
+  return sum.result();
+}
+
+/** The voxel counts of a group's runs. */
+export { total as runsLength };
+
+/**
+ * Feeds `sink` every tie group of the two truth groups, from the highest score down
+ * (each group sorted ascending, in any number of runs). Ties are exact equality.
+ */
+export function walkTieGroups(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
+  if (pos.length <= 1 && neg.length <= 1) {
+    const pr = pos[0] ?? [];
+    const nr = neg[0] ?? [];
+    // In PASS_CHUNK tie groups per call (chunks.ts): one call over a CT would run as OSR code.
+    const at = { i: pr.length - 1, j: nr.length - 1 };
+    while (at.i >= 0 || at.j >= 0) takeTwo(pr, nr, at, sum, PASS_CHUNK);
+  } else takeMany(pos, neg, sum);
+}
+
+/** Up to `groups` tie groups of a 2-way merge, walking both runs down from `at`. */
+function takeTwo(pr: Run, nr: Run, at: { i: number; j: number }, sum: TieGroupSink, groups: number): void {
+  let { i, j } = at;
+  for (let g = 0; g < groups && (i >= 0 || j >= 0); g++) {
+    const s = i < 0 ? nr[j] : j < 0 ? pr[i] : pr[i] > nr[j] ? pr[i] : nr[j];
+    let a = 0;
+    while (i >= 0 && pr[i] === s) {
+      a++;
+      i--;
+    }
+    let b = 0;
+    while (j >= 0 && nr[j] === s) {
+      b++;
+      j--;
+    }
+    sum.take(s, a, b);
+  }
+  at.i = i;
+  at.j = j;
+}
+
+/** The general merge: the highest head of any run is the next score; every run gives up its copies of it. */
+function takeMany(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
+  const runs = [...pos, ...neg];
+  const P = pos.length;
+  const at = runs.map((r) => r.length - 1);
+  for (;;) {
+    let s = -Infinity;
+    let any = false;
+    for (let r = 0; r < runs.length; r++) {
+      if (at[r] >= 0 && (!any || runs[r][at[r]] > s)) {
+        s = runs[r][at[r]];
+        any = true;
+      }
+    }
+    if (!any) return;
+    let a = 0;
+    let b = 0;
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r];
+      let k = at[r];
+      const from = k;
+      while (k >= 0 && run[k] === s) k--;
+      at[r] = k;
+      if (r < P) a += from - k;
+      else b += from - k;
+    }
+    sum.take(s, a, b);
+  }
+}
+
+/**
+ * The same from histograms of a quantised score: h1[v], h0[v] = positives, negatives
+ * with score rank v (a larger v is a larger score; equal v are ties).
+ */
+export function rankingOfHistograms(h1: ArrayLike<number>, h0: ArrayLike<number>): Ranking {
+  let n1 = 0;
+  let n0 = 0;
+  for (let v = 0; v < h1.length; v++) {
+    n1 += h1[v];
+    n0 += h0[v];
+  }
+  const sum = new RankSum(n1, n0);
+  for (let v = h1.length - 1; v >= 0; v--) if (h1[v] > 0 || h0[v] > 0) sum.take(v, h1[v], h0[v]);
+  return sum.result();
+}
