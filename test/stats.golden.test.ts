@@ -46,26 +46,6 @@ function compareValues(expected: Json, got: Json, path: string, out: string[]): 
   for (const [k, v] of Object.entries(expected)) compareValues(v, got[k], `${path}.${k}`, out);
 }
 
-// The fixture's eval runs ask for mcc, kappa, balanced_accuracy and rvd (metrics-extra.md).
-// A build without them still checks every statistic of the metrics it has: those four are
-// dropped from the eval flags and from the expected values, nothing else (compare reads the
-// fixture's reports, which have them).
-const EXTRA = ['mcc', 'kappa', 'balanced_accuracy', 'rvd'];
-const probe = runCli(['eval', '--pred', join(GOLDEN, 'stats', 'pred', 'c01.png'), '--gt', join(GOLDEN, 'stats', 'gt', 'c01.png'), '--metrics', EXTRA.join(','), '--format', 'json', '--quiet']);
-const DROPPED = probe.status === 2 && /unknown/.test(probe.stderr) ? new Set(EXTRA) : new Set<string>();
-
-function adaptFlags(flags: string[]): string[] {
-  return flags.map((f, i) => (flags[i - 1] === '--metrics' ? f.split(',').filter((m) => !DROPPED.has(m)).join(',') : f));
-}
-
-/** Expected values without the dropped metrics (any object key named like one). */
-function withoutDropped(v: Json): Json {
-  if (Array.isArray(v)) return v.map(withoutDropped);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => !DROPPED.has(k)).map(([k, x]) => [k, withoutDropped(x)]));
-}
-const keyDropped = (key: string) => key.split('.').some((s) => DROPPED.has(s));
-
 function runJson(args: string[]): { status: number | null; json: Json; stderr: string } {
   const r = runCli(args[0] === 'eval' ? [...args, '--quiet'] : args);
   expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -118,7 +98,7 @@ function checkRegress(expected: Json, got: Json): string[] {
 describe('stats golden runs (statistics.md)', () => {
   for (const run of suites.stats_runs as { name: string; command: string[]; expected: string; check: string[]; exit_status: number }[]) {
     it(`${run.name}: exit ${run.exit_status} and every value within tolerance`, () => {
-      const args = adaptFlags(run.command.map((a) => a.replace('{root}', GOLDEN)));
+      const args = run.command.map((a) => a.replace('{root}', GOLDEN));
       const r = runJson(args);
       expect(r.status, r.stderr).toBe(run.exit_status);
       const expected = read(run.expected);
@@ -134,13 +114,13 @@ for (const suite of (suites.suites as { name: string; dir: string; flags: string
     const getReport = () => {
       if (!report) {
         const dir = join(GOLDEN, suite.dir);
-        const r = runJson(['eval', '--pred', join(dir, 'pred'), '--gt', join(dir, 'gt'), ...adaptFlags(suite.flags), '--format', 'json']);
+        const r = runJson(['eval', '--pred', join(dir, 'pred'), '--gt', join(dir, 'gt'), ...suite.flags, '--format', 'json']);
         expect([0, 1]).toContain(r.status);
         report = r.json;
       }
       return report;
     };
-    const expected = withoutDropped(read(suite.expected));
+    const expected = read(suite.expected);
 
     it('cases and summary equal the reference values', () => {
       const out: string[] = [];
@@ -162,7 +142,6 @@ for (const suite of (suites.suites as { name: string; dir: string; flags: string
       const out: string[] = [];
       let checked = 0;
       for (const [key, x] of Object.entries(oracle.entries as Record<string, Json>)) {
-        if (keyDropped(key)) continue;
         const s = key.split('.');
         const entry = s[0] === 'labels' ? getReport().summary.labels[s[1]]?.[s[2]] : getReport().summary[s[0]]?.[s[1]];
         if (!entry) {

@@ -107,7 +107,9 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
   const zeroMissing = c.missing === 'zero' ? cases.filter((r) => r.status === 'missing') : [];
   const metricKeys = CASE_METRICS.filter((m) => c.metrics.includes(m));
   const metrics: Record<string, Stats> = {};
-  for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zeroMissing.map(() => 0)]);
+  // The zero rule is dice/iou only: the other metrics leave a missing case out (metrics-extra.md).
+  const zerosFor = (m: string) => (m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : []);
+  for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zerosFor(m)]);
   const losses: Record<string, Stats> = {};
   for (const l of c.losses) losses[l] = describe(ok.map((r) => r.losses?.[l] ?? null));
   const labels: Record<string, Record<string, Stats>> = {};
@@ -115,8 +117,7 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
     const per: Record<string, Stats> = {};
     for (const m of LABEL_SUMMARY_METRICS) {
       if (!c.metrics.includes(m)) continue;
-      const zeros = m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : [];
-      per[m] = describe([...ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null), ...zeros]);
+      per[m] = describe([...ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null), ...zerosFor(m)]);
     }
     // Lesion keys: over ok cases only (a missing case has no lesions to count).
     if (c.lesions) for (const m of LESION_KEYS) per[m] = describe(ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null));
