@@ -5,6 +5,7 @@ import { buildReport } from './buildReport.js';
 import type { RunConfig } from './config.js';
 import { discoverCases, UsageError, type CasePair } from './discover.js';
 import type { CaseOutcome } from './evaluateOne.js';
+import { isLargeCase } from './caseSize.js';
 import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
@@ -48,7 +49,10 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   // Workers pay off only with several cases; from .ts sources (tests) there is no compiled worker.
   // A time limit needs a worker to stop, even for one case on one worker.
   const limited = (hooks.caseTimeout ?? 0) > 0;
-  if (((config.workers > 1 && cases.length > 1) || limited) && script) {
+  // A large case would block the main thread for seconds, and with it SIGINT/SIGTERM:
+  // it runs on a worker thread even with --workers 1, so the main thread stays free.
+  const pooled = (config.workers > 1 && cases.length > 1) || limited;
+  if ((pooled || cases.some(isLargeCase)) && script) {
     await runPool(script, cases, config, {
       workers: config.workers,
       debug: Boolean(hooks.debug),
@@ -59,7 +63,11 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
     // Loaded here, not at the top: with worker threads the main thread never needs the
     // readers and the engine, and their modules take ~70 ms to load.
     const { evaluatePair } = await import('./evaluateOne.js');
-    for (let k = 0; k < cases.length; k++) record(k, await evaluatePair(cases[k], config, hooks.debug));
+    for (let k = 0; k < cases.length; k++) {
+      record(k, await evaluatePair(cases[k], config, hooks.debug));
+      // One turn of the event loop between cases: a pending signal is handled here.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
 }
