@@ -37,3 +37,89 @@ describe('--format nnunet gives nnU-Net numbers', () => {
     expect(own.cases[0].labels['2'].dice).toBe(1);
   });
 });
+
+describe('a named label that occurs nowhere', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // a: label 1 Dice 2·1/(2+1) = 2/3; b: label 2 predicted exactly. Label 200 is nowhere.
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+    ws.addCase('b', row([2, 2, 0, 0]), row([2, 2, 0, 0]));
+  });
+
+  it('stops the run with exit 2 and one line naming it and the labels that do occur', () => {
+    const r = runCli(evalArgs(ws, '--labels', '1,200', '--gate', 'metrics.dice.mean>=0.5', '--format', 'json'));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'segloss: --labels: label 200 occurs in no ground truth and no prediction of the run, so it would score as empty pairs; ' +
+        'labels that occur: 1, 2 (check --labels/--regions, or pass --allow-absent-labels)\n',
+    );
+  });
+
+  it('names a region member that occurs nowhere the same way', () => {
+    const r = runCli(evalArgs(ws, '--regions', 'A=1,2;B=7'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^segloss: --regions B: label 7 occurs in no ground truth and no prediction of the run.*labels that occur: 1, 2 /);
+  });
+
+  it('--allow-absent-labels evaluates it, with the warning on stderr, in the JSON and under the table', () => {
+    const r = runCli(evalArgs(ws, '--labels', '1,200', '--allow-absent-labels', '--format', 'json'));
+    expect(r.status).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    // Label 200 is an empty pair in both cases: Dice 1 under --empty one; case a: mean(2/3, 1).
+    expect(rep.cases[0].labels['200'].dice).toBe(1);
+    expect(rep.cases[0].metrics.dice).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(rep.warnings).toEqual(['label 200 occurs in no ground truth and no prediction of the run; scored as empty pairs (--empty)']);
+    expect(r.stderr).toContain('warning: label 200 occurs in no ground truth and no prediction of the run; scored as empty pairs (--empty)\n');
+    const t = runCli(evalArgs(ws, '--labels', '1,200', '--allow-absent-labels'));
+    expect(t.stdout).toContain('warning: label 200 occurs in no ground truth');
+  });
+
+  it('a cohort where nothing occurs at all is evaluated, with the warning', () => {
+    const empty = space();
+    empty.addCase('h1', row([0, 0, 0, 0]), row([0, 0, 0, 0]));
+    empty.addCase('h2', row([0, 0, 0, 0]), row([0, 0, 0, 0]));
+    const r = runCli(evalArgs(empty, '--labels', '1', '--format', 'json'));
+    expect(r.status).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.summary.labels['1'].dice.mean).toBe(1); // two empty pairs, --empty one
+    expect(rep.warnings).toHaveLength(1);
+    expect(rep.warnings[0]).toMatch(/^label 1 occurs in no ground truth and no prediction of the run; .*no label occurs anywhere/);
+    expect(r.stderr).toMatch(/^warning: label 1 occurs in no ground truth/m);
+  });
+});
+
+describe('every warning reaches the person', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // Three cases whose predictions hold labels found in no ground truth (an 8-bit
+    // probability map read as labels would), one clean case.
+    ws.addCase('p1', row([1, 1, 0, 0]), row([1, 1, 9, 0]));
+    ws.addCase('p2', row([1, 1, 0, 0]), row([1, 7, 8, 0]));
+    ws.addCase('p3', row([1, 1, 0, 0]), row([5, 1, 0, 0]));
+    ws.addCase('p4', row([1, 1, 0, 0]), row([1, 1, 0, 0]));
+  });
+
+  it('stderr: one line per kind, with the count of cases and the first case ids', () => {
+    const r = runCli(evalArgs(ws, '--format', 'json'));
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warning \(3 cases: p1, p2, p3\): prediction holds label 9 found in no ground truth of the run; if it is a probability map, use --input probs$/);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.cases.map((c: { warnings: string[] }) => c.warnings.length)).toEqual([1, 1, 1, 0]);
+  });
+
+  it('the table has the line under the summary, Markdown lists it, --quiet keeps stderr clean', () => {
+    const t = runCli(evalArgs(ws));
+    const out = t.stdout.split('\n');
+    const summaryEnd = out.findLastIndex((l) => l.startsWith('└'));
+    expect(out[summaryEnd + 1]).toMatch(/^warning \(3 cases: p1, p2, p3\): prediction holds label 9 /);
+    const md = runCli(evalArgs(ws, '--format', 'markdown')).stdout;
+    expect(md).toContain('## Warnings (1)\n\n- prediction holds label 9 found in no ground truth of the run; if it is a probability map, use --input probs (3 cases: p1, p2, p3)\n');
+    const q = runCli(evalArgs(ws, '--quiet'));
+    expect(q.stderr).toBe('');
+  });
+});

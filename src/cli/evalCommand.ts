@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { summarize } from '../pipeline/buildReport.js';
 import { UsageError } from '../pipeline/discover.js';
 import { runEvaluation } from '../pipeline/run.js';
+import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import {
   atomicWrite,
   compareToBaseline,
@@ -19,6 +20,8 @@ import {
   GateUsageError,
   parseGate,
   resolvePath,
+  groupWarnings,
+  warningGroupLine,
   writeCsv,
   writeJson,
   writeMarkdown,
@@ -186,6 +189,13 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   }
   await haltIfInterrupted();
   const { report: built, unmatchedPredictions, ignored } = run;
+  // A named label found nowhere would score a perfect empty pair in every case. A shard
+  // sees only part of the run: merge makes this check on the whole.
+  const absent = config.shard ? null : findAbsentLabels(built.cases, config);
+  if (absent && absent.absent.length > 0) {
+    if (absent.occurring.length > 0 && !o.allowAbsentLabels) throw new UsageError(absentLabelsError(absent, config));
+    built.warnings = [...(built.warnings ?? []), absentLabelsWarning(absent)];
+  }
 
   const gateResults = evaluateGates(built.summary, gates);
   if (gateResults instanceof GateUsageError) throw usage(gateResults, '--gate');
@@ -219,12 +229,13 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const passed =
     gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
   // Key order as cli.md lists it, the optional additions just before `passed`.
-  const { passed: _p, gates: _g, ...rest } = built;
+  const { passed: _p, gates: _g, warnings: runWarnings, ...rest } = built;
   const report: Report = {
     ...rest,
     gates: gateResults,
     ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
     ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
+    ...(runWarnings && runWarnings.length > 0 ? { warnings: runWarnings } : {}),
     passed,
   };
 
@@ -249,6 +260,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
 
   if (!quiet) {
+    for (const g of groupWarnings(report)) io.stderr(`${oneLine(warningGroupLine(g))}\n`);
     if (unmatchedPredictions.length) {
       const shown = unmatchedPredictions.slice(0, 10).map(oneLine).join(', ');
       io.stderr(`warning: ${unmatchedPredictions.length} prediction${unmatchedPredictions.length > 1 ? 's have' : ' has'} no ground truth: ${shown}${unmatchedPredictions.length > 10 ? ', …' : ''}\n`);

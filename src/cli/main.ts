@@ -57,6 +57,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--labels <list>', 'labels to evaluate, e.g. 1,2,3 [every non-zero label of the run]')
     .option('--regions <spec>', 'regions to evaluate instead of labels, e.g. "WT=1,2,3;TC=2,3;ET=3"')
     .option('--include-background', 'evaluate label 0 too')
+    .option('--allow-absent-labels', 'evaluate a --labels/--regions label that occurs in no case of the run (otherwise exit 2)')
     .option('--ignore-index <n>', 'ground-truth value whose voxels are left out')
     .addOption(new Option('--empty <policy>', 'Dice/IoU of a pair of empty masks').choices(['one', 'nan']))
     .addOption(new Option('--missing <policy>', 'a ground-truth case without prediction').choices(['zero', 'skip', 'error']))

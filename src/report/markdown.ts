@@ -1,6 +1,7 @@
 import type { Report, Stats } from './model.js';
 import { baselineCheckText, caseGateText } from './table.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
+import { groupWarnings } from './warningGroups.js';
 
 const WORST_SHOWN = 10;
 
@@ -63,6 +64,16 @@ export function writeMarkdown(report: Report): string {
       String(c.warnings.length),
     ]);
     out.push(table(['#', 'case', 'Dice', 'IoU', 'warnings'], ['r', 'l', 'r', 'r', 'r'], rows));
+  }
+
+  const warnings = groupWarnings(report);
+  if (warnings.length > 0) {
+    out.push('', `## Warnings (${warnings.length})`, '');
+    for (const g of warnings) {
+      const n = g.cases.length;
+      const where = n === 0 ? 'run' : `${n} case${n > 1 ? 's' : ''}: ${g.cases.slice(0, 5).map(mdEscape).join(', ')}${n > 5 ? ', …' : ''}`;
+      out.push(`- ${mdEscape(g.example)} (${where})`);
+    }
   }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');

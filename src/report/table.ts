@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { paint, type Paint } from './ansi.js';
 import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
+import { groupWarnings, warningGroupLine } from './warningGroups.js';
 
 export interface TableOptions {
   /** List every case even above TRUNCATE_ABOVE cases. */
@@ -124,6 +125,7 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
 
   out.push(countsLine(report));
   out.push(summaryTable(report, p));
+  for (const g of groupWarnings(report)) out.push(p.yellow(warningGroupLine(g)));
 
   const failed = report.cases.filter((c) => c.status !== 'ok');
   if (failed.length > 0) {
