@@ -2,7 +2,10 @@
 // (issue "Trust and friction"): each behaviour checked through the built CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { row, workspace, type Workspace } from './helpers/cliFixtures.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { png8, row, workspace, type Workspace } from './helpers/cliFixtures.js';
+import { niftiBytes } from './helpers/nifti.js';
 
 const spaces: Workspace[] = [];
 function space(): Workspace {
@@ -121,5 +124,47 @@ describe('every warning reaches the person', () => {
     expect(md).toContain('## Warnings (1)\n\n- prediction holds label 9 found in no ground truth of the run; if it is a probability map, use --input probs (3 cases: p1, p2, p3)\n');
     const q = runCli(evalArgs(ws, '--quiet'));
     expect(q.stderr).toBe('');
+  });
+});
+
+describe('silent guesses become warnings', () => {
+  const warningsOf = (ws: Workspace, ...more: string[]) => {
+    const r = runCli(evalArgs(ws, '--format', 'json', ...more));
+    return { r, w: JSON.parse(r.stdout).cases[0].warnings as string[] };
+  };
+
+  it('a one-channel probability map against a ground truth with several labels', () => {
+    const ws = space();
+    ws.addCase('p', row([1, 2, 2, 0]), row([0.9, 0.2, 0.7, 0.1], 'f4'));
+    const { r, w } = warningsOf(ws);
+    expect(r.status).toBe(0);
+    expect(w).toContain('one-channel probability map against a ground truth with labels 1, 2: it is scored as label 1 only; give one channel per class (C, …) or name the label with --labels');
+    expect(r.stderr).toMatch(/^warning \(1 case: p\): one-channel probability map/m);
+  });
+
+  it('255 beside small labels suggests --ignore-index 255, and not once it is given', () => {
+    const ws = space();
+    ws.addCase('v', row([1, 2, 255, 0]), row([1, 2, 0, 0]));
+    expect(warningsOf(ws).w).toContain('ground truth holds 255 beside small labels (1, 2): if 255 marks voxels to leave out, use --ignore-index 255');
+    expect(warningsOf(ws, '--ignore-index', '255').w.filter((x) => x.includes('255 beside'))).toEqual([]);
+  });
+
+  it('--spacing that overrides a NIfTI header is a note', () => {
+    const ws = space();
+    const vol = (v: number[]) => niftiBytes({ dims: [2, 2, 1], datatype: 'uint8', values: v, pixdim: [0.8, 0.8, 3] });
+    writeFileSync(join(ws.gt, 'n.nii'), vol([1, 1, 0, 0]));
+    writeFileSync(join(ws.pred, 'n.nii'), vol([1, 0, 0, 0]));
+    expect(warningsOf(ws, '--spacing', '1,1,1').w).toContain("--spacing 1,1,1 overrides the ground truth's header spacing 0.8,0.8,3");
+    expect(runCli(['eval', '--help']).stdout).toMatch(/--spacing <x,y\[,z\]>\s+voxel spacing in mm; overrides a NIfTI header's\s+spacing/);
+  });
+
+  it('a 0/255 mask against a prediction with a few anti-aliased greys', () => {
+    const ws = space();
+    writeFileSync(join(ws.gt, 'g.png'), png8(4, 1, [255, 255, 0, 0]));
+    writeFileSync(join(ws.pred, 'g.png'), png8(4, 1, [255, 128, 3, 0]));
+    const { w } = warningsOf(ws);
+    expect(w).toContain(
+      'ground truth is a 0/255 mask but the prediction holds 2 other grey values (3, 128) beside 0/255, anti-aliased edges? threshold it to 0/255, or read it as a probability map with --input probs',
+    );
   });
 });

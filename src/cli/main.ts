@@ -65,7 +65,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--metrics <list>', 'metrics to compute, or all (adds hd hd95 assd nsd) [overlap metrics]')
     .addOption(new Option('--hd95 <mode>', 'union = MedPy percentile of both directions; max = MONAI/DeepMind').choices(['union', 'max']))
     .option('--nsd-tolerance <mm>', 'normalised surface Dice tolerance in mm [1]')
-    .option('--spacing <x,y[,z]>', 'voxel spacing in mm when the ground truth has none (PNG, NumPy)')
+    .option('--spacing <x,y[,z]>', 'voxel spacing in mm; overrides a NIfTI header\'s spacing (PNG, NumPy have none: 1)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))
     .option('--smooth <s>', 'smoothing term of dice/iou/tversky/combo [1]')
     .option('--focal-alpha <a>', 'focal α [0.8]')
