@@ -168,3 +168,38 @@ describe('silent guesses become warnings', () => {
     );
   });
 });
+
+describe('surface metrics at case level', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // a: gt {0,1}, pred {0} on a 1 × 4 row. Surface points are the mask voxels themselves;
+    // distances gt→pred 0, 1 and pred→gt 0: pooled [0, 0, 1], 95th percentile (linear)
+    // 0 + 0.9·(1 − 0) = 0.9, HD 1. b: identical masks, every distance 0.
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+    ws.addCase('b', row([1, 1, 0, 0]), row([1, 1, 0, 0]));
+  });
+
+  it('--metrics all gives each case its hd95 (mean over labels) and a summary gates can use', () => {
+    const r = runCli(evalArgs(ws, '--metrics', 'all', '--format', 'json', '--gate', 'metrics.hd95.mean<=0.4', '--gate-case', 'metrics.hd95<=0.5'));
+    expect(r.status).toBe(1);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.cases[0].metrics.hd95).toBeCloseTo(0.9, 12);
+    expect(rep.cases[0].metrics.hd).toBe(1);
+    expect(rep.cases[1].metrics.hd95).toBe(0);
+    expect(rep.summary.metrics.hd95.mean).toBeCloseTo(0.45, 12);
+    expect(rep.gates[0]).toMatchObject({ expr: 'metrics.hd95.mean<=0.4', pass: false });
+    expect(rep.case_gates[0].failures).toEqual([{ id: 'a', value: expect.closeTo(0.9, 12) }]);
+  });
+
+  it('a gate on a value that exists elsewhere points to it', () => {
+    const perLabel = runCli(evalArgs(ws, '--gate', 'metrics.precision.mean>=0.5'));
+    expect(perLabel.status).toBe(2);
+    expect(perLabel.stderr).toBe(
+      'segloss: --gate "metrics.precision.mean>=0.5": no "precision" under metrics; available: dice, iou; precision is per label: labels.1.precision.mean\n',
+    );
+    const notComputed = runCli(evalArgs(ws, '--gate', 'metrics.hd95.mean<=5'));
+    expect(notComputed.status).toBe(2);
+    expect(notComputed.stderr).toMatch(/hd95 is not computed: add --metrics all \(or list hd95 in --metrics\)\n$/);
+  });
+});

@@ -33,6 +33,7 @@ import {
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
+import { gatePathHint } from './gateHints.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
@@ -82,10 +83,16 @@ const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.m
  * `labels.<L>` are checked against the label's skeleton; whether L exists is known
  * only after the run.
  */
-function checkPathShape(option: string, expr: string, segments: string[], skeleton: (label: string | null) => Summary): void {
+function checkPathShape(
+  option: string,
+  expr: string,
+  segments: string[],
+  skeleton: (label: string | null) => Summary,
+  hint: (segments: string[]) => string = () => '',
+): void {
   const label = segments[0] === 'labels' && segments.length > 1 ? segments[1] : null;
   const r = resolvePath(skeleton(label), segments);
-  if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}`);
+  if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}${hint(segments)}`);
 }
 
 /** Case-level paths: `metrics.<m>` and `losses.<l>` exist exactly when the summary has them. */
@@ -163,7 +170,8 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
 
   // Every path is checked before the run, so a typo costs seconds, not the whole run.
   const skeleton = (label: string | null) => summarize([], config, label === null ? [] : [label]);
-  for (const g of gates) checkPathShape('--gate', g.expr, g.segments, skeleton);
+  const hint = (segments: string[]) => gatePathHint(segments, config.metrics, config.labels);
+  for (const g of gates) checkPathShape('--gate', g.expr, g.segments, skeleton, hint);
   for (const g of caseGates) checkCaseGateShape(g, skeleton(null));
   for (const d of maxDrops) {
     const segments = d.path.split('.');

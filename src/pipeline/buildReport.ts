@@ -11,6 +11,9 @@ import type { CaseOutcome } from './evaluateOne.js';
 
 export const VERSION = '0.1.0';
 
+/** Case-level metrics: the mean over the evaluated labels, nulls left out (surface ones with --metrics all). */
+const CASE_METRICS = ['dice', 'iou', ...SURFACE_METRICS];
+
 /** Label metrics aggregated in summary.labels (cli.md / golden README). */
 const LABEL_SUMMARY_METRICS = ['dice', 'iou', 'precision', 'recall', 'specificity', ...SURFACE_METRICS];
 
@@ -61,7 +64,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
       }
       // Case level: the mean over evaluated labels, nulls left out.
       r.metrics = {};
-      for (const m of ['dice', 'iou']) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
+      for (const m of CASE_METRICS) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
       const lovaszSoftmax = src.losses?.lovasz_softmax ?? null;
       r.losses = {};
       for (const l of c.losses) {
@@ -93,9 +96,13 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
   const ok = cases.filter((r) => r.status === 'ok');
   // Medical Segmentation Decathlon rule: a missing prediction counts as 0 in metric aggregates.
   const zeroMissing = c.missing === 'zero' ? cases.filter((r) => r.status === 'missing') : [];
-  const metricKeys = ['dice', 'iou'].filter((m) => c.metrics.includes(m));
+  const metricKeys = CASE_METRICS.filter((m) => c.metrics.includes(m));
   const metrics: Record<string, Stats> = {};
-  for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zeroMissing.map(() => 0)]);
+  for (const m of metricKeys) {
+    // A missing case is Dice/IoU 0; it has no distance, so surface aggregates leave it out.
+    const zeros = m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : [];
+    metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zeros]);
+  }
   const losses: Record<string, Stats> = {};
   for (const l of c.losses) losses[l] = describe(ok.map((r) => r.losses?.[l] ?? null));
   const labels: Record<string, Record<string, Stats>> = {};
