@@ -2,7 +2,7 @@
 // (issue "Trust and friction"): each behaviour checked through the built CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { png8, row, workspace, type Workspace } from './helpers/cliFixtures.js';
 import { niftiBytes } from './helpers/nifti.js';
@@ -201,5 +201,39 @@ describe('surface metrics at case level', () => {
     const notComputed = runCli(evalArgs(ws, '--gate', 'metrics.hd95.mean<=5'));
     expect(notComputed.status).toBe(2);
     expect(notComputed.stderr).toMatch(/hd95 is not computed: add --metrics all \(or list hd95 in --metrics\)\n$/);
+  });
+});
+
+describe('every format to a file', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // Dice 2·1/(2+1) = 2/3 for the one case.
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+  });
+
+  it('--out x.txt writes the table, --out nnunet:summary.json the nnU-Net summary, each equal to stdout', () => {
+    const table = runCli(evalArgs(ws)).stdout;
+    const nn = runCli(evalArgs(ws, '--format', 'nnunet')).stdout;
+    const r = runCli(evalArgs(ws, '--quiet', '--out', ws.path('t.txt'), '--out', `nnunet:${ws.path('summary.json')}`));
+    expect(r.status).toBe(0);
+    expect(readFileSync(ws.path('t.txt'), 'utf8')).toBe(table);
+    expect(readFileSync(ws.path('summary.json'), 'utf8')).toBe(nn);
+    expect(JSON.parse(nn).mean['1'].Dice).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('the CSV of a run where every case failed keeps the columns of a normal run', () => {
+    const bad = space();
+    bad.addCase('x', row([1, 1, 0, 0]), Buffer.from('not a numpy file'));
+    const ok = runCli(evalArgs(ws, '--format', 'csv')).stdout.split('\r\n')[0];
+    const r = runCli(evalArgs(bad, '--format', 'csv'));
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\r\n');
+    // Every column of the evaluated run, in the same order (the volume columns too, which a
+    // run without spacing leaves out).
+    const header = lines[0].split(',');
+    expect(header.filter((c) => ok.split(',').includes(c))).toEqual(ok.split(','));
+    expect(header.filter((c) => !ok.split(',').includes(c))).toEqual(['gt_volume_ml', 'pred_volume_ml']);
+    expect(lines[1]).toMatch(/^x,all,error,,/);
   });
 });

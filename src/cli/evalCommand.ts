@@ -14,7 +14,6 @@ import {
   evaluateCaseGates,
   evaluateGates,
   formatBaselineFailure,
-  formatForPath,
   formatGateFailure,
   GateSyntaxError,
   GateUsageError,
@@ -34,6 +33,7 @@ import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../repo
 import { oneLine } from '../report/util.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { gatePathHint } from './gateHints.js';
+import { OUT_HELP, outTarget } from './outTarget.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
@@ -114,8 +114,10 @@ function checkCaseGateShape(g: Gate, skeleton: Summary): void {
 /** --out files: a known extension, given once, in a folder that exists. */
 async function checkOuts(outs: string[]): Promise<void> {
   const seen = new Set<string>();
-  for (const f of outs) {
-    if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
+  for (const spec of outs) {
+    const named = outTarget(spec);
+    if (!named) throw new UsageError(`--out ${spec}: ${OUT_HELP}`);
+    const f = named.path;
     const full = resolve(f);
     if (seen.has(full)) throw new UsageError(`--out ${f} is given twice`);
     seen.add(full);
@@ -250,7 +252,8 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const writeFailures: string[] = [];
   for (const f of outs) {
     try {
-      await atomicWrite(f, render(report, formatForPath(f)!));
+      const target = outTarget(f)!;
+      await atomicWrite(target.path, render(report, target.format));
     } catch (e) {
       await haltIfInterrupted();
       writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);

@@ -50,7 +50,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--gt <path>', 'ground-truth folder or file (required)')
     .option('--config <file>', 'JSON file of eval options (camelCase or kebab-case keys, arrays for repeatables); the command line wins')
     .addOption(new Option('--format <fmt>', 'report on stdout').choices(FORMATS).default('table'))
-    .option('--out <file>', 'also write a report file (.json .csv .md), atomically; repeatable', collect)
+    .option('--out <file>', 'also write a report file (.json .csv .md .txt, or FORMAT:FILE e.g. nnunet:summary.json), atomically; repeatable', collect)
     .option('--github', 'append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions job summary)')
     .addOption(new Option('--input <kind>', 'what the predictions hold').choices(['auto', 'logits', 'probs', 'labels']))
     .option('--threshold <p>', 'probability threshold for hard masks [0.5]')

@@ -7,7 +7,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/discover.js';
 import { mergeReports, MergeError } from '../pipeline/merge.js';
 import type { Report } from '../report/model.js';
-import { atomicWrite, evaluateCaseGates, evaluateGates, formatForPath, formatGateFailure, GateUsageError } from '../report/index.js';
+import { atomicWrite, evaluateCaseGates, evaluateGates, formatGateFailure, GateUsageError } from '../report/index.js';
+import { OUT_HELP, outTarget } from './outTarget.js';
 import { colorWanted, parseGates, render } from './evalCommand.js';
 
 const FORMATS = ['table', 'csv', 'json', 'markdown', 'nnunet'] as const;
@@ -48,7 +49,7 @@ const processIO = (): MergeIO => ({
 export async function mergeCommand(files: string[], o: Record<string, unknown>, io: MergeIO = processIO()): Promise<number> {
   const format = String(o.format ?? 'table') as MergeFormat;
   const outs = (Array.isArray(o.out) ? o.out : []).map(String);
-  for (const f of outs) if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
+  for (const f of outs) if (!outTarget(f)) throw new UsageError(`--out ${f}: ${OUT_HELP}`);
   const gates = parseGates('--gate', o.gate);
   const caseGates = parseGates('--gate-case', o.gateCase);
 
@@ -68,7 +69,7 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
   const failedCaseGates = caseGateResults.filter((g) => !g.pass);
   report.passed = gateResults.every((g) => g.pass) && failedCaseGates.length === 0 && report.summary.errors === 0;
 
-  for (const f of outs) await atomicWrite(f, render(report, formatForPath(f)!));
+  for (const f of outs) await atomicWrite(outTarget(f)!.path, render(report, outTarget(f)!.format));
   io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.stdoutIsTTY, io.env) }));
 
   for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
@@ -84,7 +85,7 @@ export function registerMerge(program: Command, exit: { code: number }, io: Merg
     .description('merge the JSON reports of `eval --shard i/n` into the report of the whole run')
     .argument('<files...>', 'shard reports (segloss eval --format json or --out *.json)')
     .addOption(new Option('--format <fmt>', 'report on stdout').choices([...FORMATS]).default('table'))
-    .option('--out <file>', 'also write the merged report (.json .csv .md), atomically; repeatable', collect)
+    .option('--out <file>', 'also write the merged report (.json .csv .md .txt, or FORMAT:FILE e.g. nnunet:summary.json), atomically; repeatable', collect)
     .option('--allow-partial', 'merge even if some shards of i/n are missing')
     .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85"; repeatable', collect)
     .option('--gate-case <expr>', 'fail unless every ok case passes, e.g. "metrics.dice>=0.5"; repeatable', collect)

@@ -25,6 +25,12 @@ function collectColumns(report: Report): { metrics: string[]; losses: string[] }
       for (const [k, v] of Object.entries(label.losses ?? {})) if (numOrNull(v) !== undefined) lossKeys.push(k);
     }
   }
+  // No case was evaluated: the configured columns, so every run's CSV has the same header.
+  const configured = (v: unknown) => (Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : []);
+  if (metricKeys.length === 0 && lossKeys.length === 0) {
+    metricKeys.push(...configured(report.config.metrics));
+    lossKeys.push(...configured(report.config.losses));
+  }
   return {
     metrics: orderKeys(metricKeys, report.config.metrics),
     losses: orderKeys(lossKeys, report.config.losses),
