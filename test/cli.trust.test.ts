@@ -1,8 +1,10 @@
 // Numbers that look right but are not, and messages that never reached the person
 // (issue "Trust and friction"): each behaviour checked through the built CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { ROOT, runCli } from './helpers/cli.js';
+import { encodePng } from './helpers/png.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { png8, row, workspace, type Workspace } from './helpers/cliFixtures.js';
 import { niftiBytes } from './helpers/nifti.js';
@@ -236,4 +238,52 @@ describe('every format to a file', () => {
     expect(header.filter((c) => !ok.split(',').includes(c))).toEqual(['gt_volume_ml', 'pred_volume_ml']);
     expect(lines[1]).toMatch(/^x,all,error,,/);
   });
+});
+
+describe('small things', () => {
+  it('a JPEG renamed .png: the error says it looks like JPEG', () => {
+    const ws = space();
+    writeFileSync(join(ws.gt, 'j.png'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0rest of a jpeg')]));
+    writeFileSync(join(ws.pred, 'j.png'), png8(2, 1, [1, 0]));
+    const r = runCli(evalArgs(ws));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: j: .*j\.png: .*not a PNG file \(bad signature; it looks like JPEG/m);
+  });
+
+  it('a ground truth with many fractional values asks whether it is the image or --pred and --gt are swapped', () => {
+    const ws = space();
+    const values = Array.from({ length: 200 }, (_, i) => (i + 0.5) / 200);
+    ws.addCase('img', row(values, 'f4'), row(values.map((v) => (v > 0.5 ? 1 : 0))));
+    const r = runCli(evalArgs(ws));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ground truth holds 200 non-integer values; expected a label map: is this the image rather than a label map, or are --pred and --gt swapped\?/);
+  });
+
+  it('one case and one error are singular', () => {
+    const ws = space();
+    ws.addCase('x', row([1, 0]), Buffer.from('junk'));
+    const r = runCli(evalArgs(ws));
+    expect(r.stdout).toContain('1 case: 0 ok, 0 missing, 1 error\n');
+  });
+
+  it('inspect of a folder says it is a folder; an interlaced RGB PNG is described as such', () => {
+    const ws = space();
+    // 2 × 1 RGB, interlaced, equal channels: grey values 0 and 255.
+    writeFileSync(ws.path('rgb.png'), encodePng({ width: 2, height: 1, bitDepth: 8, colorType: 2, samples: [0, 0, 0, 255, 255, 255], interlace: true }));
+    const r = runCli(['inspect', ws.gt, ws.path('rgb.png')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`segloss: ${ws.gt}: is a folder; inspect takes files (e.g. segloss inspect folder/*.png)\n`);
+    expect(r.stdout).toMatch(/format\s+png, 8-bit RGB \(equal channels read as grey\), interlaced \(Adam7\)/);
+  });
+
+  it('npm test prints no colour codes on a pipe and writes nothing into the repository', () => {
+    rmSync(join(ROOT, '.vitest.json'), { force: true }); // where an older runner left its results
+    const before = spawnSync('git', ['status', '--porcelain', '--ignored'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    const r = spawnSync(process.execPath, ['scripts/run-tests.mjs', 'test/fastMath.test.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('\x1b[');
+    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
+    const after = spawnSync('git', ['status', '--porcelain', '--ignored'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    expect(after).toBe(before);
+  }, 120_000);
 });
