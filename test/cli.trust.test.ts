@@ -287,3 +287,45 @@ describe('small things', () => {
     expect(after).toBe(before);
   }, 120_000);
 });
+
+describe('the table', () => {
+  const tableLines = (s: string) => s.split('\n');
+  const widest = (s: string) => Math.max(...tableLines(s).map((l) => l.length));
+
+  it('hard label maps: per-case Dice, IoU (HD95, NSD when computed), no loss columns', () => {
+    const ws = space();
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+    const head = (args: string[]) => runCli(evalArgs(ws, ...args)).stdout.split('\n')[1].split('│').map((c) => c.trim()).filter(Boolean);
+    expect(head([])).toEqual(['case', 'Dice', 'IoU', 'status']);
+    expect(head(['--metrics', 'all'])).toEqual(['case', 'Dice', 'IoU', 'HD95', 'NSD', 'status']);
+  });
+
+  it('soft predictions get loss columns, dropped from the right to fit the terminal width', () => {
+    const ws = space();
+    ws.addCase('soft_case_with_a_rather_long_identifier', row([1, 1, 0, 0]), row([0.9, 0.4, 0.2, 0.1], 'f4'));
+    const wide = runCli(evalArgs(ws)).stdout;
+    expect(tableLines(wide)[1]).toMatch(/Dice loss .* Lovasz hinge/);
+    const narrow = runCli(evalArgs(ws), { env: { COLUMNS: '80' } }).stdout;
+    expect(widest(wide)).toBeGreaterThan(80);
+    expect(widest(narrow)).toBeLessThanOrEqual(80);
+    // The id gives way to 24 characters, then losses from the right.
+    expect(tableLines(narrow)[3]).toMatch(/^│ …_a_rather_long_identifier │ 0\.6667 │/);
+    expect(tableLines(narrow)[1]).toMatch(/│ +Dice │ +IoU │ Dice loss │/);
+    expect(tableLines(narrow)[1]).not.toMatch(/Lovasz hinge/);
+  });
+
+  it('many labels are one labels × metrics matrix of means that fits the width', () => {
+    const ws = space();
+    // Six labels, each predicted exactly in one case: every mean is 1.
+    ws.addCase('m', row([1, 2, 3, 4, 5, 6, 0, 0]), row([1, 2, 3, 4, 5, 6, 0, 0]));
+    const r = runCli(evalArgs(ws, '--metrics', 'all'), { env: { COLUMNS: '80' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('mean per label over 6 labels:');
+    expect(r.stdout).not.toMatch(/│ label 1 +│/);
+    const rows = tableLines(r.stdout).filter((l) => /^│ [1-6] /.test(l));
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toMatch(/^│ 1 +│ +1\.000 │ +1\.000 │ +0\.000 │ +1\.000 │/); // dice, iou, hd95, nsd
+    expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+    expect(r.stdout).toMatch(/\(\d more metrics? per label in --format csv\/json\)/);
+  });
+});

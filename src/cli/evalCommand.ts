@@ -49,6 +49,15 @@ export interface EvalIO {
   /** Where the progress bar goes (shown only when it is a TTY and not --quiet). */
   progressStream?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Terminal width of stdout, when it is a terminal. */
+  columns?: number;
+}
+
+/** Columns the stdout table should fit: the terminal's, or $COLUMNS (e.g. for a pager); none on a pipe. */
+export function tableWidth(columns: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  const w = columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined);
+  return w !== undefined && w >= 40 ? w : undefined;
 }
 
 /** Colour only for a terminal, never when NO_COLOR is set (to anything, even empty) or TERM=dumb. */
@@ -56,13 +65,13 @@ export function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
-export function render(report: Report, format: Format, opts: { allCases?: boolean; color?: boolean } = {}): string {
+export function render(report: Report, format: Format, opts: { allCases?: boolean; color?: boolean; width?: number } = {}): string {
   switch (format) {
     case 'json': return writeJson(report);
     case 'csv': return writeCsv(report);
     case 'markdown': return writeMarkdown(report);
     case 'nnunet': return writeNnunet(report);
-    case 'table': return writeTable(report, { allCases: opts.allCases, color: opts.color });
+    case 'table': return writeTable(report, { allCases: opts.allCases, color: opts.color, width: opts.width });
   }
 }
 
@@ -268,7 +277,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   }
   await haltIfInterrupted();
 
-  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
+  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env), width: tableWidth(io.columns, io.env) }));
 
   if (!quiet) {
     for (const g of groupWarnings(report)) io.stderr(`${oneLine(warningGroupLine(g))}\n`);

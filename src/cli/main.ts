@@ -23,6 +23,8 @@ export interface CliIO {
   /** The progress bar's stream (stderr). */
   progressStream?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Terminal width of stdout (a TTY only). */
+  stdoutColumns?: number;
 }
 
 function processIO(): CliIO {
@@ -32,6 +34,7 @@ function processIO(): CliIO {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     progressStream: process.stderr,
     env: process.env,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
   };
 }
 
@@ -99,6 +102,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
       isTTY: io.stdoutIsTTY,
       progressStream: io.progressStream,
       env: io.env,
+      columns: io.stdoutColumns,
     });
   });
 

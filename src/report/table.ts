@@ -10,7 +10,23 @@ export interface TableOptions {
   allCases?: boolean;
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
   color?: boolean;
+  /** Terminal columns to fit: loss columns go first, then long case ids are shortened. */
+  width?: number;
 }
+
+/** Per-case metric columns, in this order, each shown when some case has it. */
+const CASE_METRICS: [key: string, title: string][] = [
+  ['dice', 'Dice'],
+  ['iou', 'IoU'],
+  ['hd95', 'HD95'],
+  ['nsd', 'NSD'],
+];
+
+/** Above this many labels the summary is one labels × metrics matrix of means. */
+export const MATRIX_ABOVE = 4;
+
+/** Label metrics in the matrix, most telling first (columns are dropped from the right to fit). */
+const MATRIX_METRICS = ['dice', 'iou', 'hd95', 'nsd', 'precision', 'recall', 'specificity', 'hd', 'assd'];
 
 /** Above this many cases the per-case table becomes the WORST_SHOWN worst cases. */
 export const TRUNCATE_ABOVE = 40;
@@ -41,20 +57,76 @@ function statusCell(c: CaseResult, p: Paint): string {
   return c.status;
 }
 
-function caseTable(report: Report, cases: CaseResult[], p: Paint): string {
-  const present = MAIN_LOSSES.filter(
-    ([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses),
-  );
-  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), 'status'];
-  const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
-  for (const c of cases) {
-    // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
-    const ok = c.status === 'ok';
-    const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
-    const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
-    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), statusCell(c, p)]);
+function caseTable(report: Report, cases: CaseResult[], p: Paint, width?: number): string {
+  const metrics = CASE_METRICS.filter(([k]) => k in report.summary.metrics || report.cases.some((c) => c.metrics !== undefined && k in c.metrics));
+  // Losses describe soft predictions; for hard label maps they mostly restate Dice.
+  const soft = report.cases.some((c) => c.status === 'ok' && c.input !== null && c.input !== 'labels');
+  let losses = soft
+    ? MAIN_LOSSES.filter(([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses))
+    : [];
+  const build = (idMax: number) => {
+    const head = ['case', ...metrics.map(([, t]) => t), ...losses.map(([, t]) => t), 'status'];
+    const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
+    for (const c of cases) {
+      // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
+      const ok = c.status === 'ok';
+      const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
+      const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
+      t.push([shorten(c.id, idMax), ...metrics.map(([k]) => m(k)), ...losses.map(([k]) => l(k)), statusCell(c, p)]);
+    }
+    return t.toString();
+  };
+  let text = build(Infinity);
+  if (width === undefined) return text;
+  // Long ids give way first (down to 24 characters), then loss columns from the right,
+  // then ids again (down to 8).
+  const longest = Math.max(0, ...cases.map((c) => c.id.length));
+  const fitIds = (floor: number) => {
+    const excess = visibleWidth(text) - width;
+    if (excess > 0 && longest > floor) text = build(Math.max(floor, longest - excess));
+  };
+  fitIds(24);
+  while (visibleWidth(text) > width && losses.length > 0) {
+    losses = losses.slice(0, -1);
+    text = build(Infinity);
+    fitIds(24);
   }
-  return t.toString();
+  fitIds(8);
+  return text;
+}
+
+/** Widest line without colour codes. */
+function visibleWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(0, ...text.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').length));
+}
+
+/** A case id cut to `max` characters, keeping its end (where ids usually differ). */
+function shorten(id: string, max: number): string {
+  return id.length <= max ? id : `…${id.slice(id.length - max + 1)}`;
+}
+
+/** Many labels: one row per label, one column per metric (the mean over cases), then n. */
+function labelMatrix(report: Report, p: Paint, width?: number): string {
+  const labels = Object.entries(report.summary.labels);
+  const present = MATRIX_METRICS.filter((m) => labels.some(([, byMetric]) => m in byMetric));
+  let shown = present;
+  const build = () => {
+    const head = ['label', ...shown, 'n'];
+    const t = newTable(head, p, ['left', ...shown.map(() => 'right' as const), 'right']);
+    for (const [name, byMetric] of labels) {
+      t.push([name, ...shown.map((m) => fmt4(numOrNull(byMetric[m]?.mean))), String(byMetric.dice?.n ?? byMetric[shown[0]]?.n ?? '')]);
+    }
+    return t.toString();
+  };
+  let text = build();
+  while (width !== undefined && visibleWidth(text) > width && shown.length > 1) {
+    shown = shown.slice(0, -1);
+    text = build();
+  }
+  const dropped = present.length - shown.length;
+  const note = dropped > 0 ? `\n${p.dim(`(${dropped} more metric${dropped > 1 ? 's' : ''} per label in --format csv/json)`)}` : '';
+  return `${p.dim(`mean per label over ${labels.length} labels:`)}\n${text}${note}`;
 }
 
 function statsRow(name: string, s: Stats): string[] {
@@ -63,7 +135,8 @@ function statsRow(name: string, s: Stats): string[] {
   return [name, `${fmt4(mean)} ± ${fmt4(std)}`, fmt4(numOrNull(s.median)), fmt4(numOrNull(s.min)), fmt4(numOrNull(s.max)), String(s.n)];
 }
 
-function summaryTable(report: Report, p: Paint): string {
+function summaryTable(report: Report, p: Paint, width?: number): string {
+  const many = Object.keys(report.summary.labels).length > MATRIX_ABOVE;
   const head = ['', 'mean ± std', 'median', 'min', 'max', 'n'];
   const t = newTable(head, p, ['left', 'right', 'right', 'right', 'right', 'right']);
   const section = (title: string) => t.push([{ colSpan: head.length, content: p.bold(title) }]);
@@ -76,6 +149,7 @@ function summaryTable(report: Report, p: Paint): string {
     section('losses');
     for (const [k, s] of Object.entries(losses)) t.push(statsRow(k, s));
   }
+  if (many) return `${t.toString()}\n${labelMatrix(report, p, width)}`;
   for (const [label, byMetric] of Object.entries(labels)) {
     section(`label ${label}`);
     for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s));
@@ -118,13 +192,13 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
   if (n > TRUNCATE_ABOVE && !opts.allCases) {
     const worst = worstCasesByDice(report, WORST_SHOWN);
     out.push(p.dim(`${worst.length} worst of ${report.summary.ok} ok cases by Dice:`));
-    out.push(caseTable(report, worst, p));
+    out.push(caseTable(report, worst, p, opts.width));
   } else if (n > 0) {
-    out.push(caseTable(report, report.cases, p));
+    out.push(caseTable(report, report.cases, p, opts.width));
   }
 
   out.push(countsLine(report));
-  out.push(summaryTable(report, p));
+  out.push(summaryTable(report, p, opts.width));
   for (const g of groupWarnings(report)) out.push(p.yellow(warningGroupLine(g)));
 
   const failed = report.cases.filter((c) => c.status !== 'ok');
