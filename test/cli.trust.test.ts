@@ -329,3 +329,48 @@ describe('the table', () => {
     expect(r.stdout).toMatch(/\(\d more metrics? per label in --format csv\/json\)/);
   });
 });
+
+describe('merge does what eval does with a finished report', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // Label 1, Dice by hand: a 1, b 2·1/(2+1) = 2/3, c 2·2/(2+3) = 4/5; c's prediction
+    // also holds label 9, found in no ground truth (a warning).
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 1, 0, 0]));
+    ws.addCase('b', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+    ws.addCase('c', row([1, 1, 0, 0, 0]), row([1, 1, 1, 0, 9]));
+    for (const k of [1, 2]) runCli(evalArgs(ws, '--labels', '1', '--shard', `${k}/2`, '--quiet', '--out', ws.path(`s${k}.json`)));
+    // A baseline whose mean Dice is higher than this run's (1 + 2/3 + 4/5)/3 = 37/45.
+    const base = JSON.parse(runCli(evalArgs(ws, '--labels', '1', '--format', 'json', '--quiet')).stdout);
+    base.summary.metrics.dice.mean = 0.9;
+    writeFileSync(ws.path('base.json'), JSON.stringify(base));
+  });
+
+  it('--gate-case results are in its reports, --baseline/--max-drop checks, warnings on stderr, --github the job summary', () => {
+    const summary = ws.path('summary.md');
+    const r = runCli(
+      ['merge', ws.path('s1.json'), ws.path('s2.json'), '--format', 'json', '--gate-case', 'metrics.dice>=0.7', '--baseline', ws.path('base.json'), '--max-drop', 'metrics.dice.mean=0.01', '--github'],
+      { env: { GITHUB_STEP_SUMMARY: summary } },
+    );
+    expect(r.status).toBe(1);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.case_gates).toEqual([{ expr: 'metrics.dice>=0.7', pass: false, evaluated: 3, failures: [{ id: 'b', value: expect.closeTo(2 / 3, 12) }] }]);
+    expect(rep.baseline.checks[0]).toMatchObject({ path: 'metrics.dice.mean', baseline: 0.9, pass: false });
+    expect(rep.baseline.checks[0].current).toBeCloseTo(37 / 45, 12);
+    expect(r.stderr).toMatch(/^warning \(1 case: c\): prediction holds label 9 found in no ground truth/m);
+    expect(r.stderr).toMatch(/^gate failed: metrics\.dice>=0\.7 in 1 of 3 cases: b/m);
+    expect(r.stderr).toMatch(/metrics\.dice\.mean/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^# segloss report\n/);
+    const quiet = runCli(['merge', ws.path('s1.json'), ws.path('s2.json'), '--quiet']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('checks for named labels that occur nowhere in the whole run', () => {
+    for (const k of [1, 2]) runCli(evalArgs(ws, '--labels', '1,50', '--shard', `${k}/2`, '--quiet', '--out', ws.path(`l${k}.json`)));
+    const r = runCli(['merge', ws.path('l1.json'), ws.path('l2.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^segloss: --labels: label 50 occurs in no ground truth and no prediction of the run.*labels that occur: 1, 9 /);
+    expect(runCli(['merge', ws.path('l1.json'), ws.path('l2.json'), '--allow-absent-labels', '--quiet']).status).toBe(0);
+  });
+});
