@@ -2,6 +2,7 @@
 // (issue "Trust and friction"): each behaviour checked through the built CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { ROOT, runCli } from './helpers/cli.js';
 import { encodePng } from './helpers/png.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -372,5 +373,32 @@ describe('merge does what eval does with a finished report', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^segloss: --labels: label 50 occurs in no ground truth and no prediction of the run.*labels that occur: 1, 9 /);
     expect(runCli(['merge', ws.path('l1.json'), ws.path('l2.json'), '--allow-absent-labels', '--quiet']).status).toBe(0);
+  });
+});
+
+describe('workers and the cost of losses', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    ws.addCase('a', row([1, 1, 0, 0]), row([1, 0, 0, 0]));
+    ws.addCase('b', row([1, 1, 0, 0]), row([1, 1, 0, 0]));
+  });
+
+  it('--workers above the core count is capped with a note', () => {
+    const cores = availableParallelism();
+    const r = runCli(['eval', '--workers', String(cores + 62), '--pred', ws.pred, '--gt', ws.gt, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`note: --workers ${cores + 62} is more than the ${cores} cores here; using ${cores}\n`);
+  });
+
+  it('--losses none: metrics only, the same metrics as a full run', () => {
+    const none = JSON.parse(runCli(evalArgs(ws, '--losses', 'none', '--format', 'json')).stdout);
+    const full = JSON.parse(runCli(evalArgs(ws, '--format', 'json')).stdout);
+    expect(none.config.losses).toEqual([]);
+    expect(none.summary.losses).toEqual({});
+    expect(none.cases[0].losses).toEqual({});
+    // Case a: 2·1/(2+1) = 2/3; b: 1.
+    expect(none.cases.map((c: { metrics: { dice: number } }) => c.metrics.dice)).toEqual([expect.closeTo(2 / 3, 12), 1]);
+    expect(none.summary.metrics).toEqual(full.summary.metrics);
   });
 });

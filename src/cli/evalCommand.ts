@@ -3,6 +3,7 @@
 // baseline check failed, or a case is in error (missing under --missing error); 2 usage
 // error, nothing to evaluate, or a requested report could not be written.
 import { appendFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { summarize } from '../pipeline/buildReport.js';
 import { UsageError } from '../pipeline/discover.js';
@@ -162,6 +163,10 @@ function configDifferences(a: Record<string, unknown>, b: Record<string, unknown
 
 export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const config = toRunConfig(o);
+  // More threads than cores only adds switching and memory: capped, with a note.
+  const cores = availableParallelism();
+  const workersNote = config.workers > cores ? `note: --workers ${config.workers} is more than the ${cores} cores here; using ${cores}\n` : null;
+  if (workersNote) config.workers = cores;
   const format = (o.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join('|')}, got "${String(o.format)}"`);
   const outs = listOf(o.out);
@@ -280,6 +285,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env), width: tableWidth(io.columns, io.env) }));
 
   if (!quiet) {
+    if (workersNote) io.stderr(workersNote);
     for (const g of groupWarnings(report)) io.stderr(`${oneLine(warningGroupLine(g))}\n`);
     if (unmatchedPredictions.length) {
       const shown = unmatchedPredictions.slice(0, 10).map(oneLine).join(', ');
