@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { ROOT, runCli } from './helpers/cli.js';
 import { encodePng } from './helpers/png.js';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { png8, row, workspace, type Workspace } from './helpers/cliFixtures.js';
 import { niftiBytes } from './helpers/nifti.js';
@@ -400,5 +400,54 @@ describe('workers and the cost of losses', () => {
     // Case a: 2·1/(2+1) = 2/3; b: 1.
     expect(none.cases.map((c: { metrics: { dice: number } }) => c.metrics.dice)).toEqual([expect.closeTo(2 / 3, 12), 1]);
     expect(none.summary.metrics).toEqual(full.summary.metrics);
+  });
+});
+
+describe('finding the files', () => {
+  const dice = (stdout: string) =>
+    Object.fromEntries(JSON.parse(stdout).cases.map((c: { id: string; metrics: { dice: number } }) => [c.id, c.metrics.dice]));
+
+  it('--recursive: nested folders, the case id is the path below the folder', () => {
+    const ws = space();
+    for (const d of ['gt/p1', 'gt/p2', 'pred/p1', 'pred/p2']) mkdirSync(ws.path(d), { recursive: true });
+    // p1/t1: 2·1/(2+1) = 2/3; p2/t1: identical masks, 1.
+    writeFileSync(ws.path('gt/p1/t1.npy'), row([1, 1, 0, 0]));
+    writeFileSync(ws.path('pred/p1/t1.npy'), row([1, 0, 0, 0]));
+    writeFileSync(ws.path('gt/p2/t1.npy'), row([1, 1, 0, 0]));
+    writeFileSync(ws.path('pred/p2/t1.npy'), row([1, 1, 0, 0]));
+    const flat = runCli(evalArgs(ws));
+    expect(flat.status).toBe(2); // the top folders hold no data file
+    const r = runCli(evalArgs(ws, '--recursive', '--format', 'json'));
+    expect(r.status).toBe(0);
+    expect(dice(r.stdout)).toEqual({ 'p1/t1': expect.closeTo(2 / 3, 12), 'p2/t1': 1 });
+  });
+
+  it('--pred-pattern maps case_seg.npy to case.npy', () => {
+    const ws = space();
+    writeFileSync(join(ws.gt, 'c1.npy'), row([1, 1, 0, 0]));
+    writeFileSync(join(ws.pred, 'c1_seg.npy'), row([1, 0, 0, 0]));
+    const r = runCli(evalArgs(ws, '--pred-pattern', '{id}_seg', '--format', 'json'));
+    expect(r.status).toBe(0);
+    expect(dice(r.stdout)).toEqual({ c1: expect.closeTo(2 / 3, 12) });
+    const without = runCli(evalArgs(ws));
+    expect(without.status).toBe(2);
+    expect(without.stderr).toMatch(/no prediction in .* matches a ground-truth case/);
+  });
+
+  it('--pairs FILE: a CSV of pairs, paths relative to it, without --pred/--gt', () => {
+    const ws = space();
+    writeFileSync(join(ws.gt, 'x.npy'), row([1, 1, 0, 0]));
+    writeFileSync(join(ws.pred, 'whatever.npy'), row([1, 0, 0, 0]));
+    writeFileSync(join(ws.gt, 'y.npy'), row([1, 1, 0, 0]));
+    writeFileSync(ws.path('pairs.csv'), 'id,gt,pred\nfirst,gt/x.npy,pred/whatever.npy\nsecond,"gt/y.npy",\n');
+    const r = runCli(['eval', '--workers', '1', '--pairs', ws.path('pairs.csv'), '--format', 'json']);
+    expect(r.status).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.cases.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([['first', 'ok'], ['second', 'missing']]);
+    expect(rep.cases[0].metrics.dice).toBeCloseTo(2 / 3, 12);
+    writeFileSync(ws.path('bad.csv'), 'a,b\n1,2\n');
+    const bad = runCli(['eval', '--pairs', ws.path('bad.csv')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`segloss: --pairs ${ws.path('bad.csv')}: the header must name the columns gt and pred (and optionally id), got "a,b"\n`);
   });
 });

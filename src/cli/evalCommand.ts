@@ -206,6 +206,12 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
       debug,
       caseTimeout: o.caseTimeout === undefined ? 0 : num('--case-timeout', o.caseTimeout, (x) => x > 0, 'a number of seconds > 0'),
       onProgress: (d, t, id) => progress.update(d, t, id),
+      layout: {
+        recursive: Boolean(o.recursive),
+        predPattern: o.predPattern === undefined ? null : String(o.predPattern),
+        gtPattern: o.gtPattern === undefined ? null : String(o.gtPattern),
+        pairs: o.pairs === undefined ? null : String(o.pairs),
+      },
     });
   } finally {
     progress.stop();

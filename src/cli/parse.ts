@@ -59,8 +59,9 @@ export type RawOptions = Record<string, unknown>;
 
 export function toRunConfig(o: RawOptions): RunConfig {
   const d = DEFAULT_RUN_CONFIG;
-  if (!o.pred) throw new UsageError('--pred is required');
-  if (!o.gt) throw new UsageError('--gt is required');
+  // --pairs names every file itself; --pred/--gt then only label the run.
+  if (!o.pred && !o.pairs) throw new UsageError('--pred is required (or --pairs FILE)');
+  if (!o.gt && !o.pairs) throw new UsageError('--gt is required (or --pairs FILE)');
   const p = { ...d.params };
   if (o.smooth !== undefined) p.smooth = num('--smooth', o.smooth, (x) => x >= 0, 'a number ≥ 0');
   if (o.focalAlpha !== undefined) p.focalAlpha = num('--focal-alpha', o.focalAlpha, (x) => x >= 0 && x <= 1, 'within [0, 1]');
@@ -85,8 +86,8 @@ export function toRunConfig(o: RawOptions): RunConfig {
   if (regions && labels) throw new UsageError('give --labels or --regions, not both');
   const threshold = o.threshold !== undefined ? num('--threshold', o.threshold, (x) => x > 0 && x < 1, 'within (0, 1)') : d.threshold;
   return {
-    pred: String(o.pred),
-    gt: String(o.gt),
+    pred: String(o.pred ?? o.pairs),
+    gt: String(o.gt ?? o.pairs),
     input: choice('--input', o.input, ['auto', 'logits', 'probs', 'labels'] as const, d.input),
     threshold,
     labels,

@@ -6,6 +6,7 @@ import type { RunConfig } from './config.js';
 import { discoverCases, UsageError, type CasePair } from './discover.js';
 import type { CaseOutcome } from './evaluateOne.js';
 import { isLargeCase } from './caseSize.js';
+import { discoverWithLayout, type LayoutOptions } from './layouts.js';
 import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
@@ -14,6 +15,8 @@ export interface RunHooks {
   debug?: boolean;
   /** Seconds one case may take (worker runs only); 0 = no limit. */
   caseTimeout?: number;
+  /** How to find the cases beyond two flat folders (--recursive, patterns, --pairs). */
+  layout?: LayoutOptions;
 }
 
 export interface RunResult {
@@ -29,7 +32,7 @@ export function shardCases(cases: CasePair[], shard: RunConfig['shard']): CasePa
 }
 
 export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
-  const found = discoverCases(config.pred, config.gt);
+  const found = hooks.layout ? discoverWithLayout(config.pred, config.gt, hooks.layout) : discoverCases(config.pred, config.gt);
   const cases = shardCases(found.cases, config.shard);
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
