@@ -451,3 +451,39 @@ describe('finding the files', () => {
     expect(bad.stderr).toBe(`segloss: --pairs ${ws.path('bad.csv')}: the header must name the columns gt and pred (and optionally id), got "a,b"\n`);
   });
 });
+
+describe('label names', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = space();
+    // Label 1: |gt| 4, |pred| 3, overlap 3 → 6/7; label 2: |gt| 2, |pred| 4, overlap 2 → 2/3.
+    ws.addCase('m', row([1, 1, 1, 1, 2, 2, 0, 0]), row([1, 1, 1, 0, 2, 2, 2, 2]));
+  });
+
+  it('--label-names shows the names in the JSON config, the table, Markdown and CSV', () => {
+    const names = ['--label-names', '1=liver,2=spleen'];
+    const json = JSON.parse(runCli(evalArgs(ws, ...names, '--format', 'json')).stdout);
+    expect(json.config.label_names).toEqual({ 1: 'liver', 2: 'spleen' });
+    expect(json.cases[0].labels['1'].dice).toBeCloseTo(6 / 7, 12);
+    expect(runCli(evalArgs(ws, ...names)).stdout).toMatch(/│ label 1 \(liver\) +│/);
+    expect(runCli(evalArgs(ws, ...names, '--format', 'markdown')).stdout).toMatch(/^\| 1 \(liver\) \| 0\.8571 \|/m);
+    const csv = runCli(evalArgs(ws, ...names, '--format', 'csv')).stdout.split('\r\n');
+    expect(csv[0]).toMatch(/^id,label,label_name,status,dice,/);
+    expect(csv[2]).toMatch(/^m,1,liver,ok,0\.857142857142857/);
+  });
+
+  it('--dataset-json: names from nnU-Net labels, and its regions (lists of labels) as regions', () => {
+    const plain = ws.write('dataset.json', JSON.stringify({ labels: { background: 0, liver: 1, spleen: 2 }, numTraining: 1 }));
+    const j = JSON.parse(runCli(evalArgs(ws, '--dataset-json', plain, '--format', 'json')).stdout);
+    expect(j.config.label_names).toEqual({ 0: 'background', 1: 'liver', 2: 'spleen' });
+    const regions = ws.write('regions.json', JSON.stringify({ labels: { background: 0, whole: [1, 2], core: [2] }, regions_class_order: [1, 2] }));
+    const r = JSON.parse(runCli(evalArgs(ws, '--dataset-json', regions, '--format', 'json')).stdout);
+    expect(r.config.regions).toEqual({ whole: [1, 2], core: [2] });
+    // whole = labels 1∪2: gt 6 voxels, pred 7, overlap 5 → 10/13; core = label 2 → 2/3.
+    expect(r.cases[0].labels.whole.dice).toBeCloseTo(10 / 13, 12);
+    expect(r.cases[0].labels.core.dice).toBeCloseTo(2 / 3, 12);
+    const bad = runCli(evalArgs(ws, '--dataset-json', ws.write('x.json', '{"name": "x"}')));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^segloss: --dataset-json .*x\.json: no "labels" object/);
+  });
+});

@@ -34,6 +34,7 @@ import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../repo
 import { oneLine } from '../report/util.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { gatePathHint } from './gateHints.js';
+import { applyLabelNames } from './labelNames.js';
 import { OUT_HELP, outTarget } from './outTarget.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
@@ -163,6 +164,7 @@ function configDifferences(a: Record<string, unknown>, b: Record<string, unknown
 
 export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const config = toRunConfig(o);
+  applyLabelNames(config, o);
   // More threads than cores only adds switching and memory: capped, with a note.
   const cores = availableParallelism();
   const workersNote = config.workers > cores ? `note: --workers ${config.workers} is more than the ${cores} cores here; using ${cores}\n` : null;

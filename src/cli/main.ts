@@ -63,6 +63,8 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--threshold <p>', 'probability threshold for hard masks [0.5]')
     .option('--labels <list>', 'labels to evaluate, e.g. 1,2,3 [every non-zero label of the run]')
     .option('--regions <spec>', 'regions to evaluate instead of labels, e.g. "WT=1,2,3;TC=2,3;ET=3"')
+    .option('--label-names <list>', 'names shown in every report, e.g. 1=liver,2=spleen')
+    .option('--dataset-json <file>', "an nnU-Net dataset.json: label names from its \"labels\", and its regions (lists of labels) as --regions")
     .option('--include-background', 'evaluate label 0 too')
     .option('--allow-absent-labels', 'evaluate a --labels/--regions label that occurs in no case of the run (otherwise exit 2)')
     .option('--ignore-index <n>', 'ground-truth value whose voxels are left out')

@@ -31,6 +31,8 @@ export interface RunConfig {
   caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
+  /** Names of labels (--label-names, --dataset-json), keyed by the label as text; absent when none. */
+  labelNames?: Record<string, string>;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -85,8 +87,12 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     labels_used: labelsUsed,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
+    ...(c.labelNames ? { label_names: c.labelNames } : {}),
   };
 }
+
+const isNames = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /** A report `config` block that cannot be turned back into a RunConfig: names the key. */
 export class ReportConfigError extends Error {
@@ -181,5 +187,6 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
+    ...(isNames(block.label_names) ? { labelNames: block.label_names } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { CaseResult, Num, Report } from './model.js';
 import { labelMetricEntries, numOrNull, orderKeys } from './util.js';
+import { labelNames } from './labelNames.js';
 
 const CRLF = '\r\n';
 
@@ -46,7 +47,9 @@ function collectColumns(report: Report): { metrics: string[]; losses: string[] }
  */
 export function writeCsv(report: Report): string {
   const { metrics, losses } = collectColumns(report);
-  const header = ['id', 'label', 'status', ...metrics, ...losses.map((l) => `loss_${l}`), 'error'];
+  // With --label-names/--dataset-json a label_name column follows label.
+  const names = labelNames(report);
+  const header = ['id', 'label', ...(names ? ['label_name'] : []), 'status', ...metrics, ...losses.map((l) => `loss_${l}`), 'error'];
   const lines: string[] = [header.map(csvField).join(',')];
 
   const row = (
@@ -59,6 +62,7 @@ export function writeCsv(report: Report): string {
     [
       c.id,
       label,
+      ...(names ? [names[label] ?? ''] : []),
       c.status,
       ...metrics.map((k) => cell(numOrNull(m[k]))),
       ...losses.map((k) => cell(numOrNull(l[k]))),

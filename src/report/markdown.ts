@@ -2,6 +2,7 @@ import type { Report, Stats } from './model.js';
 import { baselineCheckText, caseGateText } from './table.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 import { groupWarnings } from './warningGroups.js';
+import { labelTitle } from './labelNames.js';
 
 const WORST_SHOWN = 10;
 
@@ -48,7 +49,7 @@ export function writeMarkdown(report: Report): string {
       const d = byMetric.dice;
       const i = byMetric.iou;
       const f = (s: Stats | undefined, k: 'mean' | 'std') => (s ? fmt4(numOrNull(s[k])) : '—');
-      return [mdEscape(name), f(d, 'mean'), f(d, 'std'), f(i, 'mean'), f(i, 'std'), d ? String(d.n) : '—'];
+      return [mdEscape(labelTitle(report, name)), f(d, 'mean'), f(d, 'std'), f(i, 'mean'), f(i, 'std'), d ? String(d.n) : '—'];
     });
     out.push(table(['label', 'Dice mean', 'Dice std', 'IoU mean', 'IoU std', 'n'], ['l', 'r', 'r', 'r', 'r', 'r'], rows));
   }

@@ -4,6 +4,7 @@ import { paint, type Paint } from './ansi.js';
 import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 import { groupWarnings, warningGroupLine } from './warningGroups.js';
+import { labelTitle } from './labelNames.js';
 
 export interface TableOptions {
   /** List every case even above TRUNCATE_ABOVE cases. */
@@ -115,7 +116,7 @@ function labelMatrix(report: Report, p: Paint, width?: number): string {
     const head = ['label', ...shown, 'n'];
     const t = newTable(head, p, ['left', ...shown.map(() => 'right' as const), 'right']);
     for (const [name, byMetric] of labels) {
-      t.push([name, ...shown.map((m) => fmt4(numOrNull(byMetric[m]?.mean))), String(byMetric.dice?.n ?? byMetric[shown[0]]?.n ?? '')]);
+      t.push([labelTitle(report, name), ...shown.map((m) => fmt4(numOrNull(byMetric[m]?.mean))), String(byMetric.dice?.n ?? byMetric[shown[0]]?.n ?? '')]);
     }
     return t.toString();
   };
@@ -151,7 +152,7 @@ function summaryTable(report: Report, p: Paint, width?: number): string {
   }
   if (many) return `${t.toString()}\n${labelMatrix(report, p, width)}`;
   for (const [label, byMetric] of Object.entries(labels)) {
-    section(`label ${label}`);
+    section(`label ${labelTitle(report, label)}`);
     for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s));
   }
   return t.toString();
