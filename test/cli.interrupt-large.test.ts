@@ -7,9 +7,9 @@ import { npy, runCliAndSignal, workspace, type Workspace } from './helpers/cliFi
 let ws: Workspace;
 beforeAll(() => {
   ws = workspace('segloss-bigint-');
-  // One 200³ case (8 M voxels, 32 MB of float32): with --metrics all it keeps one thread
-  // busy for seconds, far longer than the one second a signal may take.
-  const side = 200;
+  // One 232³ case (12.5 M voxels, 50 MB of float32): with --metrics all it keeps one
+  // thread busy for several seconds, far longer than the one second a signal may take.
+  const side = 232;
   const n = side ** 3;
   const g = new Uint8Array(n);
   const p = new Float32Array(n);
@@ -31,7 +31,8 @@ describe('a signal during one large case on one worker', () => {
     const r = await runCliAndSignal(
       ['eval', '--workers', '1', '--metrics', 'all', '--losses', 'all', '--pred', ws.pred, '--gt', ws.gt, '--out', ws.path('out', 'r.json')],
       signal,
-      { afterMs: 1200 },
+      // Late enough that a loaded machine has started node and installed the handlers.
+      { afterMs: 2500 },
     );
     const exitedAtMs = Date.now() - started;
     expect(r.signalledAtMs).not.toBeNull();

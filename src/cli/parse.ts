@@ -60,8 +60,8 @@ export type RawOptions = Record<string, unknown>;
 export function toRunConfig(o: RawOptions): RunConfig {
   const d = DEFAULT_RUN_CONFIG;
   // --pairs names every file itself; --pred/--gt then only label the run.
-  if (!o.pred && !o.pairs) throw new UsageError('--pred is required (or --pairs FILE)');
-  if (!o.gt && !o.pairs) throw new UsageError('--gt is required (or --pairs FILE)');
+  if (!o.pred && !o.pairs) throw new UsageError('--pred is required');
+  if (!o.gt && !o.pairs) throw new UsageError('--gt is required');
   const p = { ...d.params };
   if (o.smooth !== undefined) p.smooth = num('--smooth', o.smooth, (x) => x >= 0, 'a number ≥ 0');
   if (o.focalAlpha !== undefined) p.focalAlpha = num('--focal-alpha', o.focalAlpha, (x) => x >= 0 && x <= 1, 'within [0, 1]');
