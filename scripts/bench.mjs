@@ -358,7 +358,18 @@ async function main() {
     if (torch?.seconds != null) addRow('W2', `PyTorch ${torch.torch} float32 losses, ${torch.threads} threads`, w.voxels, torch.seconds, null, flNpy);
   }
 
-  if (W.W3) await oneCase('W3', 'CLI end to end, 5-channel softmax .npz', [], {});
+  if (W.W3) {
+    await oneCase('W3', 'CLI end to end, 5-channel softmax .npz', [], {});
+    // The default must never be slower than one worker; --losses none is the metrics-only choice.
+    const w = W.W3;
+    const one = await cli('W3', w.gt, w.pred, ['--workers', '1'], 1);
+    one.run = 'CLI, --workers 1';
+    const none = await cli('W3', w.gt, w.pred, ['--workers', '2', '--losses', 'none'], 1);
+    none.run = 'CLI, --losses none, --workers 2';
+    results.W3.cliMore = [one, none];
+    runRow('W3', one, w.voxels, results.W3.floor);
+    runRow('W3', none, w.voxels, results.W3.floor);
+  }
 
   if (W.W4 && args.only.includes('W4')) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
   if (args.only.includes('W4S')) results.W4S = await surfelsRows(W.W4, nodeJson, addRow, log);
@@ -419,6 +430,13 @@ async function main() {
       'every voxel is bucketed and sorted (all Lovász-softmax errors are > 0) and walked once with one exp and one log1p for every sum and both Lovász terms; the counting and bucketing passes run on one thread: see README, Performance',
     );
   } else target('W2 engine ≥ 1e8 voxels/s on 2 workers', null, 1e8, null, 'not measured');
+  if (results.W3?.cliMore && okRun(results.W3.cli[0]) && results.W3.cliMore.every(okRun)) {
+    const [one, none] = results.W3.cliMore;
+    const x = results.W3.cli[0].seconds / one.seconds;
+    target('W3 2 workers ≤ 1.05× the time of --workers 1', x, 1.05, x <= 1.05, `${fmtX(x)} (${fmtS(results.W3.cli[0].seconds)} s vs ${fmtS(one.seconds)} s)`);
+    const y = none.seconds / results.W3.cli[0].seconds;
+    target('W3 --losses none ≤ 0.5× the default time', y, 0.5, y <= 0.5, `${fmtX(y)} (${fmtS(none.seconds)} s vs ${fmtS(results.W3.cli[0].seconds)} s)`);
+  } else target('W3 2 workers ≤ 1.05× the time of --workers 1', null, 1.05, null, 'not measured');
   if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {
     const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
     target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);

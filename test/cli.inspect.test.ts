@@ -81,7 +81,7 @@ describe('segloss inspect', () => {
     expect(r.dtype).toBe('uint8');
     expect(r.shape).toEqual([64, 64]);
     expect(r.spacing).toBeNull();
-    expect(r.png).toEqual({ bit_depth: 8, palette: false, max_value: 255, binary: true });
+    expect(r.png).toEqual({ bit_depth: 8, palette: false, max_value: 255, binary: true, colour: 'grey', interlaced: false });
     expect(r.values).toEqual([{ value: 0, count: 64 * 64 - fg }, { value: 255, count: fg }]);
     expect(r.input_auto).toBe('labels');
     expect(r.as_ground_truth).toBe('ok');
@@ -89,7 +89,7 @@ describe('segloss inspect', () => {
 
   it('palette PNG: index = label', () => {
     const { results } = inspectJson([ws.path('palette.png')]);
-    expect(results[0].png).toEqual({ bit_depth: 8, palette: true, max_value: 255, binary: false });
+    expect(results[0].png).toEqual({ bit_depth: 8, palette: true, max_value: 255, binary: false, colour: 'palette', interlaced: false });
     expect(results[0].values).toEqual([{ value: 0, count: 2 }, { value: 1, count: 2 }, { value: 2, count: 3 }, { value: 5, count: 1 }]);
     expect(results[0].shape).toEqual([2, 4]);
   });

@@ -44,7 +44,7 @@ describe('--out', () => {
   });
 
   it.each([
-    ['an unknown extension', 'r.txt', /the extension must be \.json, \.csv, \.md or \.html/],
+    ['an unknown extension', 'r.log', /the extension must be \.json, \.csv, \.md, \.html or \.txt \(table\), or give the format first/],
     ['a folder as target', 'isdir.json', /isdir\.json is a folder$/m],
   ])('usage error for %s', (_what, name, reason) => {
     mkdirSync(ws.path('isdir.json'), { recursive: true });

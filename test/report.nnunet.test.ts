@@ -20,7 +20,7 @@ function fixture() {
     okCase('a', {
       '0': label({ dice: 0.9, tp: 80, fp: 4, fn: 6, tn: 10 }),
       '1': label({ dice: 0.5, tp: 10, fp: 5, fn: 15, tn: 70 }),
-      '2': label({ dice: 1, tp: 0, fp: 0, fn: 0, tn: 100 }),
+      '2': label({ dice: 1, tp: 5, fp: 0, fn: 0, tn: 95 }),
     }),
     okCase('b', {
       '0': label({ dice: 0.7, tp: 70, fp: 10, fn: 10, tn: 10 }),
@@ -64,6 +64,15 @@ describe('writeNnunet', () => {
     expect(s.mean['1'].TP).toBe(6.5);
     // Labels 1 and 2 only: (0.375 + 1) / 2.
     expect(s.foreground_mean.Dice).toBe(0.6875);
+  });
+
+  it('writes NaN (null) for an empty pair even when the report scored it 1 (--empty one), as nnU-Net does', () => {
+    const r = makeReport([okCase('a', { '1': label({ dice: 0.5 }), '2': label({ dice: 1, tp: 0, fp: 0, fn: 0, tn: 100 }) })]);
+    const s = JSON.parse(writeNnunet(r));
+    expect(s.metric_per_case[0].metrics['2'].Dice).toBeNull();
+    expect(s.metric_per_case[0].metrics['2'].IoU).toBeNull();
+    expect(s.metric_per_case[0].metrics['2'].TN).toBe(100);
+    expect(s.mean['2'].Dice).toBeNull();
   });
 
   it('foreground_mean is null when a label mean is null (np.mean propagates NaN)', () => {

@@ -70,7 +70,8 @@ describe('writeTable', () => {
 
   it('formats numbers to 4 significant digits, NaN for null and — where a value does not apply', () => {
     const report = makeReport([
-      okCase('x', { '1': label({ dice: 2 / 3 }) }, { dice: 1 / 3, focal: null }),
+      // Loss columns are for soft predictions.
+      { ...okCase('x', { '1': label({ dice: 2 / 3 }) }, { dice: 1 / 3, focal: null }), input: 'probs' },
       failedCase('y', 'error', 'boom'),
     ]);
     const text = writeTable(report);

@@ -24,7 +24,7 @@ export const REPEATABLE = new Set(['out', 'gate', 'gateCase', 'maxDrop']);
 /** Comma-separated lists on the command line; an array is joined with commas. */
 const COMMA_LISTS = new Set(['labels', 'losses', 'metrics', 'spacing']);
 /** Paths, resolved against the config file's folder. */
-const PATHS = new Set(['pred', 'gt', 'out', 'baseline', 'lesionCsv']);
+const PATHS = new Set(['pred', 'gt', 'out', 'baseline', 'lesionCsv', 'pairs', 'datasetJson']);
 /** Not allowed in a config file. */
 const NOT_IN_FILE = new Set(['config', 'help', 'version']);
 

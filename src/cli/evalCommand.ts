@@ -3,22 +3,25 @@
 // baseline check failed, or a case is in error (missing under --missing error); 2 usage
 // error, nothing to evaluate, or a requested report could not be written.
 import { appendFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { summarize } from '../pipeline/buildReport.js';
 import { UsageError } from '../pipeline/discover.js';
 import { runEvaluation } from '../pipeline/run.js';
+import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import {
   atomicWrite,
   compareToBaseline,
   evaluateCaseGates,
   evaluateGates,
   formatBaselineFailure,
-  formatForPath,
   formatGateFailure,
   GateSyntaxError,
   GateUsageError,
   parseGate,
   resolvePath,
+  groupWarnings,
+  warningGroupLine,
   writeCsv,
   writeJson,
   writeMarkdown,
@@ -32,6 +35,9 @@ import { oneLine } from '../report/util.js';
 import { writeLesionCsv } from '../report/lesionCsv.js';
 import { htmlOptionsOf, isHtmlPath, prefetchHtml, renderHtml } from './htmlOutput.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
+import { gatePathHint } from './gateHints.js';
+import { applyLabelNames } from './labelNames.js';
+import { OUT_HELP, outTarget } from './outTarget.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
@@ -50,6 +56,15 @@ export interface EvalIO {
   /** Where the progress bar goes (shown only when it is a TTY and not --quiet). */
   progressStream?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Terminal width of stdout, when it is a terminal. */
+  columns?: number;
+}
+
+/** Columns the stdout table should fit: the terminal's, or $COLUMNS (e.g. for a pager); none on a pipe. */
+export function tableWidth(columns: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  const w = columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined);
+  return w !== undefined && w >= 40 ? w : undefined;
 }
 
 /** Colour only for a terminal, never when NO_COLOR is set (to anything, even empty) or TERM=dumb. */
@@ -57,13 +72,13 @@ export function colorWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
-export function render(report: Report, format: Format, opts: { allCases?: boolean; color?: boolean } = {}): string {
+export function render(report: Report, format: Format, opts: { allCases?: boolean; color?: boolean; width?: number } = {}): string {
   switch (format) {
     case 'json': return writeJson(report);
     case 'csv': return writeCsv(report);
     case 'markdown': return writeMarkdown(report);
     case 'nnunet': return writeNnunet(report);
-    case 'table': return writeTable(report, { allCases: opts.allCases, color: opts.color });
+    case 'table': return writeTable(report, { allCases: opts.allCases, color: opts.color, width: opts.width });
     case 'html': throw new Error('the HTML report is asynchronous: use renderHtml');
   }
 }
@@ -85,10 +100,16 @@ const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.m
  * `labels.<L>` are checked against the label's skeleton; whether L exists is known
  * only after the run.
  */
-function checkPathShape(option: string, expr: string, segments: string[], skeleton: (label: string | null) => Summary): void {
+function checkPathShape(
+  option: string,
+  expr: string,
+  segments: string[],
+  skeleton: (label: string | null) => Summary,
+  hint: (segments: string[]) => string = () => '',
+): void {
   const label = (segments[0] === 'labels' || segments[0] === 'lesions') && segments.length > 1 ? segments[1] : null;
   const r = resolvePath(skeleton(label), segments);
-  if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}`);
+  if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}${hint(segments)}`);
 }
 
 /** Case-level paths: `metrics.<m>` and `losses.<l>` exist exactly when the summary has them. */
@@ -110,8 +131,10 @@ function checkCaseGateShape(g: Gate, skeleton: Summary): void {
 /** --out files: a known extension, given once, in a folder that exists. */
 async function checkOuts(outs: string[]): Promise<void> {
   const seen = new Set<string>();
-  for (const f of outs) {
-    if (!formatForPath(f) && !isHtmlPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv, .md or .html`);
+  for (const spec of outs) {
+    const named = outTarget(spec);
+    if (!named) throw new UsageError(`--out ${spec}: ${OUT_HELP}`);
+    const f = named.path;
     const full = resolve(f);
     if (seen.has(full)) throw new UsageError(`--out ${f} is given twice`);
     seen.add(full);
@@ -156,6 +179,11 @@ function configDifferences(a: Record<string, unknown>, b: Record<string, unknown
 
 export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const config = toRunConfig(o);
+  applyLabelNames(config, o);
+  // More threads than cores only adds switching and memory: capped, with a note.
+  const cores = availableParallelism();
+  const workersNote = config.workers > cores ? `note: --workers ${config.workers} is more than the ${cores} cores here; using ${cores}\n` : null;
+  if (workersNote) config.workers = cores;
   const format = (o.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join('|')}, got "${String(o.format)}"`);
   const outs = listOf(o.out);
@@ -179,7 +207,8 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
 
   // Every path is checked before the run, so a typo costs seconds, not the whole run.
   const skeleton = (label: string | null) => summarize([], config, label === null ? [] : [label]);
-  for (const g of gates) checkPathShape('--gate', g.expr, g.segments, skeleton);
+  const hint = (segments: string[]) => gatePathHint(segments, config.metrics, config.labels);
+  for (const g of gates) checkPathShape('--gate', g.expr, g.segments, skeleton, hint);
   for (const g of caseGates) checkCaseGateShape(g, skeleton(null));
   for (const d of maxDrops) {
     const segments = d.path.split('.');
@@ -190,7 +219,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const github = Boolean(o.github);
   const stepSummary = github ? io.env.GITHUB_STEP_SUMMARY || null : null;
 
-  if (format === 'html' || outs.some(isHtmlPath)) prefetchHtml();
+  if (format === 'html' || outs.some((s) => outTarget(s)?.format === 'html')) prefetchHtml();
   const progress = createProgress({ stream: io.progressStream ?? process.stderr, enabled: !quiet && io.progressStream !== undefined });
   const forget = onInterrupt(() => progress.stop());
   let run;
@@ -199,6 +228,12 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
       debug,
       caseTimeout: o.caseTimeout === undefined ? 0 : num('--case-timeout', o.caseTimeout, (x) => x > 0, 'a number of seconds > 0'),
       onProgress: (d, t, id) => progress.update(d, t, id),
+      layout: {
+        recursive: Boolean(o.recursive),
+        predPattern: o.predPattern === undefined ? null : String(o.predPattern),
+        gtPattern: o.gtPattern === undefined ? null : String(o.gtPattern),
+        pairs: o.pairs === undefined ? null : String(o.pairs),
+      },
     });
   } finally {
     progress.stop();
@@ -206,6 +241,13 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   }
   await haltIfInterrupted();
   const { report: built, unmatchedPredictions, ignored } = run;
+  // A named label found nowhere would score a perfect empty pair in every case. A shard
+  // sees only part of the run: merge makes this check on the whole.
+  const absent = config.shard ? null : findAbsentLabels(built.cases, config);
+  if (absent && absent.absent.length > 0) {
+    if (absent.occurring.length > 0 && !o.allowAbsentLabels) throw new UsageError(absentLabelsError(absent, config));
+    built.warnings = [...(built.warnings ?? []), absentLabelsWarning(absent)];
+  }
 
   const gateResults = evaluateGates(built.summary, gates);
   if (gateResults instanceof GateUsageError) throw usage(gateResults, '--gate');
@@ -243,20 +285,22 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const passed =
     gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
   // Key order as cli.md lists it, the optional additions just before `passed`.
-  const { passed: _p, gates: _g, ...rest } = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
+  const { passed: _p, gates: _g, warnings: runWarnings, ...rest } = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
   if (statsOpts.ci) rest.config = { ...rest.config, ci: true, seed: statsOpts.seed };
   const report: Report = {
     ...rest,
     gates: gateResults,
     ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
     ...(baseline ? { baseline: { file: baselinePath!, alpha: statsOpts.alpha, regression_test: statsOpts.regressionTest, checks: baselineChecks } } : {}),
+    ...(runWarnings && runWarnings.length > 0 ? { warnings: runWarnings } : {}),
     passed,
   };
 
   const writeFailures: string[] = [];
   for (const f of outs) {
     try {
-      await atomicWrite(f, isHtmlPath(f) ? await renderHtml(report, html) : render(report, formatForPath(f)!));
+      const target = outTarget(f)!;
+      await atomicWrite(target.path, target.format === 'html' ? await renderHtml(report, html) : render(report, target.format));
     } catch (e) {
       await haltIfInterrupted();
       writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);
@@ -279,9 +323,11 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   }
   await haltIfInterrupted();
 
-  io.stdout(format === 'html' ? await renderHtml(report, html) : render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env) }));
+  io.stdout(format === 'html' ? await renderHtml(report, html) : render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.isTTY, io.env), width: tableWidth(io.columns, io.env) }));
 
   if (!quiet) {
+    if (workersNote) io.stderr(workersNote);
+    for (const g of groupWarnings(report)) io.stderr(`${oneLine(warningGroupLine(g))}\n`);
     if (unmatchedPredictions.length) {
       const shown = unmatchedPredictions.slice(0, 10).map(oneLine).join(', ');
       io.stderr(`warning: ${unmatchedPredictions.length} prediction${unmatchedPredictions.length > 1 ? 's have' : ' has'} no ground truth: ${shown}${unmatchedPredictions.length > 10 ? ', …' : ''}\n`);

@@ -7,6 +7,8 @@ import { UsageError } from '../pipeline/discover.js';
 import { decideInput, toGroundTruth } from '../pipeline/volume.js';
 import { InputError, type InputKind, type RawArray } from '../types.js';
 import { num } from './parse.js';
+import { pngLayout } from './pngLayout.js';
+import { statSync } from 'node:fs';
 
 export interface InspectIO {
   stdout: (s: string) => void;
@@ -41,7 +43,7 @@ export interface InspectResult {
   input_auto_note?: string;
   /** "ok", or why eval would reject it as ground truth. */
   as_ground_truth?: string;
-  png?: { bit_depth: number; palette: boolean; max_value: number; binary: boolean };
+  png?: { bit_depth: number; palette: boolean; max_value: number; binary: boolean; colour?: string; interlaced?: boolean };
   npz_key?: string;
 }
 
@@ -158,7 +160,12 @@ const fmtNum = (v: number | null | undefined) => (v === null || v === undefined 
 function formatText(r: InspectResult): string {
   const rows: [string, string][] = [];
   let fmt = r.format!;
-  if (r.png) fmt += `, ${r.png.bit_depth}-bit ${r.png.palette ? 'palette (index = label)' : 'grey'}${r.png.binary ? `, binary: ${r.png.max_value} read as 1` : ''}`;
+  if (r.png) {
+    const colour = r.png.colour ?? (r.png.palette ? 'palette' : 'grey');
+    const what = colour === 'palette' ? 'palette (index = label)' : colour === 'grey' ? 'grey' : `${colour} (equal channels read as grey)`;
+    fmt += `, ${r.png.bit_depth}-bit ${what}${r.png.interlaced ? ', interlaced (Adam7)' : ''}`;
+    fmt += r.png.binary ? `, binary: ${r.png.max_value} read as 1` : '';
+  }
   if (r.npz_key !== undefined) fmt += `, key "${r.npz_key}"`;
   rows.push(['format', fmt]);
   rows.push(['shape', `${r.shape!.join(' × ')} (${r.axes})`]);
@@ -185,8 +192,14 @@ export async function inspectCommand(files: string[], opts: Record<string, unkno
   let failed = 0;
   for (const file of files) {
     try {
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new Error('is a folder; inspect takes files (e.g. segloss inspect folder/*.png)');
+      }
       const raw = await readArray(file, maxVoxels === undefined ? {} : { maxVoxels });
-      results.push(inspectArray(raw, file, maxLabels));
+      const result = inspectArray(raw, file, maxLabels);
+      const layout = result.png ? pngLayout(file) : null;
+      if (result.png && layout) Object.assign(result.png, layout);
+      results.push(result);
     } catch (e) {
       failed++;
       const reason = e instanceof InputError ? (e.file === file ? e.reason : e.message) : (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');

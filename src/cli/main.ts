@@ -24,6 +24,8 @@ export interface CliIO {
   /** The progress bar's stream (stderr). */
   progressStream?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Terminal width of stdout (a TTY only). */
+  stdoutColumns?: number;
 }
 
 function processIO(): CliIO {
@@ -33,6 +35,7 @@ function processIO(): CliIO {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     progressStream: process.stderr,
     env: process.env,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
   };
 }
 
@@ -49,19 +52,26 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .description('evaluate a folder (or file) of predictions against ground truth')
     .option('--pred <path>', 'prediction folder or file (required)')
     .option('--gt <path>', 'ground-truth folder or file (required)')
+    .option('--recursive', 'walk sub-folders of --gt and --pred; the case id is the path below the folder')
+    .option('--pred-pattern <template>', 'prediction file names, {id} for the case id, e.g. "{id}_seg" (case_seg.nii.gz ↔ case.nii.gz)')
+    .option('--gt-pattern <template>', 'ground-truth file names, e.g. "{id}_gt"')
+    .option('--pairs <file.csv>', 'a CSV of pairs instead of folders: header gt,pred[,id], paths relative to the CSV')
     .option('--config <file>', 'JSON file of eval options (camelCase or kebab-case keys, arrays for repeatables); the command line wins')
     .addOption(new Option('--format <fmt>', 'report on stdout').choices(FORMATS).default('table'))
-    .option('--out <file>', 'also write a report file (.json .csv .md), atomically; repeatable', collect)
+    .option('--out <file>', 'also write a report file (.json .csv .md .txt, or FORMAT:FILE e.g. nnunet:summary.json), atomically; repeatable', collect)
     .option('--github', 'append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions job summary)')
     .addOption(new Option('--input <kind>', 'what the predictions hold').choices(['auto', 'logits', 'probs', 'labels']))
     .option('--threshold <p>', 'probability threshold for hard masks [0.5]')
     .option('--labels <list>', 'labels to evaluate, e.g. 1,2,3 [every non-zero label of the run]')
     .option('--regions <spec>', 'regions to evaluate instead of labels, e.g. "WT=1,2,3;TC=2,3;ET=3"')
+    .option('--label-names <list>', 'names shown in every report, e.g. 1=liver,2=spleen')
+    .option('--dataset-json <file>', "an nnU-Net dataset.json: label names from its \"labels\", and its regions (lists of labels) as --regions")
     .option('--include-background', 'evaluate label 0 too')
+    .option('--allow-absent-labels', 'evaluate a --labels/--regions label that occurs in no case of the run (otherwise exit 2)')
     .option('--ignore-index <n>', 'ground-truth value whose voxels are left out')
     .addOption(new Option('--empty <policy>', 'Dice/IoU of a pair of empty masks').choices(['one', 'nan']))
     .addOption(new Option('--missing <policy>', 'a ground-truth case without prediction').choices(['zero', 'skip', 'error']))
-    .option('--losses <list>', 'losses to compute, or all [every loss but focal_global]')
+    .option('--losses <list>', 'losses to compute, all, or none (metrics only, several times faster) [every loss but focal_global]')
     .option('--metrics <list>', 'metrics to compute, or all (adds hd hd95 assd nsd) [overlap metrics]')
     .addOption(new Option('--hd95 <mode>', 'union = MedPy percentile of both directions; max = MONAI/DeepMind').choices(['union', 'max']))
     .option('--nsd-tolerance <mm>', 'normalised surface Dice tolerance in mm, or min-spacing (the smallest voxel spacing) [1]')
@@ -77,7 +87,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .addOption(new Option('--absent-class-loss <mode>', 'dice/iou/tversky losses of a class absent from the ground truth: keep, or 0 (smp)').choices(['keep', 'zero']))
     .addOption(new Option('--lovasz-classes <set>', 'Lovász-softmax over the classes present in the ground truth, or all').choices(['present', 'all']))
     .option('--ece-bins <n>', 'equal-width bins of the ECE and its reliability table [15]')
-    .option('--spacing <x,y[,z]>', 'voxel spacing in mm when the ground truth has none (PNG, NumPy)')
+    .option('--spacing <x,y[,z]>', 'voxel spacing in mm; overrides a NIfTI header\'s spacing (PNG, NumPy have none: 1)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))
     .option('--smooth <s>', 'smoothing term of dice/iou/tversky/combo [1]')
     .option('--focal-alpha <a>', 'focal α [0.8]')
@@ -89,7 +99,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--combo-alpha <a>', 'Combo α [0.5]')
     .option('--combo-beta <b>', 'Combo β [0.5]')
     .option('--max-voxels <n>', 'refuse arrays with more elements [2^31]')
-    .option('--workers <n>', 'cases evaluated in parallel [cores]')
+    .option('--workers <n>', 'cases evaluated in parallel, at most the cores [cores]')
     .option('--case-timeout <s>', 'give up on a case after this many seconds (runs cases on a worker thread) [no limit]')
     .option('--shard <i/n>', 'evaluate only shard i of n (1-based), for scale-out')
     .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85" (a path into summary); repeatable', collect)
@@ -124,6 +134,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
       isTTY: io.stdoutIsTTY,
       progressStream: io.progressStream,
       env: io.env,
+      columns: io.stdoutColumns,
     });
   });
 

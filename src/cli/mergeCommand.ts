@@ -7,8 +7,27 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/discover.js';
 import { mergeReports, MergeError } from '../pipeline/merge.js';
 import type { Report } from '../report/model.js';
-import { atomicWrite, evaluateCaseGates, evaluateGates, formatForPath, formatGateFailure, GateUsageError } from '../report/index.js';
-import { colorWanted, parseGates, render } from './evalCommand.js';
+import { appendFile } from 'node:fs/promises';
+import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
+import { runConfigFromReport } from '../pipeline/config.js';
+import {
+  atomicWrite,
+  compareToBaseline,
+  evaluateCaseGates,
+  evaluateGates,
+  formatBaselineFailure,
+  formatGateFailure,
+  GateUsageError,
+  groupWarnings,
+  warningGroupLine,
+  type MaxDrop,
+} from '../report/index.js';
+import type { BaselineCheckEntry, CaseGateEntry } from '../report/model.js';
+import { oneLine } from '../report/util.js';
+import { listOf, parseMaxDrop } from './parse.js';
+import { loadReportFile } from './reportFile.js';
+import { OUT_HELP, outTarget } from './outTarget.js';
+import { colorWanted, parseGates, render, tableWidth } from './evalCommand.js';
 
 const FORMATS = ['table', 'csv', 'json', 'markdown', 'nnunet'] as const;
 type MergeFormat = (typeof FORMATS)[number];
@@ -36,6 +55,7 @@ export interface MergeIO {
   stderr: (s: string) => void;
   stdoutIsTTY: boolean;
   env: NodeJS.ProcessEnv;
+  stdoutColumns?: number;
 }
 
 const processIO = (): MergeIO => ({
@@ -43,14 +63,29 @@ const processIO = (): MergeIO => ({
   stderr: (s) => process.stderr.write(s),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   env: process.env,
+  stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
 });
 
 export async function mergeCommand(files: string[], o: Record<string, unknown>, io: MergeIO = processIO()): Promise<number> {
   const format = String(o.format ?? 'table') as MergeFormat;
   const outs = (Array.isArray(o.out) ? o.out : []).map(String);
-  for (const f of outs) if (!formatForPath(f)) throw new UsageError(`--out ${f}: the extension must be .json, .csv or .md`);
+  for (const f of outs) {
+    const t = outTarget(f);
+    if (!t) throw new UsageError(`--out ${f}: ${OUT_HELP}`);
+    // The page is drawn from a report file: merge --out merged.json, then segloss report.
+    if (t.format === 'html') throw new UsageError(`--out ${f}: merge writes no HTML; write the merged JSON and run segloss report merged.json --out ${t.path}`);
+  }
   const gates = parseGates('--gate', o.gate);
   const caseGates = parseGates('--gate-case', o.gateCase);
+  const maxDrops: MaxDrop[] = listOf(o.maxDrop).map(parseMaxDrop);
+  const baselinePath = o.baseline === undefined ? null : String(o.baseline);
+  if (maxDrops.length > 0 && baselinePath === null) throw new UsageError('--max-drop needs --baseline previous-report.json');
+  if (baselinePath !== null && maxDrops.length === 0) {
+    throw new UsageError('--baseline needs at least one --max-drop PATH=DELTA (e.g. --max-drop metrics.dice.mean=0.01)');
+  }
+  const baseline = baselinePath === null ? null : loadReportFile(baselinePath, '--baseline');
+  const quiet = Boolean(o.quiet);
+  const stepSummary = o.github ? io.env.GITHUB_STEP_SUMMARY || null : null;
 
   let report: Report;
   try {
@@ -60,20 +95,69 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
     throw e;
   }
 
+  // The whole run is known only here: the check a shard run leaves out.
+  const config = runConfigFromReport(report.config);
+  const absent = findAbsentLabels(report.cases, config);
+  if (absent && absent.absent.length > 0) {
+    if (absent.occurring.length > 0 && !o.allowAbsentLabels) throw new UsageError(absentLabelsError(absent, config));
+    report.warnings = [...(report.warnings ?? []), absentLabelsWarning(absent)];
+  }
+
   const gateResults = evaluateGates(report.summary, gates);
   if (gateResults instanceof GateUsageError) throw new UsageError(gateResults.message);
-  const caseGateResults = evaluateCaseGates(report.cases, caseGates);
-  if (caseGateResults instanceof GateUsageError) throw new UsageError(caseGateResults.message);
-  report.gates = gateResults;
-  const failedCaseGates = caseGateResults.filter((g) => !g.pass);
-  report.passed = gateResults.every((g) => g.pass) && failedCaseGates.length === 0 && report.summary.errors === 0;
+  let caseGateResults: CaseGateEntry[];
+  if (report.summary.ok === 0) {
+    caseGateResults = caseGates.map((g) => ({ expr: g.expr, pass: false, evaluated: 0, failures: [] }));
+  } else {
+    const r = evaluateCaseGates(report.cases, caseGates);
+    if (r instanceof GateUsageError) throw new UsageError(r.message);
+    caseGateResults = r;
+  }
+  let baselineChecks: BaselineCheckEntry[] = [];
+  if (baseline) {
+    const r = compareToBaseline(report, baseline, maxDrops);
+    if (r instanceof GateUsageError) throw new UsageError(r.problems.map((p) => `--max-drop ${p.expr}: ${p.reason}`).join('\n'));
+    baselineChecks = r.map((c) => ({
+      path: c.path, max_drop: c.delta, lower_is_better: c.lowerIsBetter,
+      baseline: c.baseline, current: c.current, change: c.change, pass: c.pass,
+    }));
+  }
+  const { passed: _p, gates: _g, warnings: runWarnings, ...rest } = report;
+  report = {
+    ...rest,
+    gates: gateResults,
+    ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
+    ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
+    ...(runWarnings && runWarnings.length > 0 ? { warnings: runWarnings } : {}),
+    passed:
+      gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && report.summary.errors === 0,
+  };
 
-  for (const f of outs) await atomicWrite(f, render(report, formatForPath(f)!));
-  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.stdoutIsTTY, io.env) }));
+  for (const f of outs) await atomicWrite(outTarget(f)!.path, render(report, outTarget(f)!.format));
+  const writeFailures: string[] = [];
+  if (stepSummary) {
+    try {
+      await appendFile(stepSummary, `${render(report, 'markdown')}\n`, 'utf8');
+    } catch (e) {
+      writeFailures.push(`segloss: cannot append the job summary to GITHUB_STEP_SUMMARY ${stepSummary}: ${(e as Error).message}`);
+    }
+  }
+  io.stdout(render(report, format, { allCases: Boolean(o.allCases), color: colorWanted(io.stdoutIsTTY, io.env), width: tableWidth(io.stdoutColumns, io.env) }));
 
+  if (!quiet) {
+    for (const g of groupWarnings(report)) io.stderr(`${oneLine(warningGroupLine(g))}\n`);
+    if (o.github && !stepSummary) io.stderr('note: --github: GITHUB_STEP_SUMMARY is not set, no job summary written\n');
+  }
   for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
   for (const g of gateResults) if (!g.pass) io.stderr(`${formatGateFailure(g)}\n`);
-  for (const g of failedCaseGates) io.stderr(`${formatGateFailure(g)}\n`);
+  for (const g of caseGateResults) {
+    if (!g.pass) io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
+  }
+  for (const c of baselineChecks) {
+    if (!c.pass) io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}\n`);
+  }
+  for (const line of writeFailures) io.stderr(`${line}\n`);
+  if (writeFailures.length > 0) return 2;
   return report.passed ? 0 : 1;
 }
 
@@ -84,10 +168,15 @@ export function registerMerge(program: Command, exit: { code: number }, io: Merg
     .description('merge the JSON reports of `eval --shard i/n` into the report of the whole run')
     .argument('<files...>', 'shard reports (segloss eval --format json or --out *.json)')
     .addOption(new Option('--format <fmt>', 'report on stdout').choices([...FORMATS]).default('table'))
-    .option('--out <file>', 'also write the merged report (.json .csv .md), atomically; repeatable', collect)
+    .option('--out <file>', 'also write the merged report (.json .csv .md .txt, or FORMAT:FILE e.g. nnunet:summary.json), atomically; repeatable', collect)
     .option('--allow-partial', 'merge even if some shards of i/n are missing')
     .option('--gate <expr>', 'fail (exit 1) unless e.g. "metrics.dice.mean>=0.85"; repeatable', collect)
     .option('--gate-case <expr>', 'fail unless every ok case passes, e.g. "metrics.dice>=0.5"; repeatable', collect)
+    .option('--baseline <report.json>', 'an earlier JSON report to check --max-drop against')
+    .option('--max-drop <path=delta>', 'fail when PATH got worse than in --baseline by more than DELTA; repeatable', collect)
+    .option('--allow-absent-labels', 'accept a --labels/--regions label that occurs in no case of the run')
+    .option('--github', 'append the Markdown report to $GITHUB_STEP_SUMMARY')
+    .option('--quiet', 'no warnings or notes on stderr')
     .option('--all-cases', 'table: list every case even above 40')
     .action(async (files: string[], opts: Record<string, unknown>) => {
       exit.code = await mergeCommand(files, opts, io);

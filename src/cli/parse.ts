@@ -41,8 +41,10 @@ function keyList(name: string, v: unknown, all: readonly string[], defaults: rea
   const raw = Array.isArray(v) ? v.join(',') : String(v);
   const parts = raw.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
   if (parts.length === 1 && parts[0] === 'all') return [...all];
+  // `--losses none`: metrics only, several times faster (no sorting for Lovász, no soft sums).
+  if (parts.length === 1 && parts[0] === 'none' && name === '--losses') return [];
   const bad = parts.filter((p) => !all.includes(p));
-  if (bad.length) throw new UsageError(`${name}: unknown ${bad.join(', ')} (known: ${all.join(', ')}, or all)`);
+  if (bad.length) throw new UsageError(`${name}: unknown ${bad.join(', ')} (known: ${all.join(', ')}, or all${name === '--losses' ? ', or none' : ''})`);
   // Keep the canonical order so reports compare across runs.
   return all.filter((k) => parts.includes(k));
 }
@@ -60,8 +62,9 @@ export type RawOptions = Record<string, unknown>;
 export function toRunConfig(given: RawOptions): RunConfig {
   const { options: o, convention } = applyConvention(given);
   const d = DEFAULT_RUN_CONFIG;
-  if (!o.pred) throw new UsageError('--pred is required');
-  if (!o.gt) throw new UsageError('--gt is required');
+  // --pairs names every file itself; --pred/--gt then only label the run.
+  if (!o.pred && !o.pairs) throw new UsageError('--pred is required');
+  if (!o.gt && !o.pairs) throw new UsageError('--gt is required');
   const p = { ...d.params };
   if (o.smooth !== undefined) p.smooth = num('--smooth', o.smooth, (x) => x >= 0, 'a number ≥ 0');
   if (o.focalAlpha !== undefined) p.focalAlpha = num('--focal-alpha', o.focalAlpha, (x) => x >= 0 && x <= 1, 'within [0, 1]');
@@ -87,8 +90,8 @@ export function toRunConfig(given: RawOptions): RunConfig {
   const lesions = parseLesionOptions(o);
   const threshold = o.threshold !== undefined ? num('--threshold', o.threshold, (x) => x > 0 && x < 1, 'within (0, 1)') : d.threshold;
   return {
-    pred: String(o.pred),
-    gt: String(o.gt),
+    pred: String(o.pred ?? o.pairs),
+    gt: String(o.gt ?? o.pairs),
     input: choice('--input', o.input, ['auto', 'logits', 'probs', 'labels'] as const, d.input),
     threshold,
     labels,

@@ -30,8 +30,19 @@ const VALID_DEPTHS: Record<number, number[]> = {
   6: [8, 16],
 };
 
+/** What a file with another format's magic number probably is (a JPEG renamed .png, say). */
+function looksLike(buf: Uint8Array): string {
+  const at = (...bytes: number[]) => buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
+  if (at(0xff, 0xd8, 0xff)) return '; it looks like JPEG, whose lossy compression changes label values: export the masks as PNG';
+  if (at(0x47, 0x49, 0x46, 0x38)) return '; it looks like GIF';
+  if (at(0x49, 0x49, 0x2a, 0x00) || at(0x4d, 0x4d, 0x00, 0x2a)) return '; it looks like TIFF';
+  if (at(0x42, 0x4d)) return '; it looks like BMP';
+  if (at(0x1f, 0x8b)) return '; it looks gzip-compressed (a .nii.gz?)';
+  return '';
+}
+
 export function parsePng(buf: Uint8Array): { ihdr: Ihdr; chunks: PngChunk[] } {
-  if (buf.length < 8 || SIGNATURE.some((b, i) => buf[i] !== b)) throw new FormatError('not a PNG file (bad signature)');
+  if (buf.length < 8 || SIGNATURE.some((b, i) => buf[i] !== b)) throw new FormatError(`not a PNG file (bad signature${looksLike(buf)})`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   const chunks: PngChunk[] = [];
   let at = 8;

@@ -67,7 +67,7 @@ export const PROBABILITY_METRICS = ['brier', 'nll', 'ece', 'auroc', 'ap'] as con
 /** metrics-extra.md: from the confusion counts of the hard masks, any input. */
 export const AGREEMENT_METRICS = ['mcc', 'kappa', 'balanced_accuracy', 'f2', 'rvd', 'avd'] as const;
 /** Metrics also written per case (mean over labels) and summarised over the run. */
-export const CASE_METRICS = ['dice', 'iou', ...PROBABILITY_METRICS, ...AGREEMENT_METRICS] as const;
+export const CASE_METRICS = ['dice', 'iou', ...SURFACE_METRICS, ...PROBABILITY_METRICS, ...AGREEMENT_METRICS] as const;
 export const METRIC_KEYS = [...OVERLAP_METRICS, ...SURFACE_METRICS, ...PROBABILITY_METRICS, ...AGREEMENT_METRICS] as const;
 /** Equal-width reliability bins of the ECE (--ece-bins). */
 export const DEFAULT_ECE_BINS = 15;

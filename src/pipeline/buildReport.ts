@@ -16,6 +16,7 @@ import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js'
 
 export const VERSION = '0.1.0';
 
+
 /** Label metrics aggregated in summary.labels (cli.md / golden README). */
 const LABEL_SUMMARY_METRICS = ['dice', 'iou', 'precision', 'recall', 'specificity', ...SURFACE_METRICS, ...PROBABILITY_METRICS, ...AGREEMENT_METRICS];
 
@@ -72,7 +73,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
       }
       // Case level: the mean over evaluated labels, nulls left out.
       r.metrics = {};
-      for (const m of CASE_METRICS) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
+      for (const m of CASE_METRICS as readonly string[]) if (c.metrics.includes(m)) r.metrics[m] = meanOf(labelKeys.map((k) => labels[k][m] as number | null));
       const lovaszSoftmax = src.losses?.lovasz_softmax ?? null;
       r.losses = {};
       for (const l of c.losses) {
@@ -107,7 +108,7 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
   const zeroMissing = c.missing === 'zero' ? cases.filter((r) => r.status === 'missing') : [];
   const metricKeys = CASE_METRICS.filter((m) => c.metrics.includes(m));
   const metrics: Record<string, Stats> = {};
-  // The zero rule is dice/iou only: the other metrics leave a missing case out (metrics-extra.md).
+  // The zero rule is dice/iou only: the other metrics (surface, metrics-extra.md) leave a missing case out.
   const zerosFor = (m: string) => (m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : []);
   for (const m of metricKeys) metrics[m] = describe([...ok.map((r) => r.metrics?.[m] ?? null), ...zerosFor(m)]);
   const losses: Record<string, Stats> = {};

@@ -42,6 +42,8 @@ export interface RunConfig {
   lesions?: LesionOptions | null;
   /** --ece-bins: equal-width bins of the ECE and the reliability tables. */
   eceBins: number;
+  /** Names of labels (--label-names, --dataset-json), keyed by the label as text; absent when none. */
+  labelNames?: Record<string, string>;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -102,8 +104,12 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     ...switchesConfig(c.convention, c.switches),
     ...(c.lesions ? { lesions: lesionConfigBlock(c.lesions) } : {}),
     ece_bins: c.eceBins,
+    ...(c.labelNames ? { label_names: c.labelNames } : {}),
   };
 }
+
+const isNames = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /** A report `config` block that cannot be turned back into a RunConfig: names the key. */
 export class ReportConfigError extends Error {
@@ -206,5 +212,6 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     ...(block.lesions !== undefined ? { lesions: lesionOptionsFromBlock(block.lesions) } : {}),
     // Reports written before --ece-bins existed used the default.
     eceBins: 'ece_bins' in block ? positiveInt('ece_bins') : DEFAULT_ECE_BINS,
+    ...(isNames(block.label_names) ? { labelNames: block.label_names } : {}),
   };
 }

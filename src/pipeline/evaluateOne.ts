@@ -6,6 +6,7 @@ import { InputError } from '../types.js';
 import type { CaseResult } from '../report/model.js';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
+import { guessWarnings } from './guesses.js';
 import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
 
@@ -102,6 +103,12 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
           ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
           ...pred.warnings,
           ...evaluation.warnings,
+          ...guessWarnings({
+            gtRaw, predRaw, gtData: gt.data, predKind: pred.kind, predChannels: pred.channels,
+            predData: pred.kind === 'labels' ? pred.data : null,
+            gtLabels: evaluation.gtLabels, predLabels: evaluation.predLabels,
+            spacing: c.spacing, ignoreIndex: c.ignoreIndex, explicitTargets: c.labels !== null || c.regions !== null,
+          }),
         ],
         ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
         labels: evaluation.labels,

@@ -5,6 +5,8 @@ import { buildReport } from './buildReport.js';
 import type { RunConfig } from './config.js';
 import { discoverCases, UsageError, type CasePair } from './discover.js';
 import type { CaseOutcome } from './evaluateOne.js';
+import { isLargeCase } from './caseSize.js';
+import { discoverWithLayout, type LayoutOptions } from './layouts.js';
 import { runPool, workerScript } from './pool.js';
 
 export interface RunHooks {
@@ -13,6 +15,8 @@ export interface RunHooks {
   debug?: boolean;
   /** Seconds one case may take (worker runs only); 0 = no limit. */
   caseTimeout?: number;
+  /** How to find the cases beyond two flat folders (--recursive, patterns, --pairs). */
+  layout?: LayoutOptions;
 }
 
 export interface RunResult {
@@ -28,7 +32,7 @@ export function shardCases(cases: CasePair[], shard: RunConfig['shard']): CasePa
 }
 
 export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
-  const found = discoverCases(config.pred, config.gt);
+  const found = hooks.layout ? discoverWithLayout(config.pred, config.gt, hooks.layout) : discoverCases(config.pred, config.gt);
   const cases = shardCases(found.cases, config.shard);
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
@@ -48,7 +52,10 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   // Workers pay off only with several cases; from .ts sources (tests) there is no compiled worker.
   // A time limit needs a worker to stop, even for one case on one worker.
   const limited = (hooks.caseTimeout ?? 0) > 0;
-  if (((config.workers > 1 && cases.length > 1) || limited) && script) {
+  // A large case would block the main thread for seconds, and with it SIGINT/SIGTERM:
+  // it runs on a worker thread even with --workers 1, so the main thread stays free.
+  const pooled = (config.workers > 1 && cases.length > 1) || limited;
+  if ((pooled || cases.some(isLargeCase)) && script) {
     await runPool(script, cases, config, {
       workers: config.workers,
       debug: Boolean(hooks.debug),
@@ -59,7 +66,11 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
     // Loaded here, not at the top: with worker threads the main thread never needs the
     // readers and the engine, and their modules take ~70 ms to load.
     const { evaluatePair } = await import('./evaluateOne.js');
-    for (let k = 0; k < cases.length; k++) record(k, await evaluatePair(cases[k], config, hooks.debug));
+    for (let k = 0; k < cases.length; k++) {
+      record(k, await evaluatePair(cases[k], config, hooks.debug));
+      // One turn of the event loop between cases: a pending signal is handled here.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
   return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
 }

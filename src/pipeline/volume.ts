@@ -58,7 +58,9 @@ export function toGroundTruth(raw: RawArray, ignoreIndex: number | null): Ground
   if (isFloat(raw)) {
     let bad = 0;
     for (let i = 0; i < data.length; i++) if (!Number.isInteger(data[i])) bad++;
-    if (bad > 0) throw new InputError(raw.path, `ground truth holds ${bad} non-integer value${bad > 1 ? 's' : ''}; expected a label map`);
+    // Many fractional values: an image or a probability map, not labels.
+    const hint = bad >= 100 ? ': is this the image rather than a label map, or are --pred and --gt swapped?' : '';
+    if (bad > 0) throw new InputError(raw.path, `ground truth holds ${bad} non-integer value${bad > 1 ? 's' : ''}; expected a label map${hint}`);
   }
   const dims = raw.order === 'F' ? shape.slice() : shape.slice().reverse();
   const spacing = raw.spacing ? (raw.order === 'F' ? raw.spacing.slice(0, dims.length) : raw.spacing.slice().reverse()) : null;

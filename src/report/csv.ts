@@ -1,5 +1,6 @@
 import type { CaseResult, Num, Report } from './model.js';
 import { labelMetricEntries, numOrNull, orderKeys } from './util.js';
+import { labelNames } from './labelNames.js';
 
 const CRLF = '\r\n';
 
@@ -26,6 +27,12 @@ function collectColumns(report: Report): { metrics: string[]; losses: string[] }
       for (const [k, v] of Object.entries(label.losses ?? {})) if (numOrNull(v) !== undefined) lossKeys.push(k);
     }
   }
+  // No case was evaluated: the configured columns, so every run's CSV has the same header.
+  const configured = (v: unknown) => (Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : []);
+  if (metricKeys.length === 0 && lossKeys.length === 0) {
+    metricKeys.push(...configured(report.config.metrics));
+    lossKeys.push(...configured(report.config.losses));
+  }
   return {
     metrics: orderKeys(metricKeys, report.config.metrics),
     losses: orderKeys(lossKeys, report.config.losses),
@@ -41,7 +48,9 @@ function collectColumns(report: Report): { metrics: string[]; losses: string[] }
  */
 export function writeCsv(report: Report): string {
   const { metrics, losses } = collectColumns(report);
-  const header = ['id', 'label', 'status', ...metrics, ...losses.map((l) => `loss_${l}`), 'error'];
+  // With --label-names/--dataset-json a label_name column follows label.
+  const names = labelNames(report);
+  const header = ['id', 'label', ...(names ? ['label_name'] : []), 'status', ...metrics, ...losses.map((l) => `loss_${l}`), 'error'];
   const lines: string[] = [header.map(csvField).join(',')];
 
   const row = (
@@ -54,6 +63,7 @@ export function writeCsv(report: Report): string {
     [
       c.id,
       label,
+      ...(names ? [names[label] ?? ''] : []),
       c.status,
       ...metrics.map((k) => cell(numOrNull(m[k]))),
       ...losses.map((k) => cell(numOrNull(l[k]))),

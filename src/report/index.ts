@@ -4,6 +4,7 @@ export { writeJson, sanitizeForJson } from './json.js';
 export { writeCsv, csvField } from './csv.js';
 export { writeTable, TRUNCATE_ABOVE, WORST_SHOWN, type TableOptions } from './table.js';
 export { writeMarkdown, mdEscape } from './markdown.js';
+export { groupWarnings, warningGroupLine, warningKind, type WarningGroup } from './warningGroups.js';
 export { writeNnunet, toNnunetSummary, pythonTupleKey, pythonFloat, NNUNET_METRIC_KEYS, type NnunetSummary } from './nnunet.js';
 export { atomicWrite, abortPendingWrites, WriteAbortedError, formatForPath, type OutputFormat } from './atomic.js';
 export {

@@ -2,6 +2,8 @@ import type { Report, Stats } from './model.js';
 import { baselineCheckText, caseGateText } from './table.js';
 import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
+import { groupWarnings } from './warningGroups.js';
+import { labelTitle } from './labelNames.js';
 
 const WORST_SHOWN = 10;
 
@@ -51,7 +53,7 @@ export function writeMarkdown(report: Report): string {
       const d = byMetric.dice;
       const i = byMetric.iou;
       const f = (s: Stats | undefined, k: 'mean' | 'std') => (s ? fmt4(numOrNull(s[k])) : '—');
-      return [mdEscape(name), f(d, 'mean'), f(d, 'std'), f(i, 'mean'), f(i, 'std'), d ? String(d.n) : '—'];
+      return [mdEscape(labelTitle(report, name)), f(d, 'mean'), f(d, 'std'), f(i, 'mean'), f(i, 'std'), d ? String(d.n) : '—'];
     });
     out.push(table(['label', 'Dice mean', 'Dice std', 'IoU mean', 'IoU std', 'n'], ['l', 'r', 'r', 'r', 'r', 'r'], rows));
   }
@@ -75,6 +77,16 @@ export function writeMarkdown(report: Report): string {
     ]);
     const lesionHead = hasLesions(report) ? LESION_CASE_HEAD : [];
     out.push(table(['#', 'case', 'Dice', 'IoU', ...lesionHead, 'warnings'], ['r', 'l', 'r', 'r', ...lesionHead.map(() => 'r' as const), 'r'], rows));
+  }
+
+  const warnings = groupWarnings(report);
+  if (warnings.length > 0) {
+    out.push('', `## Warnings (${warnings.length})`, '');
+    for (const g of warnings) {
+      const n = g.cases.length;
+      const where = n === 0 ? 'run' : `${n} case${n > 1 ? 's' : ''}: ${g.cases.slice(0, 5).map(mdEscape).join(', ')}${n > 5 ? ', …' : ''}`;
+      out.push(`- ${mdEscape(g.example)} (${where})`);
+    }
   }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');

@@ -127,6 +127,8 @@ export interface Report {
   case_gates?: CaseGateEntry[];
   /** Baseline checks, present when --baseline was given (additive to cli.md's schema). */
   baseline?: { file: string; alpha?: number; regression_test?: boolean; checks: BaselineCheckEntry[] };
+  /** Run-level warnings, not tied to one case (e.g. a named label that occurs nowhere); present when any. */
+  warnings?: string[];
   /** Every gate, per-case gate and baseline check passed, and no case is in error. */
   passed: boolean;
 }

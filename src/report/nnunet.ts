@@ -18,9 +18,10 @@
 //   mean makes it NaN).
 // Deliberate differences:
 // - nnU-Net writes NaN as the bare token NaN, which is not JSON; we write null.
-// - Dice/IoU are our values, which follow the run's --empty policy (nnU-Net: NaN for an
-//   empty pair, i.e. --empty nan). TP/FP/FN/TN are ours; n_pred = pred_voxels and
-//   n_ref = gt_voxels (falling back to tp+fp / tp+fn when absent).
+// - Dice/IoU are our values, except for an empty pair (tp + fp + fn = 0): nnU-Net writes
+//   NaN there whatever --empty says for segloss's own reports, so this format does too
+//   (null in the text, left out of `mean` by nanmean as nnU-Net does). TP/FP/FN/TN are
+//   ours; n_pred = pred_voxels and n_ref = gt_voxels (falling back to tp+fp / tp+fn).
 // - Only ok cases appear: nnU-Net lists only predictions that exist, and a case we could
 //   not read has no counts to report.
 // - A trailing newline, like every other writer here.
@@ -62,9 +63,11 @@ function sumOrNull(a: Num | undefined, b: Num | undefined): Num {
 function labelMetrics(label: LabelResult): Record<NnunetMetric, Num> {
   const g = (k: string) => numOrNull(label[k]);
   const tp = g('tp');
+  // nnU-Net's compute_metrics: Dice = IoU = NaN when tp + fp + fn == 0.
+  const emptyPair = tp === 0 && g('fp') === 0 && g('fn') === 0;
   return {
-    Dice: g('dice') ?? null,
-    IoU: g('iou') ?? null,
+    Dice: emptyPair ? null : g('dice') ?? null,
+    IoU: emptyPair ? null : g('iou') ?? null,
     FP: g('fp') ?? null,
     TP: tp ?? null,
     FN: g('fn') ?? null,

@@ -4,13 +4,31 @@ import { paint, type Paint } from './ansi.js';
 import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
 import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
+import { groupWarnings, warningGroupLine } from './warningGroups.js';
+import { labelTitle } from './labelNames.js';
 
 export interface TableOptions {
   /** List every case even above TRUNCATE_ABOVE cases. */
   allCases?: boolean;
   /** ANSI colour; the CLI turns it on only for a TTY without NO_COLOR. */
   color?: boolean;
+  /** Terminal columns to fit: loss columns go first, then long case ids are shortened. */
+  width?: number;
 }
+
+/** Per-case metric columns, in this order, each shown when some case has it. */
+const CASE_METRICS: [key: string, title: string][] = [
+  ['dice', 'Dice'],
+  ['iou', 'IoU'],
+  ['hd95', 'HD95'],
+  ['nsd', 'NSD'],
+];
+
+/** Above this many labels the summary is one labels × metrics matrix of means. */
+export const MATRIX_ABOVE = 4;
+
+/** Label metrics in the matrix, most telling first (columns are dropped from the right to fit). */
+const MATRIX_METRICS = ['dice', 'iou', 'hd95', 'nsd', 'precision', 'recall', 'specificity', 'hd', 'assd'];
 
 /** Above this many cases the per-case table becomes the WORST_SHOWN worst cases. */
 export const TRUNCATE_ABOVE = 40;
@@ -41,21 +59,77 @@ function statusCell(c: CaseResult, p: Paint): string {
   return c.status;
 }
 
-function caseTable(report: Report, cases: CaseResult[], p: Paint): string {
-  const present = MAIN_LOSSES.filter(
-    ([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses),
-  );
+function caseTable(report: Report, cases: CaseResult[], p: Paint, width?: number): string {
+  const metrics = CASE_METRICS.filter(([k]) => k in report.summary.metrics || report.cases.some((c) => c.metrics !== undefined && k in c.metrics));
+  // Losses describe soft predictions; for hard label maps they mostly restate Dice.
+  const soft = report.cases.some((c) => c.status === 'ok' && c.input !== null && c.input !== 'labels');
+  let losses = soft
+    ? MAIN_LOSSES.filter(([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses))
+    : [];
   const lesions = hasLesions(report);
-  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), ...(lesions ? LESION_CASE_HEAD : []), 'status'];
-  const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
-  for (const c of cases) {
-    // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
-    const ok = c.status === 'ok';
-    const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
-    const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
-    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), ...(lesions ? lesionCaseCells(c) : []), statusCell(c, p)]);
+  const build = (idMax: number) => {
+    const head = ['case', ...metrics.map(([, t]) => t), ...losses.map(([, t]) => t), ...(lesions ? LESION_CASE_HEAD : []), 'status'];
+    const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
+    for (const c of cases) {
+      // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
+      const ok = c.status === 'ok';
+      const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
+      const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
+      t.push([shorten(c.id, idMax), ...metrics.map(([k]) => m(k)), ...losses.map(([k]) => l(k)), ...(lesions ? lesionCaseCells(c) : []), statusCell(c, p)]);
+    }
+    return t.toString();
+  };
+  let text = build(Infinity);
+  if (width === undefined) return text;
+  // Long ids give way first (down to 24 characters), then loss columns from the right,
+  // then ids again (down to 8).
+  const longest = Math.max(0, ...cases.map((c) => c.id.length));
+  const fitIds = (floor: number) => {
+    const excess = visibleWidth(text) - width;
+    if (excess > 0 && longest > floor) text = build(Math.max(floor, longest - excess));
+  };
+  fitIds(24);
+  while (visibleWidth(text) > width && losses.length > 0) {
+    losses = losses.slice(0, -1);
+    text = build(Infinity);
+    fitIds(24);
   }
-  return t.toString();
+  fitIds(8);
+  return text;
+}
+
+/** Widest line without colour codes. */
+function visibleWidth(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Math.max(0, ...text.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').length));
+}
+
+/** A case id cut to `max` characters, keeping its end (where ids usually differ). */
+function shorten(id: string, max: number): string {
+  return id.length <= max ? id : `…${id.slice(id.length - max + 1)}`;
+}
+
+/** Many labels: one row per label, one column per metric (the mean over cases), then n. */
+function labelMatrix(report: Report, p: Paint, width?: number): string {
+  const labels = Object.entries(report.summary.labels);
+  const present = MATRIX_METRICS.filter((m) => labels.some(([, byMetric]) => m in byMetric));
+  let shown = present;
+  const build = () => {
+    const head = ['label', ...shown, 'n'];
+    const t = newTable(head, p, ['left', ...shown.map(() => 'right' as const), 'right']);
+    for (const [name, byMetric] of labels) {
+      t.push([labelTitle(report, name), ...shown.map((m) => fmt4(numOrNull(byMetric[m]?.mean))), String(byMetric.dice?.n ?? byMetric[shown[0]]?.n ?? '')]);
+    }
+    return t.toString();
+  };
+  let text = build();
+  while (width !== undefined && visibleWidth(text) > width && shown.length > 1) {
+    shown = shown.slice(0, -1);
+    text = build();
+  }
+  const dropped = present.length - shown.length;
+  const note = dropped > 0 ? `\n${p.dim(`(${dropped} more metric${dropped > 1 ? 's' : ''} per label in --format csv/json)`)}` : '';
+  return `${p.dim(`mean per label over ${labels.length} labels:`)}\n${text}${note}`;
 }
 
 function statsRow(name: string, s: Stats, ci = false): string[] {
@@ -67,7 +141,8 @@ function statsRow(name: string, s: Stats, ci = false): string[] {
   return row;
 }
 
-function summaryTable(report: Report, p: Paint): string {
+function summaryTable(report: Report, p: Paint, width?: number): string {
+  const many = Object.keys(report.summary.labels).length > MATRIX_ABOVE;
   const ci = report.config.ci === true;
   const head = ['', 'mean ± std', ...(ci ? ['95 % CI of mean'] : []), 'median', 'min', 'max', 'n'];
   const t = newTable(head, p, ['left', 'right', ...(ci ? (['right'] as const) : []), 'right', 'right', 'right', 'right']);
@@ -81,8 +156,9 @@ function summaryTable(report: Report, p: Paint): string {
     section('losses');
     for (const [k, s] of Object.entries(losses)) t.push(statsRow(k, s, ci));
   }
+  if (many) return `${t.toString()}\n${labelMatrix(report, p, width)}`;
   for (const [label, byMetric] of Object.entries(labels)) {
-    section(`label ${label}`);
+    section(`label ${labelTitle(report, label)}`);
     for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s, ci));
   }
   return t.toString();
@@ -125,19 +201,20 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
   if (n > TRUNCATE_ABOVE && !opts.allCases) {
     const worst = worstCasesByDice(report, WORST_SHOWN);
     out.push(p.dim(`${worst.length} worst of ${report.summary.ok} ok cases by Dice:`));
-    out.push(caseTable(report, worst, p));
+    out.push(caseTable(report, worst, p, opts.width));
   } else if (n > 0) {
-    out.push(caseTable(report, report.cases, p));
+    out.push(caseTable(report, report.cases, p, opts.width));
   }
 
   out.push(countsLine(report));
-  out.push(summaryTable(report, p));
+  out.push(summaryTable(report, p, opts.width));
   if (hasLesions(report)) {
     out.push(p.dim('lesions, pooled over ok cases:'));
     const t = newTable(LESION_SUMMARY_HEAD, p, ['left', ...LESION_SUMMARY_HEAD.slice(1).map(() => 'right' as const)]);
     for (const row of lesionSummaryRows(report)) t.push(row);
     out.push(t.toString());
   }
+  for (const g of groupWarnings(report)) out.push(p.yellow(warningGroupLine(g)));
 
   const failed = report.cases.filter((c) => c.status !== 'ok');
   if (failed.length > 0) {

@@ -86,5 +86,6 @@ export function caseReason(c: CaseResult): string {
 
 export function countsLine(report: Report): string {
   const s = report.summary;
-  return `${s.cases} cases: ${s.ok} ok, ${s.missing} missing, ${s.errors} errors`;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  return `${n(s.cases, 'case')}: ${s.ok} ok, ${s.missing} missing, ${n(s.errors, 'error')}`;
 }
