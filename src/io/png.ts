@@ -1,6 +1,6 @@
 // PNG reader: 2D label maps (and 8/16-bit probability maps) as their stored sample
-// values. The container is checked by hand (png-chunks.ts); non-interlaced pixel data is
-// decoded by png-decode.ts, interlaced by sharp from a copy reduced to its critical
+// values. The container is checked by hand (pngChunks.ts); non-interlaced pixel data is
+// decoded by pngDecode.ts, interlaced by sharp from a copy reduced to its critical
 // chunks, using the exact recipes of toolchain.md §2.
 import { isMainThread } from 'node:worker_threads';
 import type { Sharp, SharpOptions } from 'sharp';
@@ -8,8 +8,8 @@ import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
-import { criticalChunksOnly, diagnoseImageData, parsePng, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './png-chunks.js';
-import { decodePngPixels } from './png-decode.js';
+import { criticalChunksOnly, diagnoseImageData, parsePng, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './pngChunks.js';
+import { decodePngPixels } from './pngDecode.js';
 
 const GREY = 0;
 const RGB = 2;
@@ -26,7 +26,7 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
     const pixels = elementCount([ihdr.height, ihdr.width], maxVoxels, 'image is');
     checkImageDataSize(ihdr, chunks);
     if (!ihdr.interlace) {
-      // The common case, decoded here without libvips (png-decode.ts).
+      // The common case, decoded here without libvips (pngDecode.ts).
       const direct = decodePngPixels(file, chunks, ihdr);
       const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(direct, ihdr) : direct;
       return rawArrayOf(path, ihdr, data);
