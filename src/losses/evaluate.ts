@@ -1,24 +1,25 @@
 // evaluateCase: one case's every loss and metric, per target, from a ground-truth label
-// map and a prediction already in the engine's layout (see Volume in src/types.ts).
+// map and a prediction already in the engine's layout (see Volume in src/types.ts). This
+// file only decides which producer makes each class's sums; the kernels live with their
+// kind (producers/, formulas/, walk/, surface/).
 import type { Volume } from '../types.js';
-import type { LabelResult } from '../report/model.js';
 import { binaryLosses } from './formulas/binaryLosses.js';
-import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
-import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
+import { lovaszSoftmaxMean } from './formulas/lovaszSoftmax.js';
 import { overlapMetrics } from './formulas/overlap.js';
-import {
-  DEFAULT_LOSS_PARAMS,
-  type EmptyPolicy,
-  type Hd95Mode,
-  type LossParams,
-  type Target,
-  SURFACE_METRICS,
-} from './params.js';
-import { IGNORED, type ClassResult } from './producers/probClass.js';
-import { splitClass } from './parallel/split.js';
+import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
+import { channelSource, regionProb } from './producers/channels.js';
+import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
+import { hardLabeller, hardLabels } from './producers/prediction.js';
+import type { ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
-import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
+import { ignoreMaskOf, truthCodes } from './producers/truth.js';
+import { splitClass } from './parallel/split.js';
+import { DEFAULT_LOSS_PARAMS, DEFAULTS, SURFACE_METRICS, type EmptyPolicy, type Hd95Mode, type LossParams, type Target } from './params.js';
+import type { CaseEvaluation, TargetResult } from './results.js';
+import { ThreadScratch } from './scratch.js';
 import { surfaceMetrics } from './surface/surface.js';
+
+export type { CaseEvaluation, TargetResult } from './results.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -34,41 +35,19 @@ export interface EvalOptions {
   params: LossParams;
   hd95: Hd95Mode;
   nsdTolerance: number;
-  /** Overrides the ground truth's spacing (--spacing). */
+  /** Overrides the ground truth's spacing (--spacing), along the engine's dims. */
   spacing: number[] | null;
-  /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
-  threads?: number;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
+  ...DEFAULTS,
   targets: null,
   regions: false,
   includeBackground: false,
   ignoreIndex: null,
-  threshold: 0.5,
-  empty: 'one',
-  losses: ['dice', 'bce_dice', 'iou', 'focal', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'],
-  metrics: ['dice', 'iou', 'precision', 'recall', 'specificity', 'tp', 'fp', 'fn', 'tn', 'gt_voxels', 'pred_voxels', 'gt_volume_ml', 'pred_volume_ml'],
   params: { ...DEFAULT_LOSS_PARAMS },
-  hd95: 'union',
-  nsdTolerance: 1,
   spacing: null,
 };
-
-export interface CaseEvaluation {
-  /** Per target key. */
-  labels: Record<string, LabelResult>;
-  /** Case-level Lovász-softmax (mean over classes present in the ground truth), null when none is. */
-  lovaszSoftmax: number | null;
-  /** Evaluated (not ignored) voxels. */
-  voxels: number;
-  /** Non-zero labels seen in the ground truth and, for label-map predictions, in the prediction. */
-  gtLabels: number[];
-  predLabels: number[];
-  /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
-  voxelVolume: number | null;
-  warnings: string[];
-}
 
 /** The foreground label a single-channel prediction stands for. */
 function binaryForeground(opts: EvalOptions): number {
@@ -90,98 +69,11 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
 
-function truthCodes(gt: ArrayLike<number>, set: ReadonlySet<number>, ignore: number | null): Uint8Array {
-  const n = gt.length;
-  const t = new Uint8Array(n);
-  // Label maps are small non-negative integers: a lookup table beats a Set per voxel.
-  const LUT = 256;
-  const lut = new Uint8Array(LUT);
-  for (const l of set) if (l >= 0 && l < LUT && Number.isInteger(l)) lut[l] = 1;
-  if (ignore !== null && ignore >= 0 && ignore < LUT && Number.isInteger(ignore)) lut[ignore] = IGNORED;
-  const ign = ignore ?? Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const g = gt[i];
-    if (g >= 0 && g < LUT && (g | 0) === g) t[i] = lut[g];
-    else t[i] = g === ign ? IGNORED : set.has(g) ? 1 : 0;
-  }
-  return t;
-}
-
-/** Per-channel class probabilities P_c as arrays, for probability-based classes. */
-interface ChannelSource {
-  channels: number;
-  /** P_c over the case's voxels; c outside the prediction's channels is all zeros. */
-  channel(c: number): ArrayLike<number>;
-}
-
-function channelSource(pred: Volume, fg: number): ChannelSource {
-  const n = pred.dims.reduce((a, b) => a * b, 1);
-  const zeros = () => new Float64Array(n);
-  if (pred.channels === 1) {
-    let fgP: ArrayLike<number> | null = null;
-    const fgProb = (): ArrayLike<number> => {
-      if (fgP) return fgP;
-      if (pred.kind === 'logits') {
-        const out = new Float64Array(n);
-        const z = pred.data;
-        for (let i = 0; i < n; i++) out[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
-        fgP = out;
-      } else if (pred.quantMax) {
-        const max = pred.quantMax;
-        fgP = Float64Array.from(pred.data, (v) => v / max);
-      } else fgP = pred.data;
-      return fgP;
-    };
-    return {
-      channels: 2,
-      channel(c) {
-        if (c === fg) return fgProb();
-        if (c === 0) {
-          const p = fgProb();
-          const out = new Float64Array(n);
-          for (let i = 0; i < n; i++) out[i] = 1 - p[i];
-          return out;
-        }
-        return zeros();
-      },
-    };
-  }
-  if (pred.kind === 'logits') {
-    // P_c = exp(z_c − lse) in float64, one class at a time: memory of two volumes, not C.
-    const lse = logSumExp(pred.data, pred.channels, n);
-    const z = pred.data;
-    return {
-      channels: pred.channels,
-      channel(c) {
-        if (!(c >= 0 && c < pred.channels && Number.isInteger(c))) return zeros();
-        const out = new Float64Array(n);
-        const off = c * n;
-        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - lse[i]);
-        return out;
-      },
-    };
-  }
-  const probs = pred.data;
-  return {
-    channels: pred.channels,
-    channel(c) {
-      return c >= 0 && c < pred.channels && Number.isInteger(c) ? probs.subarray(c * n, (c + 1) * n) : zeros();
-    },
-  };
-}
-
-function regionProb(src: ChannelSource, labels: number[], n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (const l of labels) {
-    const p = src.channel(l);
-    for (let i = 0; i < n; i++) out[i] += p[i];
-  }
-  // A sum that rounding puts above 1 counts as 1 (losses.md, regions).
-  for (let i = 0; i < n; i++) if (out[i] > 1) out[i] = 1;
-  return out;
-}
-
-export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS): CaseEvaluation {
+/**
+ * @param scratch this thread's buffers and its helper thread, if any (ThreadScratch); a
+ *   fresh one when not given
+ */
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch()): CaseEvaluation {
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
@@ -190,12 +82,11 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
   const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
-    ? jointHistogram(gt.data, hard, opts.ignoreIndex)
-    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
+    ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
+    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const gamma = opts.params.focalGamma;
-  const threads = opts.threads ?? 1;
   const spacing = opts.spacing ?? gt.spacing;
   const voxelVolume = spacing ? spacing.reduce((a, b) => a * b, 1) : null;
   const gtLabelsPresent = hist.gtLabels();
@@ -218,16 +109,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        r = splitClass('logits', zz, t, gamma, wantLovasz, threads);
+        r = splitClass('logits', zz, t, gamma, wantLovasz, scratch);
       } else {
-        r = splitClass('probs', src!.channel(label), t, gamma, wantLovasz, threads);
+        r = splitClass('probs', src!.channel(label), t, gamma, wantLovasz, scratch);
       }
       classCache.set(label, r);
     }
     return r;
   };
 
-  const labels: Record<string, LabelResult> = {};
+  const labels: Record<string, TargetResult> = {};
   const metricKeys = new Set(opts.metrics);
   for (const target of targets) {
     const set = new Set(target.labels);
@@ -238,10 +129,10 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
     else {
       const t = truthCodes(gt.data, set, opts.ignoreIndex);
-      sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
+      sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), scratch).sums;
     }
-    const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
-    for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
+    const result: TargetResult = { losses: binaryLosses(sums, opts.params, opts.losses), metrics: {} };
+    for (const k of opts.metrics) if (k in metrics) result.metrics[k] = metrics[k];
     labels[target.key] = result;
   }
 
@@ -258,7 +149,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     );
     targets.forEach((t, k) => {
       const s = surf[k];
-      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = s[key];
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key].metrics[key] = s[key];
       if (s.reason) warnings.push(`label ${t.key}: surface metrics null: ${s.reason}`);
     });
   }
@@ -270,12 +161,11 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       for (const c of gtLabelsPresent) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
     } else if (pred.channels === 1) {
       const r = classResult(fg);
-      if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
-      if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
+      terms.push(r.softmaxTerm, r.complementSoftmaxTerm);
     } else {
       for (const c of gtLabelsPresent) terms.push(classResult(c).softmaxTerm);
     }
-    lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
+    lovaszSoftmax = lovaszSoftmaxMean(terms);
   }
 
   return {
@@ -284,13 +174,8 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     voxels: hist.total,
     gtLabels: gtLabelsPresent.filter((l) => l !== 0),
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
+    spacing,
     voxelVolume,
     warnings,
   };
-}
-
-function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
-  const m = new Uint8Array(gt.length);
-  for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
-  return m;
 }

@@ -1,9 +1,8 @@
 // From per-case outcomes to the report of cli.md: complete every ok case to the run's
 // one label set, derive the case-level values, then summarise.
-import { binaryLosses } from '../losses/formulas/binaryLosses.js';
-import { labelMapSums } from '../losses/producers/labelMapClass.js';
-import { overlapMetrics } from '../losses/formulas/overlap.js';
+import { absentTarget } from '../losses/results.js';
 import { SURFACE_METRICS } from '../losses/params.js';
+import { labelResultOf } from '../report/fromEngine.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
@@ -22,14 +21,7 @@ function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[
 
 /** What an evaluated label absent from both masks of a case is: an empty pair over the case's voxels. */
 export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
-  const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
-  const m = overlapMetrics(conf, c.empty, voxelVolume);
-  const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
-  for (const k of c.metrics) {
-    if (k in m) out[k] = m[k];
-    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = null;
-  }
-  return out;
+  return labelResultOf(absentTarget(voxels, c, voxelVolume));
 }
 
 export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {

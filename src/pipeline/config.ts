@@ -27,8 +27,6 @@ export interface RunConfig {
   npyAxes: NpyAxes | null;
   maxVoxels: number;
   workers: number;
-  /** Threads one case may use (set per run: a lone large case is split over the workers); not an option. */
-  caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
 }

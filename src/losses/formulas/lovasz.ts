@@ -1,8 +1,8 @@
 // The Lovász extension of the Jaccard loss, Σ_k e_(k)·lovasz_grad_k over errors sorted
-// descending (Berman et al. 2018; losses.md). Within a truth group the error is a monotone
-// function of the prediction, so callers sort each group on its own keys and hand the
-// two groups here already in descending error order; merging them is exact. Ties between
-// the groups may go either way: the extension is continuous, so the value does not change.
+// descending (Berman et al. 2018; losses.md), one step at a time. Within a truth group the
+// error is a monotone function of the prediction, so each group is sorted on its own
+// values and the one walk (walk/sortedWalk.ts) hands the steps here in descending error
+// order. Ties between the groups may go either way: the extension is continuous.
 
 /**
  * The running sum Σ e_(k)·(J_k − J_{k−1}) of one class, and optionally of its complement
@@ -54,27 +54,4 @@ function step(G: number, inside: number, outside: number, positive: boolean, cou
   const u = G + outside;
   if (u === 0) return 1;
   return positive ? count / u : ((G - inside) * count) / (u * (u + count));
-}
-
-/**
- * @param pos errors of the t = 1 voxels, descending
- * @param neg errors of the t = 0 voxels, descending
- * @param gtCount G = number of t = 1 voxels in the whole class (also those with error ≤ 0)
- * Only errors > 0 contribute, so each group may be cut where its errors reach 0.
- */
-export function lovaszMerge(pos: ArrayLike<number>, neg: ArrayLike<number>, gtCount: number): number {
-  const sum = new LovaszSum(gtCount, 0, false);
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    const ep = i < pos.length ? pos[i] : -Infinity;
-    const en = j < neg.length ? neg[j] : -Infinity;
-    const fromPos = ep >= en;
-    const e = fromPos ? ep : en;
-    if (!(e > 0)) break;
-    if (fromPos) i++;
-    else j++;
-    sum.take(e, fromPos, 1);
-  }
-  return sum.loss;
 }
