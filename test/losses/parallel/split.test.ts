@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './helpers/cli.js';
-import { rng } from './helpers/rng.js';
+import { ROOT } from '../../helpers/cli.js';
+import { rng } from '../../helpers/rng.js';
 
 const dist = (m: string) => import(pathToFileURL(join(ROOT, 'dist', 'losses', m)).href);
 

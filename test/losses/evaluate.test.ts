@@ -1,8 +1,8 @@
 // evaluateCase identities: different routes to the same numbers must agree.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../src/losses/index.js';
-import type { Volume } from '../src/types.js';
-import { rng } from './helpers/rng.js';
+import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../../src/losses/index.js';
+import type { Volume } from '../../src/types.js';
+import { rng } from '../helpers/rng.js';
 
 const ALL_LOSSES = ['dice', 'bce_dice', 'iou', 'focal', 'focal_global', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'];
 const opts = (over: Partial<EvalOptions> = {}): EvalOptions => ({ ...DEFAULT_EVAL_OPTIONS, losses: ALL_LOSSES, ...over });
