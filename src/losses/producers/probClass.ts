@@ -93,10 +93,13 @@ export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8
   return { sums: { ...emptySums(nPos + nNeg), st: nPos }, pos, neg };
 }
 
-/** The class's sums, Lovász hinge and both softmax terms from the parts of its voxel ranges. */
+/** The walk a class's sorted runs go through (lovaszTerms, or the same split over threads). */
 export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number) => LovaszTerms;
 
-/** With the Lovász terms, a part's sums hold only its counts: the walk takes the rest. */
+/**
+ * The class's sums, Lovász hinge and both softmax terms from the parts of its voxel
+ * ranges. With the Lovász terms, a part's sums hold only its counts: the walk takes the rest.
+ */
 export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms): ClassResult {
   const counts = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums: counts, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
