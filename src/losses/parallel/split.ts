@@ -121,7 +121,7 @@ const WALK_SEGMENTS = 8;
 /**
  * The walk in key-range segments, claimed one at a time by this thread and the helper
  * from a shared counter: segments cost unequal time (the hinge stops partway, the groups
- * interleave more in some ranges), so fixed halves left one thread idle. The terms add.
+ * interleave more in some ranges), and whichever thread is free takes the next. The terms add.
  */
 function splitWalk(h: SplitHelper, scratch: ThreadScratch, pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxels: number): LovaszTerms {
   if (!h.alive) return lovaszTerms(pos, neg, input, gamma);

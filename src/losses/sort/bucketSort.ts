@@ -112,8 +112,8 @@ const TOUCH_CHUNK = 1 << 20;
 
 /**
  * Faults in the pages of `buf` ahead of use, taking 1 MiB chunks from the shared counter
- * `claim` until none is left, so several threads share the work. On some virtual machines
- * a first write to a page costs ~10 µs, about a second for a CT's keys on one thread.
+ * `claim` until none is left, so several threads share the work: on some virtual machines
+ * a first write to a page costs more than sorting what it holds (docs/performance.md).
  * The atomic add of 0 faults a page in without changing it, so a late toucher can never
  * overwrite keys already written there.
  */
