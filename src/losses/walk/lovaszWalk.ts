@@ -23,25 +23,34 @@ export interface LovaszTerms {
   sums: VoxelSums;
 }
 
-const LOGIT_ORDER: WalkOrder = { pos: { key: (z) => -z, forward: true }, neg: { key: (z) => z, forward: false } };
-const PROB_ORDER: WalkOrder = { pos: { key: (p) => 1 - p, forward: true }, neg: { key: (p) => p, forward: false } };
+const LOGIT_ORDER: WalkOrder = {
+  pos: { key: (z) => -z, forward: true, linear: { scale: -1, offset: 0 } },
+  neg: { key: (z) => z, forward: false, linear: { scale: 1, offset: 0 } },
+};
+const PROB_ORDER: WalkOrder = {
+  pos: { key: (p) => 1 - p, forward: true, linear: { scale: -1, offset: 1 } },
+  neg: { key: (p) => p, forward: false, linear: { scale: 1, offset: 0 } },
+};
 
 /** The Lovász merge order of a float class: −z (1 − p) for t = 1 values, z (p) for t = 0 values, larger first. */
 export function lovaszOrder(input: ClassInput): WalkOrder {
   return input === 'logits' ? LOGIT_ORDER : PROB_ORDER;
 }
 
-/** Takes the walk's voxels into the sums, the hinge and both softmax terms. */
-class LovaszConsumer implements WalkConsumer {
+/**
+ * Takes the walk's voxels into the sums, the hinge and both softmax terms: every voxel
+ * advances the counts; the hinge shares the softmax's steps while its error is positive.
+ * One subclass per input kind, so that the walk's loop inlines one small `take` (V8
+ * inlines a bounded amount of code into a loop; both kinds' terms together exceed it).
+ */
+abstract class LovaszConsumer implements WalkConsumer {
   readonly terms: VoxelTerms;
   soft = new LovaszSum(0, 0, true);
   hinge = 0;
-  private hingeOn = true;
-  private readonly logits: boolean;
+  hingeOn = true;
 
-  constructor(input: ClassInput, gamma: number) {
+  constructor(gamma: number) {
     this.terms = new VoxelTerms(gamma);
-    this.logits = input === 'logits';
   }
 
   start(positives: number, negatives: number, positivesBefore: number, negativesBefore: number): void {
@@ -49,25 +58,38 @@ class LovaszConsumer implements WalkConsumer {
     this.soft.resumeAfter(positivesBefore, negativesBefore);
   }
 
-  take(x: number, positive: boolean, count: number): void {
-    const terms = this.terms;
-    const eSoft = this.logits ? terms.logit(x, positive) : terms.prob(x, positive, this.hingeOn);
-    // Every voxel advances the counts; the hinge shares the softmax's steps while its error is positive.
-    const d = this.soft.take(eSoft, positive, count);
-    if (this.hingeOn) {
-      if (terms.eHinge > 0) this.hinge += terms.eHinge * d;
-      else this.hingeOn = false;
-    }
-  }
+  abstract take(x: number, positive: boolean, count: number): void;
 
   result(): LovaszTerms {
     return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.terms.sums() };
   }
 }
 
+class LogitLovasz extends LovaszConsumer {
+  take(z: number, positive: boolean, count: number): void {
+    const terms = this.terms;
+    const d = this.soft.take(terms.logit(z, positive), positive, count);
+    if (this.hingeOn) {
+      if (terms.eHinge > 0) this.hinge += terms.eHinge * d;
+      else this.hingeOn = false;
+    }
+  }
+}
+
+class ProbLovasz extends LovaszConsumer {
+  take(p: number, positive: boolean, count: number): void {
+    const terms = this.terms;
+    const d = this.soft.take(terms.prob(p, positive, this.hingeOn), positive, count);
+    if (this.hingeOn) {
+      if (terms.eHinge > 0) this.hinge += terms.eHinge * d;
+      else this.hingeOn = false;
+    }
+  }
+}
+
 /** Every Lovász term of a float class, and every other sum, in one walk over its sorted runs (or one segment of it). */
 export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment?: WalkSegment): LovaszTerms {
-  const c = new LovaszConsumer(input, gamma);
+  const c = input === 'logits' ? new LogitLovasz(gamma) : new ProbLovasz(gamma);
   walkSorted({ runs: pos }, { runs: neg }, lovaszOrder(input), c, segment);
   return c.result();
 }

@@ -20,6 +20,8 @@ export interface GroupOrder {
   key(x: number): number;
   /** true: from the lowest value up (the key falls as the value rises); false: from the highest down. */
   forward: boolean;
+  /** The same key as scale·x + offset, when it is one: the 2-way loop computes it inline. */
+  linear?: { scale: number; offset: number };
 }
 
 export interface WalkOrder {
@@ -113,7 +115,7 @@ export function walkSorted(pos: SortedGroup, neg: SortedGroup, order: WalkOrder,
     }
   }
   consumer.start(voxelsOf(pos), voxelsOf(neg), before[0], before[1]);
-  if (R === 2 && P === 1 && !pos.counts && !neg.counts && order.pos.forward && !order.neg.forward) {
+  if (R === 2 && P === 1 && !pos.counts && !neg.counts && order.pos.forward && !order.neg.forward && order.pos.linear && order.neg.linear) {
     walkTwo(pos.runs[0], neg.runs[0], at[0], at[1], floor, order, consumer);
     return;
   }
@@ -148,8 +150,10 @@ interface TwoWalk {
 
 /**
  * walkSorted's loop for one run per group of single voxels, t = 1 taken forward and
- * t = 0 backward (float values in the Lovász order, the common case): a plain 2-way merge
- * with the same steps, in PASS_CHUNK steps per call (chunks.ts).
+ * t = 0 backward, linear keys (float values in the Lovász order, the common case): a
+ * plain 2-way merge with the same steps, in PASS_CHUNK steps per call (chunks.ts). Its
+ * keys are computed inline: a call per key leaves V8 too little of its inlining budget
+ * for the consumer's `take`, which then costs a call per voxel.
  */
 function walkTwo(pr: Keys, nr: Keys, i: number, j: number, floor: number, order: WalkOrder, consumer: WalkConsumer): void {
   const w: TwoWalk = { i, j, done: false };
@@ -158,11 +162,11 @@ function walkTwo(pr: Keys, nr: Keys, i: number, j: number, floor: number, order:
 
 function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrder, consumer: WalkConsumer, steps: number): void {
   let { i, j } = w;
-  const posKey = order.pos.key;
-  const negKey = order.neg.key;
+  const { scale: ps, offset: po } = order.pos.linear!;
+  const { scale: ns, offset: no } = order.neg.linear!;
   const pEnd = pr.length;
-  let kp = i < pEnd ? posKey(pr[i]) : -Infinity;
-  let kn = j >= 0 ? negKey(nr[j]) : -Infinity;
+  let kp = i < pEnd ? ps * pr[i] + po : -Infinity;
+  let kn = j >= 0 ? ns * nr[j] + no : -Infinity;
   let left = steps;
   for (; left > 0; left--) {
     const positive = kp >= kn;
@@ -171,10 +175,10 @@ function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
     let x: number;
     if (positive) {
       x = pr[i++];
-      kp = i < pEnd ? posKey(pr[i]) : -Infinity;
+      kp = i < pEnd ? ps * pr[i] + po : -Infinity;
     } else {
       x = nr[j--];
-      kn = j >= 0 ? negKey(nr[j]) : -Infinity;
+      kn = j >= 0 ? ns * nr[j] + no : -Infinity;
     }
     consumer.take(x, positive, 1);
   }
