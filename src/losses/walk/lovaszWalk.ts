@@ -43,15 +43,10 @@ export function lovaszOrder(input: ClassInput): WalkOrder {
  * One subclass per input kind, so that the walk's loop inlines one small `take` (V8
  * inlines a bounded amount of code into a loop; both kinds' terms together exceed it).
  */
-abstract class LovaszConsumer implements WalkConsumer {
-  readonly terms: VoxelTerms;
+abstract class LovaszConsumer extends VoxelTerms implements WalkConsumer {
   soft = new LovaszSum(0, 0, true);
   hinge = 0;
   hingeOn = true;
-
-  constructor(gamma: number) {
-    this.terms = new VoxelTerms(gamma);
-  }
 
   start(positives: number, negatives: number, positivesBefore: number, negativesBefore: number): void {
     this.soft = new LovaszSum(positives, negatives, true);
@@ -61,16 +56,15 @@ abstract class LovaszConsumer implements WalkConsumer {
   abstract take(x: number, positive: boolean, count: number): void;
 
   result(): LovaszTerms {
-    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.terms.sums() };
+    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums() };
   }
 }
 
 class LogitLovasz extends LovaszConsumer {
   take(z: number, positive: boolean, count: number): void {
-    const terms = this.terms;
-    const d = this.soft.take(terms.logit(z, positive), positive, count);
+    const d = this.soft.take(this.logit(z, positive), positive, count);
     if (this.hingeOn) {
-      if (terms.eHinge > 0) this.hinge += terms.eHinge * d;
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
       else this.hingeOn = false;
     }
   }
@@ -78,10 +72,9 @@ class LogitLovasz extends LovaszConsumer {
 
 class ProbLovasz extends LovaszConsumer {
   take(p: number, positive: boolean, count: number): void {
-    const terms = this.terms;
-    const d = this.soft.take(terms.prob(p, positive, this.hingeOn), positive, count);
+    const d = this.soft.take(this.prob(p, positive, this.hingeOn), positive, count);
     if (this.hingeOn) {
-      if (terms.eHinge > 0) this.hinge += terms.eHinge * d;
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
       else this.hingeOn = false;
     }
   }
