@@ -5,12 +5,8 @@ export * from './losses/index.js';
 export * from './report/index.js';
 export { toGroundTruth, toPrediction, type GroundTruth, type Prediction, type InputMode, type NpyAxes } from './pipeline/volume.js';
 export { runEvaluation, type RunResult } from './pipeline/run.js';
-export { buildReport } from './pipeline/buildReport.js';
 export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
-export { evaluatePair } from './pipeline/evaluateOne.js';
-export { discoverCases, UsageError, type CasePair } from './pipeline/discover.js';
 export { mergeReports, MergeError } from './pipeline/merge.js';
-export { runConfigFromReport } from './pipeline/config.js';
 export {
   compareStatistics,
   withSummaryIntervals,

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../src/io/errors.js';
 import { inflateAllAsync, inflatePrefix } from '../src/io/inflate.js';
-import { diagnoseImageData, parsePng } from '../src/io/png-chunks.js';
+import { diagnoseImageData, parsePng } from '../src/io/pngChunks.js';
 import { chunkAt } from './helpers/hostile.js';
 import { encodePng } from './helpers/png.js';
 

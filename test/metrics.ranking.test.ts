@@ -131,8 +131,8 @@ describe('auroc/ap through evaluateCase', () => {
   const t = Array.from(gt);
 
   it('is the same with the Lovász terms (groups sorted for them) and without (sorted for the ranking alone)', () => {
-    const withLovasz = evaluateCase(vol(gt, 'labels'), vol(p, 'probs'), opts({ losses: ['lovasz_hinge'] })).labels['1'];
-    const alone = evaluateCase(vol(gt, 'labels'), vol(p, 'probs'), opts({ losses: ['dice'] })).labels['1'];
+    const withLovasz = evaluateCase(vol(gt, 'labels'), vol(p, 'probs'), opts({ losses: ['lovasz_hinge'] })).labels['1'].metrics;
+    const alone = evaluateCase(vol(gt, 'labels'), vol(p, 'probs'), opts({ losses: ['dice'] })).labels['1'].metrics;
     expect(withLovasz.auroc as number).toBeCloseTo(pairwiseAuroc(s, t)!, 12);
     expect(withLovasz.ap as number).toBeCloseTo(thresholdAp(s, t)!, 12);
     expect(alone.auroc).toBe(withLovasz.auroc);
@@ -144,13 +144,13 @@ describe('auroc/ap through evaluateCase', () => {
     const z = Float64Array.from({ length: n }, (_, i) => 38 + (i % 8) + (gt[i] ? 0.5 : 0));
     const zs = Array.from(z);
     const res = evaluateCase(vol(gt, 'labels'), vol(z, 'logits'), opts({ includeBackground: true, losses: [] })).labels;
-    expect(res['1'].auroc as number).toBeCloseTo(pairwiseAuroc(zs, t)!, 12);
-    expect(res['0'].auroc as number).toBeCloseTo(pairwiseAuroc(zs.map((x) => -x), t.map((x) => 1 - x))!, 12);
-    expect(res['1'].auroc as number).toBeGreaterThan(0.5);
+    expect(res['1'].metrics.auroc as number).toBeCloseTo(pairwiseAuroc(zs, t)!, 12);
+    expect(res['0'].metrics.auroc as number).toBeCloseTo(pairwiseAuroc(zs.map((x) => -x), t.map((x) => 1 - x))!, 12);
+    expect(res['1'].metrics.auroc as number).toBeGreaterThan(0.5);
   });
 
   it('is null for a label-map prediction', () => {
-    const res = evaluateCase(vol(gt, 'labels'), vol(gt, 'labels'), opts({})).labels['1'];
+    const res = evaluateCase(vol(gt, 'labels'), vol(gt, 'labels'), opts({})).labels['1'].metrics;
     expect(res.auroc).toBeNull();
     expect(res.ap).toBeNull();
   });

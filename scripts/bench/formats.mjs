@@ -146,7 +146,7 @@ export function writeNpz(path, key, data, shape, opts) {
 }
 
 let sharpModule = null;
-/** An 8-bit greyscale PNG of a row-major uint8 image, through sharp (as toolchain.md §2). */
+/** An 8-bit greyscale PNG of a row-major uint8 image, through sharp. */
 export async function writePngGrey8(path, u8, width, height) {
   sharpModule ??= (await import('sharp')).default;
   const info = await sharpModule(u8, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toFile(path);

@@ -6,7 +6,7 @@ import { FormatError, guarded } from './errors.js';
 import { decodeElements, type Decoded } from './elements.js';
 import { readRange, withFile } from './file.js';
 import { inflateAllAsync, inflatePrefix, isGzip } from './inflate.js';
-import { NIFTI_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './nifti-header.js';
+import { NIFTI_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './niftiHeader.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
 
 // Extra decompressed bytes tolerated past the promised data (some writers pad); more

@@ -1,5 +1,4 @@
-// NumPy .npy reader, written by hand (toolchain.md §5: npyjs mishandles bool, big-endian
-// and copies). Layout: "\x93NUMPY", version, header length, a Python-literal dict
+// NumPy .npy reader, written by hand (npyjs mishandles bool, big-endian and copies). Layout: "\x93NUMPY", version, header length, a Python-literal dict
 // {'descr', 'fortran_order', 'shape'}, then the raw elements.
 import type { RawArray } from '../types.js';
 import { asInputError, FormatError, guarded } from './errors.js';

@@ -1,15 +1,15 @@
 // PNG reader: 2D label maps (and 8/16-bit probability maps) as their stored sample
-// values. The container is checked by hand (png-chunks.ts); non-interlaced pixel data is
-// decoded by png-decode.ts, interlaced by sharp from a copy reduced to its critical
-// chunks, using the exact recipes of toolchain.md §2.
+// values. The container is checked by hand (pngChunks.ts); non-interlaced pixel data is
+// decoded by pngDecode.ts, interlaced by sharp from a copy reduced to its critical
+// chunks, with the settings that keep its output exact (see decode).
 import { isMainThread } from 'node:worker_threads';
 import type { Sharp, SharpOptions } from 'sharp';
 import type { RawArray } from '../types.js';
 import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
-import { criticalChunksOnly, diagnoseImageData, parsePng, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './png-chunks.js';
-import { decodePngPixels } from './png-decode.js';
+import { criticalChunksOnly, diagnoseImageData, parsePng, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './pngChunks.js';
+import { decodePngPixels } from './pngDecode.js';
 
 const GREY = 0;
 const RGB = 2;
@@ -26,7 +26,7 @@ export async function readPng(path: string, opts?: ReadOptions): Promise<RawArra
     const pixels = elementCount([ihdr.height, ihdr.width], maxVoxels, 'image is');
     checkImageDataSize(ihdr, chunks);
     if (!ihdr.interlace) {
-      // The common case, decoded here without libvips (png-decode.ts).
+      // The common case, decoded here without libvips (pngDecode.ts).
       const direct = decodePngPixels(file, chunks, ihdr);
       const data = ihdr.colorType === RGB || ihdr.colorType === RGBA ? equalChannels(direct, ihdr) : direct;
       return rawArrayOf(path, ihdr, data);
@@ -80,14 +80,6 @@ function checkImageDataSize(ihdr: Ihdr, chunks: PngChunk[]): void {
   }
 }
 
-/**
- * Decode to one channel (grey, palette index) or three (RGB), at the file's precision.
- * - 16-bit needs an explicit 16-bit colourspace, or sharp reduces it to 8 bits;
- * - extractChannel(0) is exact at 8 bits and drops alpha for grey+alpha;
- * - grey below 8 bits comes back scaled to 0..255 (undone by the caller);
- * - a palette image (PLTE already a grey ramp) comes back as its indices.
- * ignoreIcc is belt and braces: the ICC chunk was already dropped.
- */
 type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
 let sharpLoad: Promise<SharpFactory> | null = null;
 
@@ -109,6 +101,14 @@ function loadSharp(): Promise<SharpFactory> {
   return sharpLoad;
 }
 
+/**
+ * Decode to one channel (grey, palette index) or three (RGB), at the file's precision.
+ * - 16-bit needs an explicit 16-bit colourspace, or sharp reduces it to 8 bits;
+ * - extractChannel(0) is exact at 8 bits and drops alpha for grey+alpha;
+ * - grey below 8 bits comes back scaled to 0..255 (undone by the caller);
+ * - a palette image (PLTE already a grey ramp) comes back as its indices.
+ * ignoreIcc is belt and braces: the ICC chunk was already dropped.
+ */
 async function decode(png: Buffer, ihdr: Ihdr, pixels: number): Promise<Uint8Array | Uint16Array> {
   const sharp = await loadSharp();
   const color = ihdr.colorType === RGB || ihdr.colorType === RGBA;

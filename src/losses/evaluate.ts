@@ -1,40 +1,42 @@
 // evaluateCase: one case's every loss and metric, per target, from a ground-truth label
-// map and a prediction already in the engine's layout (see Volume in src/types.ts).
+// map and a prediction already in the engine's layout (see Volume in src/types.ts). This
+// file only decides which producer makes each class's sums; the kernels live with their
+// kind (producers/, formulas/, walk/, surface/).
 import type { Volume } from '../types.js';
-import type { LabelResult } from '../report/model.js';
-import { binaryLosses } from './formulas/binaryLosses.js';
-import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
-import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
-import { overlapMetrics } from './formulas/overlap.js';
-import {
-  DEFAULT_LOSS_PARAMS,
-  type EmptyPolicy,
-  type Hd95Mode,
-  type LossParams,
-  type Target,
-  SURFACE_METRICS,
-  DEFAULT_ECE_BINS,
-  PROBABILITY_METRICS,
-} from './params.js';
-import { IGNORED, type ClassInput, type ClassResult, type Runs } from './producers/probClass.js';
-import type { ClassSums } from './formulas/sums.js';
-import { splitClass } from './parallel/split.js';
-import { quantizedClass } from './producers/quantizedClass.js';
-import { hardLabeller, hardLabels, softmaxParts } from './producers/prediction.js';
-import { surfaceMetrics } from './surface/surface.js';
-import { categoricalFocalByClass } from './producers/categoricalFocal.js';
-import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
-import { caseLesions } from '../lesions/caseLesions.js';
-import type { LesionEntry } from '../lesions/lesionMetrics.js';
-import type { LesionOptions } from '../lesions/options.js';
 import { agreementMetrics } from './formulas/agreement.js';
-import { meanBce } from './formulas/binaryLosses.js';
+import { binaryLosses, meanBce } from './formulas/binaryLosses.js';
+import { lovaszSoftmaxMean } from './formulas/lovaszSoftmax.js';
+import { overlapMetrics } from './formulas/overlap.js';
 import { rankingOfHistograms } from './formulas/ranking.js';
+import type { ClassSums } from './formulas/sums.js';
 import {
   calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
   type ReliabilityTable,
 } from './producers/calibration.js';
+import { categoricalFocalByClass } from './producers/categoricalFocal.js';
+import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
+import { channelSource, regionProb } from './producers/channels.js';
+import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
+import { hardLabeller, hardLabels } from './producers/prediction.js';
+import type { ClassInput, ClassResult } from './producers/probClass.js';
+import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
+import { ignoreMaskOf, truthCodes } from './producers/truth.js';
+import { splitClass } from './parallel/split.js';
+import {
+  DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULTS, PROBABILITY_METRICS, SURFACE_METRICS,
+  type EmptyPolicy, type Hd95Mode, type LossParams, type Target,
+} from './params.js';
+import type { CaseEvaluation, TargetResult } from './results.js';
+import { ThreadScratch } from './scratch.js';
+import { surfaceMetrics } from './surface/surface.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
+import type { Runs } from './walk/lovaszWalk.js';
+import { caseLesions } from '../lesions/caseLesions.js';
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+import type { LesionOptions } from '../lesions/options.js';
+
+export type { CaseEvaluation, TargetResult } from './results.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -50,10 +52,8 @@ export interface EvalOptions {
   params: LossParams;
   hd95: Hd95Mode;
   nsdTolerance: number;
-  /** Overrides the ground truth's spacing (--spacing). */
+  /** Overrides the ground truth's spacing (--spacing), along the engine's dims. */
   spacing: number[] | null;
-  /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
-  threads?: number;
   /** Other tools' conventions (switches.ts); segloss's defaults when absent. */
   switches?: Switches;
   /** Lesion-wise evaluation (spec/lesions.md); absent or null = off. */
@@ -63,38 +63,14 @@ export interface EvalOptions {
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
+  ...DEFAULTS,
   targets: null,
   regions: false,
   includeBackground: false,
   ignoreIndex: null,
-  threshold: 0.5,
-  empty: 'one',
-  losses: ['dice', 'bce_dice', 'iou', 'focal', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'],
-  metrics: ['dice', 'iou', 'precision', 'recall', 'specificity', 'tp', 'fp', 'fn', 'tn', 'gt_voxels', 'pred_voxels', 'gt_volume_ml', 'pred_volume_ml'],
   params: { ...DEFAULT_LOSS_PARAMS },
-  hd95: 'union',
-  nsdTolerance: 1,
   spacing: null,
 };
-
-export interface CaseEvaluation {
-  /** Per target key. */
-  labels: Record<string, LabelResult>;
-  /** Case-level Lovász-softmax (mean over classes present in the ground truth), null when none is. */
-  lovaszSoftmax: number | null;
-  /** Evaluated (not ignored) voxels. */
-  voxels: number;
-  /** Non-zero labels seen in the ground truth and, for label-map predictions, in the prediction. */
-  gtLabels: number[];
-  predLabels: number[];
-  /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
-  voxelVolume: number | null;
-  warnings: string[];
-  /** Per-lesion entries per target key, when lesions are evaluated. */
-  lesions?: Record<string, LesionEntry[]>;
-  /** With `ece` requested: per target key, null for a label-map prediction. */
-  reliability?: Record<string, ReliabilityTable> | null;
-}
 
 /** The foreground label a single-channel prediction stands for. */
 function binaryForeground(opts: EvalOptions): number {
@@ -111,122 +87,32 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
   else labels.add(binaryForeground(opts));
   if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
-  const multichannel = (opts.switches?.backgroundIfMultichannel ?? false) && pred.kind !== 'labels' && pred.channels > 1;
-  if (!opts.includeBackground && !multichannel) labels.delete(0);
+  if (!opts.includeBackground) labels.delete(0);
   else labels.add(0);
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
 
-function truthCodes(gt: ArrayLike<number>, set: ReadonlySet<number>, ignore: number | null): Uint8Array {
-  const n = gt.length;
-  const t = new Uint8Array(n);
-  // Label maps are small non-negative integers: a lookup table beats a Set per voxel.
-  const LUT = 256;
-  const lut = new Uint8Array(LUT);
-  for (const l of set) if (l >= 0 && l < LUT && Number.isInteger(l)) lut[l] = 1;
-  if (ignore !== null && ignore >= 0 && ignore < LUT && Number.isInteger(ignore)) lut[ignore] = IGNORED;
-  const ign = ignore ?? Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const g = gt[i];
-    if (g >= 0 && g < LUT && (g | 0) === g) t[i] = lut[g];
-    else t[i] = g === ign ? IGNORED : set.has(g) ? 1 : 0;
-  }
-  return t;
-}
-
-/** Per-channel class probabilities P_c as arrays, for probability-based classes. */
-interface ChannelSource {
-  channels: number;
-  /** P_c over the case's voxels; c outside the prediction's channels is all zeros. */
-  channel(c: number): ArrayLike<number>;
-}
-
-function channelSource(pred: Volume, fg: number): ChannelSource {
-  const n = pred.dims.reduce((a, b) => a * b, 1);
-  const zeros = () => new Float64Array(n);
-  if (pred.channels === 1) {
-    let fgP: ArrayLike<number> | null = null;
-    const fgProb = (): ArrayLike<number> => {
-      if (fgP) return fgP;
-      if (pred.kind === 'logits') {
-        const out = new Float64Array(n);
-        const z = pred.data;
-        for (let i = 0; i < n; i++) out[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
-        fgP = out;
-      } else if (pred.quantMax) {
-        const max = pred.quantMax;
-        fgP = Float64Array.from(pred.data, (v) => v / max);
-      } else fgP = pred.data;
-      return fgP;
-    };
-    return {
-      channels: 2,
-      channel(c) {
-        if (c === fg) return fgProb();
-        if (c === 0) {
-          const p = fgProb();
-          const out = new Float64Array(n);
-          for (let i = 0; i < n; i++) out[i] = 1 - p[i];
-          return out;
-        }
-        return zeros();
-      },
-    };
-  }
-  if (pred.kind === 'logits') {
-    // P_c = e^{z_c − m} / s in float64, one class at a time: memory of three volumes, not C.
-    const { max, sum } = softmaxParts(pred.data, pred.channels, n);
-    const z = pred.data;
-    return {
-      channels: pred.channels,
-      channel(c) {
-        if (!(c >= 0 && c < pred.channels && Number.isInteger(c))) return zeros();
-        const out = new Float64Array(n);
-        const off = c * n;
-        for (let i = 0; i < n; i++) out[i] = Math.exp(z[off + i] - max[i]) / sum[i];
-        return out;
-      },
-    };
-  }
-  const probs = pred.data;
-  return {
-    channels: pred.channels,
-    channel(c) {
-      return c >= 0 && c < pred.channels && Number.isInteger(c) ? probs.subarray(c * n, (c + 1) * n) : zeros();
-    },
-  };
-}
-
-function regionProb(src: ChannelSource, labels: number[], n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (const l of labels) {
-    const p = src.channel(l);
-    for (let i = 0; i < n; i++) out[i] += p[i];
-  }
-  // A sum that rounding puts above 1 counts as 1 (losses.md, regions).
-  for (let i = 0; i < n; i++) if (out[i] > 1) out[i] = 1;
-  return out;
-}
-
-export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS): CaseEvaluation {
+/**
+ * @param scratch this thread's buffers and its helper thread, if any (ThreadScratch); a
+ *   fresh one when not given
+ */
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch()): CaseEvaluation {
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
-    ? jointHistogram(gt.data, hard, opts.ignoreIndex)
-    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
+    ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
+    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
-  // AUROC/AP rank each truth group's sorted values: sorted for the Lovász terms anyway, else only for them.
   const wantRank = pred.kind !== 'labels' && (opts.metrics.includes('auroc') || opts.metrics.includes('ap'));
   const wantCalibration = pred.kind !== 'labels' && (opts.metrics.includes('brier') || opts.metrics.includes('ece'));
   const bins = opts.eceBins ?? DEFAULT_ECE_BINS;
   const gamma = opts.params.focalGamma;
-  const threads = opts.threads ?? 1;
   const spacing = opts.spacing ?? gt.spacing;
   const voxelVolume = spacing ? spacing.reduce((a, b) => a * b, 1) : null;
   const gtLabelsPresent = hist.gtLabels();
@@ -244,7 +130,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     const onRuns = sort && (wantRank || wantCalibration)
       ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
       : undefined;
-    const r = splitClass(input, values, t, gamma, sort, threads, onRuns);
+    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns);
     if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
     return [r, extra];
   };
@@ -274,7 +160,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     return r;
   };
 
-  const labels: Record<string, LabelResult> = {};
+  const labels: Record<string, TargetResult> = {};
   const metricKeys = new Set(opts.metrics);
   const sw = opts.switches ?? DEFAULT_SWITCHES;
   const emptyPair = new Map<string, boolean>();
@@ -300,9 +186,9 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     }
     Object.assign(metrics, probabilityMetrics(pred.kind === 'labels' ? null : sums.n, sums, extra));
     if (wantReliability && extra.calibration) reliability[target.key] = reliabilityTable(extra.calibration);
-    const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
+    const result: TargetResult = { losses: binaryLosses(sums, opts.params, opts.losses), metrics: {} };
     applyAbsentClassLoss(result.losses, conf.tp + conf.fn === 0, sw);
-    for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
+    for (const k of opts.metrics) if (k in metrics) result.metrics[k] = metrics[k];
     labels[target.key] = result;
   }
 
@@ -332,7 +218,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     targets.forEach((t, k) => {
       const s = surf[k];
       const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;
-      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = v[key];
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key].metrics[key] = v[key];
     });
   }
 
@@ -343,31 +229,27 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       hd95: opts.hd95,
       empty: opts.empty,
     });
-    for (const t of targets) Object.assign(labels[t.key], les.values[t.key]);
+    for (const t of targets) Object.assign(labels[t.key].metrics, les.values[t.key]);
     lesions = les.entries;
   }
 
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
+    // --lovasz-classes all: a class absent from the ground truth enters with its own term.
     const allClasses = sw.lovaszClasses === 'all';
+    const orAbsent = (term: number, c: number) => (Number.isFinite(term) || !allClasses ? term : absentSoftmaxTerm(src!.channel(c), gt.data, opts.ignoreIndex));
     if (pred.kind === 'labels') {
       const classes = allClasses ? [...new Set([...gtLabelsPresent, ...hist.predLabels()])].sort((a, b) => a - b) : gtLabelsPresent;
       for (const c of classes) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
     } else if (pred.channels === 1) {
       const r = classResult(fg);
-      if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
-      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(fg), gt.data, opts.ignoreIndex));
-      if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
-      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(0), gt.data, opts.ignoreIndex));
+      terms.push(orAbsent(r.softmaxTerm, fg), orAbsent(r.complementSoftmaxTerm, 0));
     } else {
       const classes = allClasses ? Array.from({ length: pred.channels }, (_, c) => c) : gtLabelsPresent;
-      for (const c of classes) {
-        const term = classResult(c).softmaxTerm;
-        terms.push(Number.isFinite(term) ? term : absentSoftmaxTerm(src!.channel(c), gt.data, opts.ignoreIndex));
-      }
+      for (const c of classes) terms.push(orAbsent(classResult(c).softmaxTerm, c));
     }
-    lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
+    lovaszSoftmax = lovaszSoftmaxMean(terms);
   }
 
   return {
@@ -376,6 +258,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     voxels: hist.total,
     gtLabels: gtLabelsPresent.filter((l) => l !== 0),
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
+    spacing,
     voxelVolume,
     warnings,
     ...(lesions ? { lesions } : {}),
@@ -394,12 +277,6 @@ function probabilityMetrics(n: number | null, sums: ClassSums, extra: RunMetrics
   if (extra.calibration) Object.assign(out, calibrationMetrics(extra.calibration));
   if (extra.ranking) Object.assign(out, extra.ranking);
   return out;
-}
-
-function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
-  const m = new Uint8Array(gt.length);
-  for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
-  return m;
 }
 
 /**

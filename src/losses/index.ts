@@ -1,15 +1,11 @@
-// The loss/metric engine: pure functions over typed arrays.
+// The loss/metric engine as a library (README "As a library"): evaluateCase and its
+// options and results, the loss formulas over a class's sums, the surface metrics.
 export * from './params.js';
-export * from './formulas/sums.js';
+export { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from './evaluate.js';
+export { absentTarget, type AbsentTargetOptions, type CaseEvaluation, type TargetResult } from './results.js';
+export { ThreadScratch } from './scratch.js';
+export { SplitHelper } from './parallel/split.js';
+export { emptySums, type ClassSums } from './formulas/sums.js';
 export * from './formulas/binaryLosses.js';
-export * from './formulas/lovasz.js';
-export * from './producers/probClass.js';
-export * from './producers/labelMapClass.js';
-export * from './producers/confusion.js';
-export * from './formulas/overlap.js';
-export * from './producers/prediction.js';
-export * from './formulas/stats.js';
-export * from './evaluate.js';
-export * from './surface/surface.js';
-export * from './sort/radix.js';
-export * from './producers/quantizedClass.js';
+export { overlapMetrics } from './formulas/overlap.js';
+export { surfaceMetrics, type SurfaceMetrics, type SurfaceOptions } from './surface/surface.js';

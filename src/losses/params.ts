@@ -73,6 +73,16 @@ export const METRIC_KEYS = [...OVERLAP_METRICS, ...SURFACE_METRICS, ...PROBABILI
 export const DEFAULT_ECE_BINS = 15;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
+/** The engine's defaults besides the loss parameters (losses.md, cli.md): the one list the evaluation options start from. */
+export const DEFAULTS = Object.freeze({
+  threshold: 0.5,
+  empty: 'one' as EmptyPolicy,
+  losses: DEFAULT_LOSSES,
+  metrics: OVERLAP_METRICS as readonly string[],
+  hd95: 'union' as Hd95Mode,
+  nsdTolerance: 1,
+});
+
 /** A class the engine evaluates: a single label, or a region (union of labels) keyed by name. */
 export interface Target {
   key: string;

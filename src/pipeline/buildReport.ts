@@ -1,12 +1,9 @@
 // From per-case outcomes to the report of cli.md: complete every ok case to the run's
 // one label set, derive the case-level values, then summarise.
-import { binaryLosses } from '../losses/formulas/binaryLosses.js';
-import { labelMapSums } from '../losses/producers/labelMapClass.js';
-import { overlapMetrics } from '../losses/formulas/overlap.js';
-import { applyAbsentClassLoss, applyOverlapSwitches, emptySurfaceValues } from '../losses/switches.js';
+import { absentTarget } from '../losses/results.js';
 import { AGREEMENT_METRICS, CASE_METRICS, PROBABILITY_METRICS, SURFACE_METRICS } from '../losses/params.js';
-import { agreementMetrics } from '../losses/formulas/agreement.js';
 import { pooledReliability } from './reliability.js';
+import { labelResultOf } from '../report/fromEngine.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
@@ -28,22 +25,10 @@ function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[
 
 /**
  * What an evaluated label absent from both masks of a case is: an empty pair over the
- * case's voxels. Its surface warnings (when surface metrics are asked for) go to `warnings`.
+ * case's voxels (the engine's absentTarget). Its surface warnings go to `warnings`.
  */
 export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null, key = '', warnings: string[] = []): LabelResult {
-  const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
-  // Probability metrics: the label-map cases completed here have none (null).
-  const m: Record<string, number | null> = { ...overlapMetrics(conf, c.empty, voxelVolume), ...agreementMetrics(conf, c.empty, voxelVolume) };
-  applyOverlapSwitches(m, conf, c.switches);
-  for (const k of PROBABILITY_METRICS) m[k] = null;
-  const surf = emptySurfaceValues(key, true, 'prediction mask empty', c.switches, new Set(c.metrics), warnings);
-  const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
-  applyAbsentClassLoss(out.losses, true, c.switches);
-  for (const k of c.metrics) {
-    if (k in m) out[k] = m[k];
-    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = surf[k as keyof typeof surf];
-  }
-  return out;
+  return labelResultOf(absentTarget(voxels, c, voxelVolume, key, warnings));
 }
 
 export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {

@@ -30,8 +30,6 @@ export interface RunConfig {
   npyAxes: NpyAxes | null;
   maxVoxels: number;
   workers: number;
-  /** Threads one case may use (set per run: a lone large case is split over the workers); not an option. */
-  caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
   /** --convention NAME (spec/conventions.md); null = segloss's own, with any switch given alone. */

@@ -2,8 +2,11 @@
 // becomes an error entry naming the file; nothing here throws for bad input.
 import { readArray } from '../io/index.js';
 import { evaluateCase, type CaseEvaluation, type EvalOptions } from '../losses/evaluate.js';
+import { SplitHelper } from '../losses/parallel/split.js';
+import { ThreadScratch } from '../losses/scratch.js';
 import { InputError } from '../types.js';
 import type { CaseResult } from '../report/model.js';
+import { labelResultsOf } from '../report/fromEngine.js';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
 import { guessWarnings } from './guesses.js';
@@ -38,11 +41,19 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     hd95: c.hd95,
     nsdTolerance: c.nsdTolerance,
     spacing: c.spacing,
-    threads: c.caseThreads ?? 1,
     switches: c.switches,
     lesions: c.lesions ?? null,
     eceBins: c.eceBins,
   };
+}
+
+/** This thread's engine scratch: one without a helper, and one with, made when a run first splits a case. */
+const scratchOf: { alone?: ThreadScratch; split?: ThreadScratch } = {};
+
+/** @param split whether a large case may be split over a helper thread (a run with fewer cases than workers) */
+function threadScratch(split: boolean): ThreadScratch {
+  if (split) return (scratchOf.split ??= new ThreadScratch(SplitHelper.start()));
+  return (scratchOf.alone ??= new ThreadScratch());
 }
 
 function base(pair: CasePair): CaseResult {
@@ -59,7 +70,7 @@ export function errorMessage(e: unknown, file: string): string {
   return `${file}: internal error (${msg.split('\n')[0]})`;
 }
 
-export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false): Promise<CaseOutcome> {
+export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, split = false): Promise<CaseOutcome> {
   const result = base(pair);
   if (pair.problem) return { result: { ...result, status: 'error', error: pair.problem } };
   if (pair.pred === null) {
@@ -90,7 +101,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       if (pred.kind === 'labels') checkDiscoveredLabels(pred.data, pair.pred, 'prediction');
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
-    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c));
+    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split));
     const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
     return {
       result: {
@@ -111,7 +122,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
           }),
         ],
         ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
-        labels: evaluation.labels,
+        labels: labelResultsOf(evaluation.labels),
         losses: c.losses.includes('lovasz_softmax') ? { lovasz_softmax: evaluation.lovaszSoftmax } : {},
         voxels: evaluation.voxels,
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },

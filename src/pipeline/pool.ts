@@ -20,6 +20,8 @@ export interface PoolOptions {
   debug: boolean;
   /** Seconds one case may take before its worker is stopped; 0 = no limit. */
   caseTimeout: number;
+  /** Whether a case may be split over a helper thread. */
+  split: boolean;
   onDone: (index: number, outcome: CaseOutcome) => void;
 }
 
@@ -60,7 +62,7 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         }
         const index = next++;
         current = index;
-        const task: CaseTask = { index, pair: pairs[index], config, debug: opts.debug };
+        const task: CaseTask = { index, pair: pairs[index], config, debug: opts.debug, split: opts.split };
         if (opts.caseTimeout > 0) {
           timer = setTimeout(() => {
             const i = current;

@@ -37,10 +37,8 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
-  // Fewer cases than workers: the spare threads go to splitting each case by voxel range.
-  if (cases.length > 0 && cases.length < config.workers) {
-    config = { ...config, caseThreads: Math.floor(config.workers / cases.length) };
-  }
+  // Fewer cases than workers: each case may split its large classes over a helper thread.
+  const split = cases.length > 0 && Math.floor(config.workers / cases.length) >= 2;
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
   const record = (index: number, outcome: CaseOutcome) => {
@@ -60,6 +58,7 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
       workers: config.workers,
       debug: Boolean(hooks.debug),
       caseTimeout: hooks.caseTimeout ?? 0,
+      split,
       onDone: record,
     });
   } else {
@@ -67,7 +66,7 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
     // readers and the engine, and their modules take ~70 ms to load.
     const { evaluatePair } = await import('./evaluateOne.js');
     for (let k = 0; k < cases.length; k++) {
-      record(k, await evaluatePair(cases[k], config, hooks.debug));
+      record(k, await evaluatePair(cases[k], config, hooks.debug, split));
       // One turn of the event loop between cases: a pending signal is handled here.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -11,12 +11,13 @@ export interface CaseTask {
   pair: CasePair;
   config: RunConfig;
   debug: boolean;
+  split: boolean;
 }
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', async (task: CaseTask) => {
-    const outcome = await evaluatePair(task.pair, task.config, task.debug);
+    const outcome = await evaluatePair(task.pair, task.config, task.debug, task.split);
     port.postMessage({ index: task.index, outcome });
   });
 }

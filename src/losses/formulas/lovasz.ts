@@ -1,8 +1,8 @@
 // The Lovász extension of the Jaccard loss, Σ_k e_(k)·lovasz_grad_k over errors sorted
-// descending (Berman et al. 2018; losses.md). Within a truth group the error is a monotone
-// function of the prediction, so callers sort each group on its own keys and hand the
-// two groups here already in descending error order; merging them is exact. Ties between
-// the groups may go either way: the extension is continuous, so the value does not change.
+// descending (Berman et al. 2018; losses.md), one step at a time. Within a truth group the
+// error is a monotone function of the prediction, so each group is sorted on its own
+// values and the one walk (walk/sortedWalk.ts) hands the steps here in descending error
+// order. Ties between the groups may go either way: the extension is continuous.
 
 /**
  * The running sum Σ e_(k)·(J_k − J_{k−1}) of one class, and optionally of its complement
@@ -36,45 +36,22 @@ export class LovaszSum {
 
   /** Takes the voxels and returns the class's step of J, for a sum over the same order with other errors (the hinge's). */
   take(e: number, positive: boolean, count: number): number {
-    const d1 = step(this.positives, this.c1, this.c0, positive, count);
+    // J_after − J_before for a class of G positives, `inside` of them taken, with
+    // `outside` of its negatives taken: u = G + outside; count / u for positives,
+    // (G − inside)·count / (u(u + count)) for negatives. J_0 = 0, so with G = 0 the first
+    // step is 1 and every later one 0 (lovasz_grad of an absent class). Written out here,
+    // not as a function called twice: this runs once per voxel of the walk.
+    const { positives: G, negatives: N, c1, c0 } = this;
+    const u = G + c0;
+    const d1 = u === 0 ? 1 : positive ? count / u : ((G - c1) * count) / (u * (u + count));
     this.loss += e * d1;
-    if (this.withComplement) this.complementLoss += e * step(this.negatives, this.c0, this.c1, !positive, count);
-    if (positive) this.c1 += count;
-    else this.c0 += count;
+    if (this.withComplement) {
+      // The complement: positives N, its `inside` c0, its `outside` c1; a t = 0 voxel is its positive.
+      const v = N + c1;
+      this.complementLoss += e * (v === 0 ? 1 : !positive ? count / v : ((N - c0) * count) / (v * (v + count)));
+    }
+    if (positive) this.c1 = c1 + count;
+    else this.c0 = c0 + count;
     return d1;
   }
-}
-
-/**
- * J_after − J_before when `count` voxels are taken, for a class of G positives of which
- * `inside` are taken, with `outside` of its negatives taken. J_0 = 0, so with G = 0 the
- * first step is 1 and every later one 0 (lovasz_grad of an absent class).
- */
-function step(G: number, inside: number, outside: number, positive: boolean, count: number): number {
-  const u = G + outside;
-  if (u === 0) return 1;
-  return positive ? count / u : ((G - inside) * count) / (u * (u + count));
-}
-
-/**
- * @param pos errors of the t = 1 voxels, descending
- * @param neg errors of the t = 0 voxels, descending
- * @param gtCount G = number of t = 1 voxels in the whole class (also those with error ≤ 0)
- * Only errors > 0 contribute, so each group may be cut where its errors reach 0.
- */
-export function lovaszMerge(pos: ArrayLike<number>, neg: ArrayLike<number>, gtCount: number): number {
-  const sum = new LovaszSum(gtCount, 0, false);
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    const ep = i < pos.length ? pos[i] : -Infinity;
-    const en = j < neg.length ? neg[j] : -Infinity;
-    const fromPos = ep >= en;
-    const e = fromPos ? ep : en;
-    if (!(e > 0)) break;
-    if (fromPos) i++;
-    else j++;
-    sum.take(e, fromPos, 1);
-  }
-  return sum.loss;
 }

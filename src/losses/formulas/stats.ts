@@ -1,6 +1,15 @@
 // Descriptive statistics of a metric over cases (cli.md summary): nulls are left out,
 // std is the population standard deviation, the median averages the two middle values.
-import type { Stats } from '../../report/model.js';
+
+/** Descriptive statistics of a list of values; null where there is no value to describe. */
+export interface Stats {
+  mean: number | null;
+  std: number | null;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  n: number;
+}
 
 export function describe(values: ReadonlyArray<number | null | undefined>): Stats {
   // +∞ (a convention's distance to an empty surface) is a value: the mean is then +∞.

@@ -1,7 +1,10 @@
 // Helper thread of splitClass: does the share of a class it is sent and hands the result
 // back on its port, then raises the shared flag the caller is waiting on.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { classPart, walkClaimed, type ClassInput, type Runs, type WalkSegment } from '../producers/probClass.js';
+import { classPart, type ClassInput } from '../producers/probClass.js';
+import type { Runs } from '../walk/lovaszWalk.js';
+import { walkClaimed } from '../walk/segments.js';
+import type { WalkSegment } from '../walk/sortedWalk.js';
 import { sortBucketRange, touchPages, type BucketedGroups } from '../sort/bucketSort.js';
 
 /** The ClassPart of a voxel range. */

@@ -61,22 +61,31 @@ function subarrayOf(pred: ArrayLike<number>, from: number, to: number): ArrayLik
   const sub = (pred as { subarray?: (a: number, b: number) => ArrayLike<number> }).subarray;
   return sub ? sub.call(pred, from, to) : Array.prototype.slice.call(pred, from, to);
 }
-// One dense table per thread, reused: a fresh 256×256 table per case cost more than the
-// counting itself on small 2D cases. Only the touched corner is read back and cleared
-// (after a uint8 ground truth, the whole table: ~0.2 ms).
-const dense = new Uint32Array(DENSE * DENSE);
-let maxG = -1;
-let maxP = -1;
+/**
+ * A thread's dense count tables, reused from case to case (a thread's scratch holds one):
+ * a fresh 256×256 table per case costs more than the counting itself on small 2D cases.
+ * Only the touched corner is read back and cleared (after a uint8 ground truth, the whole
+ * table). Left all zero between histograms.
+ */
+export class PairTables {
+  readonly dense = new Uint32Array(DENSE * DENSE);
+  /** Four tables for countPairsBytes, folded into `dense` and zeroed by flushDense. */
+  readonly dense4 = new Uint32Array(4 * DENSE * DENSE);
+  dense4Used = false;
+  maxG = -1;
+  maxP = -1;
+}
 
 /** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to the dense table. */
-function countPairs(h: JointHistogram, gt: ArrayLike<number>, offset: number, pred: ArrayLike<number>, len: number, ignore: number | null): void {
+function countPairs(h: JointHistogram, tables: PairTables, gt: ArrayLike<number>, offset: number, pred: ArrayLike<number>, len: number, ignore: number | null): void {
   if (gt instanceof Uint8Array && (pred instanceof Uint8Array || pred instanceof Int32Array)) {
-    countPairsBytes(h, gt, offset, pred, len, ignore);
+    countPairsBytes(h, tables, gt, offset, pred, len, ignore);
     return;
   }
+  const dense = tables.dense;
   const ign = ignore ?? Number.NaN;
-  let mg = maxG;
-  let mp = maxP;
+  let mg = tables.maxG;
+  let mp = tables.maxP;
   for (let k = 0; k < len; k++) {
     const g = gt[offset + k];
     if (g === ign) continue;
@@ -87,8 +96,8 @@ function countPairs(h: JointHistogram, gt: ArrayLike<number>, offset: number, pr
       if (p > mp) mp = p;
     } else h.add(g, p, 1);
   }
-  maxG = mg;
-  maxP = mp;
+  tables.maxG = mg;
+  tables.maxP = mp;
 }
 
 /**
@@ -98,7 +107,8 @@ function countPairs(h: JointHistogram, gt: ArrayLike<number>, offset: number, pr
  * into four tables: a binary case increments the same few counters over and over, and
  * one table would make each increment wait for the one before.
  */
-function countPairsBytes(h: JointHistogram, gt: Uint8Array, offset: number, pred: Uint8Array | Int32Array, len: number, ignore: number | null): void {
+function countPairsBytes(h: JointHistogram, tables: PairTables, gt: Uint8Array, offset: number, pred: Uint8Array | Int32Array, len: number, ignore: number | null): void {
+  const { dense, dense4 } = tables;
   if (ignore !== null) {
     for (let k = 0; k < len; k++) {
       const g = gt[offset + k];
@@ -123,26 +133,23 @@ function countPairsBytes(h: JointHistogram, gt: Uint8Array, offset: number, pred
         dense4[T + ((gt[o + 1] << 8) | p1)]++;
         dense4[2 * T + ((gt[o + 2] << 8) | p2)]++;
         dense4[3 * T + ((gt[o + 3] << 8) | p3)]++;
-      } else for (let j = 0; j < 4; j++) addPair(h, gt[o + j], pred[k + j]);
+      } else for (let j = 0; j < 4; j++) addPair(h, dense, gt[o + j], pred[k + j]);
     }
-    for (; k < len; k++) addPair(h, gt[offset + k], pred[k]);
-    dense4Used = true;
+    for (; k < len; k++) addPair(h, dense, gt[offset + k], pred[k]);
+    tables.dense4Used = true;
   }
-  maxG = DENSE - 1;
-  maxP = DENSE - 1;
+  tables.maxG = DENSE - 1;
+  tables.maxP = DENSE - 1;
 }
 
-function addPair(h: JointHistogram, g: number, p: number): void {
+function addPair(h: JointHistogram, dense: Uint32Array, g: number, p: number): void {
   if (p >>> 0 < DENSE) dense[(g << 8) | p]++;
   else h.add(g, p, 1);
 }
 
-/** Four tables for countPairsBytes, folded into `dense` and zeroed by flushDense. */
-const dense4 = new Uint32Array(4 * DENSE * DENSE);
-let dense4Used = false;
-
 /** Adds the four tables into the dense one (once per histogram, not per chunk). */
-function foldDense4(): void {
+function foldDense4(tables: PairTables): void {
+  const { dense, dense4 } = tables;
   const T = DENSE * DENSE;
   for (let c = 0; c < T; c++) {
     const sum = dense4[c] + dense4[T + c] + dense4[2 * T + c] + dense4[3 * T + c];
@@ -151,11 +158,12 @@ function foldDense4(): void {
       dense4[c] = dense4[T + c] = dense4[2 * T + c] = dense4[3 * T + c] = 0;
     }
   }
-  dense4Used = false;
+  tables.dense4Used = false;
 }
 
-function flushDense(h: JointHistogram): JointHistogram {
-  if (dense4Used) foldDense4();
+function flushDense(h: JointHistogram, tables: PairTables): JointHistogram {
+  if (tables.dense4Used) foldDense4(tables);
+  const { dense, maxG, maxP } = tables;
   for (let g = 0; g <= maxG; g++) {
     for (let p = 0; p <= maxP; p++) {
       const c = dense[g * DENSE + p];
@@ -165,8 +173,8 @@ function flushDense(h: JointHistogram): JointHistogram {
       }
     }
   }
-  maxG = -1;
-  maxP = -1;
+  tables.maxG = -1;
+  tables.maxP = -1;
   return h;
 }
 
@@ -174,14 +182,14 @@ function flushDense(h: JointHistogram): JointHistogram {
  * Counts (gt, pred) pairs. `ignore` (a gt value) drops voxels. Dense counting for the
  * usual small non-negative integer labels, with a Map fallback for anything else.
  */
-export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null): JointHistogram {
+export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null, tables = new PairTables()): JointHistogram {
   const h = new JointHistogram();
   // In chunks, as every long pass (chunks.ts).
   for (let at = 0; at < gt.length; at += PASS_CHUNK) {
     const len = Math.min(PASS_CHUNK, gt.length - at);
-    countPairs(h, gt, at, subarrayOf(pred, at, at + len), len, ignore);
+    countPairs(h, tables, gt, at, subarrayOf(pred, at, at + len), len, ignore);
   }
-  return flushDense(h);
+  return flushDense(h, tables);
 }
 
 /**
@@ -193,6 +201,7 @@ export function jointHistogramChunked(
   gt: ArrayLike<number>,
   labelsOf: (start: number, end: number, out: Int32Array) => void,
   ignore: number | null,
+  tables = new PairTables(),
 ): JointHistogram {
   const h = new JointHistogram();
   const CHUNK = 1 << 16;
@@ -200,7 +209,7 @@ export function jointHistogramChunked(
   for (let start = 0; start < gt.length; start += CHUNK) {
     const end = Math.min(gt.length, start + CHUNK);
     labelsOf(start, end, buf);
-    countPairs(h, gt, start, buf, end - start, ignore);
+    countPairs(h, tables, gt, start, buf, end - start, ignore);
   }
-  return flushDense(h);
+  return flushDense(h, tables);
 }

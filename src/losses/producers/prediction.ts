@@ -65,7 +65,6 @@ export function hardLabeller(pred: Volume, threshold: number, foreground: number
   };
 }
 
-/** log Σ_c exp(z_c) per voxel, stable (max subtracted), in float64. */
 /**
  * Per voxel, the largest logit m and s = Σ_c e^{z_c − m}: softmax P_c = e^{z_c − m} / s, the
  * textbook (NumPy, PyTorch) formula. exp(z − logsumexp) differs from it in the last bit,
@@ -85,14 +84,3 @@ export function softmaxParts(z: NumericArray, C: number, n: number): { max: Floa
   return { max, sum };
 }
 
-export function logSumExp(z: NumericArray, C: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let c = 0; c < C; c++) if (z[c * n + i] > m) m = z[c * n + i];
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(z[c * n + i] - m);
-    out[i] = m + Math.log(s);
-  }
-  return out;
-}

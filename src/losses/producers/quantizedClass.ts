@@ -1,10 +1,12 @@
 // A one-channel probability map quantised to v / max (8- or 16-bit PNG): every sum and
 // both Lovász terms follow from the histograms of v among the t = 1 and t = 0 voxels.
 // Equal values have equal errors, and the Lovász extension over a run of equal errors
-// telescopes to e·(J_after − J_before), so a whole bin is taken at once — exactly.
+// telescopes to e·(J_after − J_before), so the one walk takes a whole bin at once — exactly.
 import { LovaszSum } from '../formulas/lovasz.js';
-import { IGNORED, type ClassResult } from './probClass.js';
+import type { ClassResult } from './probClass.js';
+import { walkSorted, type SortedGroup } from '../walk/sortedWalk.js';
 import { clampedLog, focalOf, type ClassSums } from '../formulas/sums.js';
+import { presentTerm } from '../formulas/lovaszSoftmax.js';
 
 /**
  * @param values integers 0..max, p = v / max
@@ -52,51 +54,44 @@ export function quantizedClass(
   let softmaxTerm = NaN;
   let complementSoftmaxTerm = NaN;
   if (lovasz) {
-    sums.lovaszHinge = walk(h1, h0, max, (v) => 1 - (lp[v] - l1p[v]), (v) => 1 + (lp[v] - l1p[v]), false)[0];
-    const [fg, bg] = walk(h1, h0, max, (v) => 1 - v / max, (v) => v / max, true);
-    if (nPos > 0) softmaxTerm = fg;
-    if (nNeg > 0) complementSoftmaxTerm = bg;
+    const pos = binsOf(h1);
+    const neg = binsOf(h0);
+    sums.lovaszHinge = walk(pos, neg, (v) => 1 - (lp[v] - l1p[v]), (v) => 1 + (lp[v] - l1p[v]), false)[0];
+    const [fg, bg] = walk(pos, neg, (v) => 1 - v / max, (v) => v / max, true);
+    softmaxTerm = presentTerm(fg, nPos);
+    complementSoftmaxTerm = presentTerm(bg, nNeg);
   }
   // The histograms are the sorted truth groups already (v orders p, equal v are ties): AUROC/AP read them.
   onHistograms?.(h1, h0);
   return { sums, softmaxTerm, complementSoftmaxTerm };
 }
 
-/** The sorted-runs walk of probClass over histogram bins: t = 1 bins by rising v (falling error), t = 0 bins by falling v, each bin taken whole. */
-function walk(
-  h1: Float64Array,
-  h0: Float64Array,
-  max: number,
-  posErr: (v: number) => number,
-  negErr: (v: number) => number,
-  both: boolean,
-): [number, number] {
-  let G1 = 0;
-  let G0 = 0;
-  for (let v = 0; v <= max; v++) {
-    G1 += h1[v];
-    G0 += h0[v];
-  }
-  const sum = new LovaszSum(G1, G0, both);
-  let i = 0;
-  let j = max;
-  while (i <= max && h1[i] === 0) i++;
-  while (j >= 0 && h0[j] === 0) j--;
-  for (;;) {
-    const ep = i <= max ? posErr(i) : -Infinity;
-    const en = j >= 0 ? negErr(j) : -Infinity;
-    const fromPos = ep >= en;
-    const e = fromPos ? ep : en;
-    if (!(e > 0)) break;
-    if (fromPos) {
-      sum.take(e, true, h1[i]);
-      i++;
-      while (i <= max && h1[i] === 0) i++;
-    } else {
-      sum.take(e, false, h0[j]);
-      j--;
-      while (j >= 0 && h0[j] === 0) j--;
+/** The non-empty bins of a histogram, ascending: the group's sorted values with their counts. */
+function binsOf(h: Float64Array): SortedGroup {
+  let k = 0;
+  for (let v = 0; v < h.length; v++) if (h[v] !== 0) k++;
+  const values = new Float64Array(k);
+  const counts = new Float64Array(k);
+  k = 0;
+  for (let v = 0; v < h.length; v++) {
+    if (h[v] !== 0) {
+      values[k] = v;
+      counts[k++] = h[v];
     }
   }
+  return { runs: [values], counts: [counts] };
+}
+
+/**
+ * The Lovász sum over the bins in the order of the errors `posErr` (t = 1 bins, falling
+ * as v rises) and `negErr` (t = 0 bins, rising with v), each bin taken whole; the walk
+ * stops where the errors reach 0. [class term, complement term (when `both`)].
+ */
+function walk(pos: SortedGroup, neg: SortedGroup, posErr: (v: number) => number, negErr: (v: number) => number, both: boolean): [number, number] {
+  let sum = new LovaszSum(0, 0, both);
+  walkSorted(pos, neg, { pos: { key: posErr, forward: true }, neg: { key: negErr, forward: false } }, {
+    start: (positives, negatives) => (sum = new LovaszSum(positives, negatives, both)),
+    take: (v, positive, count) => void sum.take(positive ? posErr(v) : negErr(v), positive, count),
+  }, { above: 0 });
   return [sum.loss, sum.complementLoss];
 }

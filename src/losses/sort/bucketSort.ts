@@ -1,8 +1,8 @@
 // Float32 values of a class, sorted per truth group in two steps that each touch memory
 // once: a scatter by the top 16 bits of the sort key into buckets (the histogram comes
 // from a counting pass), then each bucket sorted on its low 16 bits while it sits in
-// cache. The result is one sorted run per group, so the Lovász walk is a 2-way merge, and
-// the buckets split between threads by range with no copy (split.ts).
+// cache. The result is one sorted run per group, so the walk is a 2-way merge, and the
+// buckets split between threads by range with no copy (split.ts).
 import { IGNORED } from '../producers/truth.js';
 import { sortKeyOfBits } from './radix.js';
 import { inChunks } from '../speed/chunks.js';
@@ -54,29 +54,28 @@ function bounds(h: Uint32Array, from: number): Uint32Array {
 }
 
 /**
- * This thread's key memory, kept from class to class and case to case: a fresh buffer
- * costs its page faults again (~3 ms per MB on some virtual machines, more than the
- * sorting itself), and classes are sorted one after another, so one buffer serves all.
+ * A thread's key memory, kept from class to class and case to case: a fresh buffer costs
+ * its page faults again, and classes are sorted one after another, so one buffer serves
+ * all. It lives in memory a helper thread can see.
  */
-let spare: Uint32Array | null = null;
+export class KeyBuffer {
+  private spare: Uint32Array | null = null;
 
-/**
- * Room for the keys of `voxels` voxels, in memory a helper thread can see: this thread's
- * buffer, valid until the next call (the runs sorted in it are the caller's until then).
- */
-export function keyBuffer(voxels: number): Uint32Array {
-  if (!spare || spare.length < voxels) spare = sharedUint32(voxels);
-  return spare.subarray(0, voxels);
-}
+  /** Room for the keys of `voxels` voxels, valid until the next call (the runs sorted in it are the caller's until then). */
+  take(voxels: number): Uint32Array {
+    if (!this.spare || this.spare.length < voxels) this.spare = sharedUint32(voxels);
+    return this.spare.subarray(0, voxels);
+  }
 
-/** Stop reusing the key memory: a helper that was given up on may still write into it. */
-export function forgetKeyBuffer(): void {
-  spare = null;
+  /** Stop reusing the memory: a helper that was given up on may still write into it. */
+  forget(): void {
+    this.spare = null;
+  }
 }
 
 /**
  * Writes every voxel's key into its group's bucket (ignored voxels are left out), into
- * `keys` (at least as long as the voxels counted; keyBuffer's, to reuse this thread's) or
+ * `keys` (at least as long as the voxels counted; a KeyBuffer's, to reuse this thread's) or
  * new memory; `hist` is the groupHistogram when it is already known.
  */
 export function bucketGroups(values: Float32Array, t: Uint8Array, keys?: Uint32Array, hist?: Uint32Array): BucketedGroups {
@@ -113,8 +112,8 @@ const TOUCH_CHUNK = 1 << 20;
 
 /**
  * Faults in the pages of `buf` ahead of use, taking 1 MiB chunks from the shared counter
- * `claim` until none is left, so several threads share the work. On some virtual machines
- * a first write to a page costs ~10 µs, about a second for a CT's keys on one thread.
+ * `claim` until none is left, so several threads share the work: on some virtual machines
+ * a first write to a page costs more than sorting what it holds (docs/performance.md).
  * The atomic add of 0 faults a page in without changing it, so a late toucher can never
  * overwrite keys already written there.
  */

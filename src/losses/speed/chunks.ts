@@ -1,7 +1,6 @@
-// Long passes over a case, cut into calls of one function. V8 runs a loop that is entered
-// once, however long, as on-stack-replaced code, which here ran such passes ~1.5× slower
-// than the same loop in a function called a few times (a histogram pass over a CT's
-// logits: 320 ms as one call, 185 ms in 1 Mi-voxel calls).
+// Long passes over a case, cut into calls of one function: V8 runs a loop that is entered
+// once, however long, as on-stack-replaced code, slower than the same loop in a function
+// called a few times (measured in docs/performance.md).
 
 /** Voxels per call. */
 export const PASS_CHUNK = 1 << 20;

@@ -1,9 +1,8 @@
-// e^{−a} for a ≥ 0, the range the logit sums need, about twice as fast as Math.exp in V8
-// (the walk over a CT's voxels pays one per voxel). Table-driven with a short
+// e^{−a} for a ≥ 0, the range the logit sums need, faster than Math.exp in V8 (the walk
+// over a float class pays one per voxel; docs/performance.md). Table-driven with a short
 // polynomial, within a few units in the last place of the correctly rounded value
-// (test/fastMath.test.ts bounds the error against Math.exp on a million arguments): float64
-// sums of it stay as exact as sums of Math's. (A table-driven log1p was no faster than
-// Math.log1p, which the walk keeps.)
+// (test/losses/speed/fastMath.test.ts bounds the error against Math.exp on a million
+// arguments): float64 sums of it stay as exact as sums of Math's.
 
 const LN2_HI = 6.93147180369123816490e-1; // ln 2, high part: 32 low bits zero (fdlibm)
 const LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI

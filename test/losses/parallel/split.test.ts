@@ -1,16 +1,18 @@
-// A large case split over two threads by voxel range gives the one-thread numbers.
+// A large case split over this thread and a helper gives the one-thread numbers.
 // Runs the compiled engine (dist/): worker threads cannot load .ts sources.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './helpers/cli.js';
-import { rng } from './helpers/rng.js';
+import { ROOT } from '../../helpers/cli.js';
+import { rng } from '../../helpers/rng.js';
 
 const dist = (m: string) => import(pathToFileURL(join(ROOT, 'dist', 'losses', m)).href);
 
 
 describe('splitClass (one case over two threads)', async () => {
-  const { splitClass, splitAvailable, SPLIT_MIN } = await dist('parallel/split.js');
+  const { splitClass, SplitHelper, SPLIT_MIN } = await dist('parallel/split.js');
+  const { ThreadScratch } = await dist('scratch.js');
+  const helper = SplitHelper.start();
   const n = SPLIT_MIN + 12_345; // just above the split threshold, odd halves
   const r = rng(21);
   const t = new Uint8Array(n);
@@ -22,12 +24,12 @@ describe('splitClass (one case over two threads)', async () => {
   const p = Float32Array.from(z, (x) => 1 / (1 + Math.exp(-x)));
 
   it('has a helper thread when running from dist', () => {
-    expect(splitAvailable()).toBe(true);
+    expect(helper).not.toBeNull();
   });
   for (const [input, values] of [['logits', z], ['probs', p]] as const) {
     it(`${input}: the same sums and Lovász terms as one thread`, () => {
-      const one = splitClass(input, values, t, 2, true, 1);
-      const two = splitClass(input, values, t, 2, true, 2);
+      const one = splitClass(input, values, t, 2, true, new ThreadScratch());
+      const two = splitClass(input, values, t, 2, true, new ThreadScratch(helper));
       // Float64 sums over two halves differ from one pass only by rounding: 1e-12 relative.
       for (const k of Object.keys(one.sums)) expect(Math.abs(two.sums[k] - one.sums[k]), k).toBeLessThanOrEqual(1e-12 * Math.abs(one.sums[k]) + 1e-9);
       expect(two.sums.n).toBe(one.sums.n);

@@ -4,7 +4,7 @@
 // Interlaced files still go to sharp. Pure function over the file's bytes.
 import zlib from 'node:zlib';
 import { FormatError } from './errors.js';
-import { diagnoseImageData, idatStream, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './png-chunks.js';
+import { diagnoseImageData, idatStream, SAMPLES_PER_PIXEL, type Ihdr, type PngChunk } from './pngChunks.js';
 
 /**
  * The stored samples, one per pixel (grey, palette index; grey+alpha drops alpha) or

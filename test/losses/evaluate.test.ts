@@ -1,8 +1,8 @@
 // evaluateCase identities: different routes to the same numbers must agree.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../src/losses/index.js';
-import type { Volume } from '../src/types.js';
-import { rng } from './helpers/rng.js';
+import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../../src/losses/index.js';
+import type { Volume } from '../../src/types.js';
+import { rng } from '../helpers/rng.js';
 
 const ALL_LOSSES = ['dice', 'bce_dice', 'iou', 'focal', 'focal_global', 'tversky', 'focal_tversky', 'lovasz_hinge', 'lovasz_softmax', 'combo'];
 const opts = (over: Partial<EvalOptions> = {}): EvalOptions => ({ ...DEFAULT_EVAL_OPTIONS, losses: ALL_LOSSES, ...over });
@@ -20,7 +20,7 @@ function expectSame(a: ReturnType<typeof evaluateCase>, b: ReturnType<typeof eva
   expect(Object.keys(a.labels)).toEqual(Object.keys(b.labels));
   for (const k of keys) {
     for (const [l, lv] of Object.entries(a.labels)) {
-      expect(lv.losses[k] ?? lv[k], `${l}.${k}`).toBeCloseTo((b.labels[l].losses[k] ?? b.labels[l][k]) as number, 9);
+      expect(lv.losses[k] ?? lv.metrics[k], `${l}.${k}`).toBeCloseTo((b.labels[l].losses[k] ?? b.labels[l].metrics[k]) as number, 9);
     }
   }
 }
@@ -52,7 +52,7 @@ describe('evaluateCase', () => {
     for (const k of ALL_LOSSES.filter((x) => x !== 'lovasz_softmax')) {
       expect(asRegion.labels.ET.losses[k]!).toBeCloseTo(asLabel.labels['3'].losses[k]!, 6);
     }
-    expect(asRegion.labels.ET.dice).toBe(asLabel.labels['3'].dice);
+    expect(asRegion.labels.ET.metrics.dice).toBe(asLabel.labels['3'].metrics.dice);
   });
 
   it('ignores --ignore-index voxels whatever is predicted there', () => {

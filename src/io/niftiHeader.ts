@@ -1,6 +1,6 @@
 // NIfTI-1 / NIfTI-2 header parsing, by hand: the fields we need sit at fixed offsets, and
 // an own parser can validate every one of them (nifti-reader-js does not check dims,
-// offsets or datatypes, see toolchain.md §3). Pure: bytes in, header or FormatError out.
+// offsets or datatypes). Pure: bytes in, header or FormatError out.
 import { FormatError } from './errors.js';
 import type { StoredType } from './elements.js';
 
