@@ -63,7 +63,7 @@ afterAll(() => ws.cleanup());
 
 type Label = Record<string, number | null>;
 function evalJson(flags: string[]): { json: any; stderr: string; status: number | null } {
-  const r = runCli(['eval', '--workers', '1', '--pred', ws.pred, '--gt', ws.gt, '--labels', '1,2', '--metrics', 'all', '--format', 'json', ...flags]);
+  const r = runCli(['eval', '--workers', '1', '--pred', ws.pred, '--gt', ws.gt, '--labels', '1,2', '--allow-absent-labels', '--metrics', 'all', '--format', 'json', ...flags]);
   return { json: r.stdout ? JSON.parse(r.stdout) : null, stderr: r.stderr, status: r.status };
 }
 const caseOf = (json: any, id: string) => json.cases.find((c: any) => c.id === id);
@@ -141,10 +141,10 @@ describe('--convention monai (MONAI 1.x, ignore_empty=True, symmetric=True)', ()
 
 describe('+inf survives shards and segloss merge (JSON holds null, the warning says it was +inf)', () => {
   it('merged shards give the single run\'s report, infinite means included', () => {
-    const flags = ['eval', '--workers', '1', '--pred', ws.pred, '--gt', ws.gt, '--labels', '1,2', '--metrics', 'all', '--format', 'json', '--convention', 'monai'];
+    const flags = ['eval', '--workers', '1', '--pred', ws.pred, '--gt', ws.gt, '--labels', '1,2', '--allow-absent-labels', '--metrics', 'all', '--format', 'json', '--convention', 'monai'];
     const single = JSON.parse(runCli(flags).stdout);
     const shards = [1, 2].map((i) => ws.write(`shard${i}.json`, runCli([...flags, '--shard', `${i}/2`]).stdout));
-    const merged = runCli(['merge', ...shards, '--format', 'json']);
+    const merged = runCli(['merge', ...shards, '--allow-absent-labels', '--format', 'json']);
     expect(merged.status).toBe(0);
     const m = JSON.parse(merged.stdout);
     for (const r of [single, m]) {

@@ -158,7 +158,7 @@ describe('silent guesses become warnings', () => {
     writeFileSync(join(ws.gt, 'n.nii'), vol([1, 1, 0, 0]));
     writeFileSync(join(ws.pred, 'n.nii'), vol([1, 0, 0, 0]));
     expect(warningsOf(ws, '--spacing', '1,1,1').w).toContain("--spacing 1,1,1 overrides the ground truth's header spacing 0.8,0.8,3");
-    expect(runCli(['eval', '--help']).stdout).toMatch(/--spacing <x,y\[,z\]>\s+voxel spacing in mm; overrides a NIfTI header's\s+spacing/);
+    expect(runCli(['eval', '--help']).stdout).toMatch(/--spacing <x,y\[,z\]>\s+voxel\s+spacing\s+in\s+mm;\s+overrides\s+a\s+NIfTI\s+header's\s+spacing/);
   });
 
   it('a 0/255 mask against a prediction with a few anti-aliased greys', () => {
@@ -280,7 +280,7 @@ describe('small things', () => {
   it('npm test prints no colour codes on a pipe and writes nothing into the repository', () => {
     rmSync(join(ROOT, '.vitest.json'), { force: true }); // where an older runner left its results
     const before = spawnSync('git', ['status', '--porcelain', '--ignored'], { cwd: ROOT, encoding: 'utf8' }).stdout;
-    const r = spawnSync(process.execPath, ['scripts/run-tests.mjs', 'test/fastMath.test.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
+    const r = spawnSync(process.execPath, ['scripts/run-tests.mjs', 'test/losses/speed/fastMath.test.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('\x1b[');
     expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);

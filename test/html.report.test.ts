@@ -166,7 +166,7 @@ describe('the CLI', () => {
 
   it('bad HTML options are usage errors before anything is evaluated', () => {
     const cases: [string[], RegExp][] = [
-      [['--out', join(tmp.dir, 'r.txt')], /--out .*r\.txt: the extension must be \.json, \.csv, \.md or \.html/],
+      [['--out', join(tmp.dir, 'r.log')], /--out .*r\.log: the extension must be \.json, \.csv, \.md, \.html or \.txt/],
       [['--window', '40'], /--window must be CENTER,WIDTH with WIDTH > 0/],
       [['--html-worst', '-1'], /--html-worst/],
       [['--images', join(tmp.dir, 'no-such')], /--images .*no-such: no such folder/],

@@ -87,7 +87,9 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
   else labels.add(binaryForeground(opts));
   if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
-  if (!opts.includeBackground) labels.delete(0);
+  // Conventions that always score the background channel of a multi-channel prediction (smp).
+  const multichannel = (opts.switches?.backgroundIfMultichannel ?? false) && pred.kind !== 'labels' && pred.channels > 1;
+  if (!opts.includeBackground && !multichannel) labels.delete(0);
   else labels.add(0);
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
@@ -103,7 +105,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
+  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
