@@ -21,8 +21,9 @@
 //    every spacing). A non-planar one (the pentagon of three corners on a face, the skew
 //    hexagon of four) takes, among all its triangulations, the one of largest total area on
 //    the unit grid, ties broken by the largest single triangle. This reproduces the classic
-//    marching-cubes case triangulations, so the areas equal those of DeepMind's library at
-//    every spacing (docs/conventions.md says how that was checked).
+//    marching-cubes case triangulations: every code gets the same triangles as DeepMind's
+//    library, so the same area at every spacing up to the order of summation
+//    (docs/conventions.md says how that was checked).
 
 type Vec3 = readonly [number, number, number];
 
