@@ -2,13 +2,14 @@
 // code's area against hand geometry of its configuration, and the cube's symmetries.
 // Corner c sits at offset (o0, o1, o2) = (c>>2 & 1, c>>1 & 1, c & 1); its bit is 128 >> c.
 import { describe, expect, it } from 'vitest';
-import { SURFEL_NORMALS_X8 } from '../src/losses/surface/surfelTable.js';
+import { surfelNormalsX8Table } from '../src/losses/surface/surfelTable.js';
 import { surfelAreaTable } from '../src/losses/surface/surfels.js';
 
 const codeOf = (...corners: number[]): number => corners.reduce((code, c) => code | (128 >> c), 0);
 const cornersOf = (code: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((c) => code & (128 >> c));
 const offset = (c: number): number[] => [(c >> 2) & 1, (c >> 1) & 1, c & 1];
 const SQRT3 = Math.sqrt(3);
+const SURFEL_NORMALS_X8 = surfelNormalsX8Table();
 
 /** The 48 symmetries of the cube: axis a goes to perm[a], reflected where flip[a] = 1. */
 const SYMMETRIES = (() => {

@@ -9,7 +9,7 @@
 // voxel before the corner along that axis: 128 >> (4·o0 + 2·o1 + o2) (DeepMind
 // surface-distance's neighbourhood kernel, correlated with scipy.ndimage).
 //
-// The triangulation, computed once at load (256 codes):
+// The triangulation, computed once on first use (256 codes):
 // 1. A code with more than four inside corners is triangulated as its complement: the same
 //    surface with the sides swapped, so code and 255 − code always agree.
 // 2. On each cube face the crossings (edge midpoints between an inside and an outside corner)
@@ -67,35 +67,40 @@ function midpointX2(edge: number): Vec3 {
 /** The closed iso-surface polygons for a set of inside corners (bit c = corner c), rules 2 and 3. */
 function isoPolygons(insideMask: number): Vec3[][] {
   const inside = (c: number): boolean => ((insideMask >> c) & 1) === 1;
-  const links = new Map<number, number[]>();
-  const join = (e: number, f: number): void => {
-    links.set(e, [...(links.get(e) ?? []), f]);
-    links.set(f, [...(links.get(f) ?? []), e]);
+  // links[2e], links[2e + 1]: the crossings joined to crossing e (an edge key < 64), −1 if none.
+  const links = new Int8Array(128).fill(-1);
+  const link = (e: number, f: number): void => {
+    links[links[2 * e]! < 0 ? 2 * e : 2 * e + 1] = f;
   };
   for (const face of FACES) {
     const edges = face.map((c, i) => edgeKey(c, face[(i + 1) % 4]!));
     const crossing = [0, 1, 2, 3].filter((i) => inside(face[i]!) !== inside(face[(i + 1) % 4]!));
-    if (crossing.length === 2) join(edges[crossing[0]!]!, edges[crossing[1]!]!);
+    const pairs: [number, number][] = [];
+    if (crossing.length === 2) pairs.push([edges[crossing[0]!]!, edges[crossing[1]!]!]);
     else if (crossing.length === 4) {
       // Ambiguous face: cut off each inside corner between its two edges.
-      for (let i = 0; i < 4; i++) if (inside(face[i]!)) join(edges[(i + 3) % 4]!, edges[i]!);
+      for (let i = 0; i < 4; i++) if (inside(face[i]!)) pairs.push([edges[(i + 3) % 4]!, edges[i]!]);
+    }
+    for (const [e, f] of pairs) {
+      link(e, f);
+      link(f, e);
     }
   }
   const polygons: Vec3[][] = [];
-  const visited = new Set<number>();
-  for (const start of [...links.keys()].sort((a, b) => a - b)) {
-    if (visited.has(start)) continue;
-    const ring = [start];
-    visited.add(start);
-    let prev = start;
-    let cur = links.get(start)![0]!;
-    while (cur !== start) {
-      ring.push(cur);
-      visited.add(cur);
-      const [a, b] = links.get(cur)!;
-      [prev, cur] = [cur, a === prev ? b! : a!];
-    }
-    polygons.push(ring.map(midpointX2));
+  const visited = new Uint8Array(64);
+  for (let start = 0; start < 64; start++) {
+    if (links[2 * start]! < 0 || visited[start]) continue;
+    const ring: Vec3[] = [];
+    let prev = -1;
+    let cur = start;
+    do {
+      ring.push(midpointX2(cur));
+      visited[cur] = 1;
+      const next = links[2 * cur] === prev ? links[2 * cur + 1]! : links[2 * cur]!;
+      prev = cur;
+      cur = next;
+    } while (cur !== start);
+    polygons.push(ring);
   }
   return polygons;
 }
@@ -122,6 +127,14 @@ function triangulations(ids: readonly number[]): number[][][] {
   return out;
 }
 
+/** triangulations(0…n−1), shared by every polygon of n vertices. */
+const TRIANGULATIONS_BY_SIZE = new Map<number, number[][][]>();
+function triangulationsOfSize(n: number): number[][][] {
+  let t = TRIANGULATIONS_BY_SIZE.get(n);
+  if (!t) TRIANGULATIONS_BY_SIZE.set(n, (t = triangulations(Array.from({ length: n }, (_, i) => i))));
+  return t;
+}
+
 const norm = (n: Vec3): number => Math.hypot(n[0], n[1], n[2]);
 
 /** Rule 4: the triangle normals (× 8, signed) of one polygon. */
@@ -138,7 +151,7 @@ function triangulate(polygon: readonly Vec3[]): Vec3[] {
   let best = fan;
   let bestArea = -1;
   let bestLargest = -1;
-  for (const tris of triangulations(ids)) {
+  for (const tris of triangulationsOfSize(polygon.length)) {
     const normals = normalsOf(tris);
     const areas = normals.map(norm);
     const area = areas.reduce((a, b) => a + b, 0);
@@ -160,7 +173,13 @@ export function surfelNormalsX8(code: number): number[] {
   return isoPolygons(insideMask).flatMap((polygon) => triangulate(polygon).flatMap((n) => n.map(Math.abs)));
 }
 
-/** Per code, the triangles' |normal| components × 8, flattened [a0, a1, a2, b0, …]. */
-export const SURFEL_NORMALS_X8: readonly (readonly number[])[] = Array.from({ length: 256 }, (_, code) =>
-  surfelNormalsX8(code),
-);
+let table: readonly (readonly number[])[] | null = null;
+
+/**
+ * Per code, the triangles' |normal| components × 8, flattened [a0, a1, a2, b0, …]. Built on
+ * first use, so a run without surfels never pays for it.
+ */
+export function surfelNormalsX8Table(): readonly (readonly number[])[] {
+  table ??= Array.from({ length: 256 }, (_, code) => surfelNormalsX8(code));
+  return table;
+}
