@@ -52,7 +52,7 @@ const FACES: readonly (readonly number[])[] = (() => {
   return faces;
 })();
 
-/** A cube edge as one number (its corners a < b), so it can key a map. */
+/** A cube edge as one number 0…63 (its corners a < b), so it can index an array. */
 function edgeKey(a: number, b: number): number {
   return a < b ? a * 8 + b : b * 8 + a;
 }
