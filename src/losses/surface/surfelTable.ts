@@ -183,6 +183,3 @@ export function surfelNormalsX8Table(): readonly (readonly number[])[] {
   table ??= Array.from({ length: 256 }, (_, code) => surfelNormalsX8(code));
   return table;
 }
-
-/** Every code's triangles at once (the table built on first use). */
-export const SURFEL_NORMALS_X8 = surfelNormalsX8Table();

@@ -13,7 +13,7 @@
 // percentile).
 
 import { squaredEdt } from './edt.js';
-import { SURFEL_NORMALS_X8 } from './surfelTable.js';
+import { surfelNormalsX8Table } from './surfelTable.js';
 
 /** Surface elements of one mask: their distance to the other mask's surface, and their area. */
 export interface DirectedSurfels {
@@ -49,8 +49,9 @@ export function surfelAreaTable(spacing: readonly number[]): Float64Array {
   if (spacing.length !== 3) throw new Error(`surfels are defined in 2D and 3D, not ${spacing.length}D`);
   const [s0, s1, s2] = spacing as [number, number, number];
   const t = new Float64Array(256);
+  const normals = surfelNormalsX8Table();
   for (let code = 0; code < 256; code++) {
-    const tri = SURFEL_NORMALS_X8[code]!;
+    const tri = normals[code]!;
     let sum = 0;
     for (let j = 0; j < tri.length; j += 3) {
       const a = (tri[j]! / 8) * s1 * s2;
