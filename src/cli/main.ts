@@ -66,6 +66,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--nsd-tolerance <mm>', 'normalised surface Dice tolerance in mm [1]')
     .option('--spacing <x,y[,z]>', 'voxel spacing in mm when the ground truth has none (PNG, NumPy)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))
+    .addOption(new Option('--geometry <mode>', 'prediction orientation differs from ground truth (NIfTI, MetaImage, NRRD) [error]').choices(['error', 'warn', 'ignore']))
     .option('--smooth <s>', 'smoothing term of dice/iou/tversky/combo [1]')
     .option('--focal-alpha <a>', 'focal α [0.8]')
     .option('--focal-gamma <g>', 'focal γ [2]')

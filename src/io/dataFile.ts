@@ -2,9 +2,10 @@
 // block of a header-plus-data format: where it is, how it is compressed, and reading it
 // with every size checked against the file before memory is committed to it.
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { FormatError } from './errors.js';
-import { readRange, type OpenedFile } from './file.js';
+import { readRange, withFile, type OpenedFile } from './file.js';
+import { InputError } from '../types.js';
 import { inflateAllAsync, isGzip } from './inflate.js';
 
 /**
@@ -30,6 +31,21 @@ function sameFile(a: string, b: string): boolean {
     return realpathSync(a) === realpathSync(b);
   } catch {
     return resolve(a) === resolve(b);
+  }
+}
+
+/**
+ * Open a detached data file; its failures (missing, unreadable) are told as the header's
+ * problem, naming the data file, so the case's error names the file the user gave.
+ */
+export async function withDataFile<T>(dataPath: string, run: (file: OpenedFile) => Promise<T>): Promise<T> {
+  try {
+    return await withFile(dataPath, run);
+  } catch (err) {
+    if (err instanceof InputError && err.file === dataPath) {
+      throw new FormatError(`data file ${basename(dataPath)}: ${err.reason}`, { cause: err });
+    }
+    throw err;
   }
 }
 

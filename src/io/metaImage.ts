@@ -4,7 +4,7 @@
 // compressed data inflated with the bounded inflate of inflate.ts.
 import type { Geometry, RawArray } from '../types.js';
 import { moveAxisLast, unit } from './channels.js';
-import { readDataBlock, resolveDataFile, type DataBlock } from './dataFile.js';
+import { readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
 import { decodeElements, type StoredType } from './elements.js';
 import { FormatError, guarded } from './errors.js';
 import { readRange, withFile } from './file.js';
@@ -182,7 +182,7 @@ export async function readMetaImage(path: string, opts?: ReadOptions): Promise<R
       const detached = dataSource(path, header);
       return { header, layout, detached };
     });
-    const bytes = await withFile(detached ?? path, (file) => readDataBlock(file, blockOf(header, layout, detached ? 0 : header.dataOffset)));
+    const bytes = await (detached ? withDataFile(detached, (file) => readDataBlock(file, blockOf(header, layout, detached ? 0 : header.dataOffset))) : withFile(path, (file) => readDataBlock(file, blockOf(header, layout, detached ? 0 : header.dataOffset))));
     const decoded = decodeElements(bytes, layout.stored, layout.littleEndian);
     const { dims, channels } = layout;
     const shape = channels > 1 ? [...dims, channels] : dims.slice();

@@ -4,7 +4,7 @@
 // inflate; ascii data are parsed here.
 import type { Geometry, NumericArray, RawArray } from '../types.js';
 import { moveAxisLast, unit } from './channels.js';
-import { readDataBlock, resolveDataFile, type DataBlock } from './dataFile.js';
+import { readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
 import { decodeElements, type StoredType } from './elements.js';
 import { FormatError, guarded } from './errors.js';
 import { allocBytes, readRange, withFile, type OpenedFile } from './file.js';
@@ -277,7 +277,7 @@ export async function readNrrd(path: string, opts?: ReadOptions): Promise<RawArr
     const segmentation = [...header.keyValues.keys()].some((k) => /^Segment\d+_ID$/.test(k));
     const layout = planNrrd(header, maxVoxels, segmentation);
     if (!detached && !header.ended) throw new FormatError('header is not ended by a blank line and names no data file (truncated?)');
-    const decoded = await withFile(detached ?? path, (file) => readNrrdData(file, header, layout, detached ? 0 : header.dataOffset));
+    const decoded = await (detached ? withDataFile(detached, (file) => readNrrdData(file, header, layout, detached ? 0 : header.dataOffset)) : withFile(path, (file) => readNrrdData(file, header, layout, detached ? 0 : header.dataOffset)));
     const data = layout.channelAxis >= 0 ? moveAxisLast(decoded.data, layout.sizes, layout.channelAxis) : decoded.data;
     const raw: RawArray = {
       path, format: 'nrrd', dtype: decoded.dtype, integer: decoded.integer, data,

@@ -8,6 +8,7 @@ import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
 import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
+import { compareGeometry } from './geometry.js';
 
 /**
  * A case as evaluated on its own: an ok case carries only the labels present in it
@@ -78,6 +79,8 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
     }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+    const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');
+    if (geometry.error) throw new InputError(pair.pred, geometry.error);
     if (!c.labels && !c.regions) {
       checkDiscoveredLabels(gt.data, pair.gt, 'ground truth');
       if (pred.kind === 'labels') checkDiscoveredLabels(pred.data, pair.pred, 'prediction');
@@ -95,6 +98,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
           ...(gtRaw.notes ?? []).map((n) => `gt: ${n}`),
           ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
           ...pred.warnings,
+          ...geometry.warnings,
           ...evaluation.warnings,
         ],
         ...(pred.npyAxes ? { npy_axes: pred.npyAxes } : {}),
