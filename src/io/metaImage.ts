@@ -110,14 +110,14 @@ export function planMeta(h: MetaHeader, maxVoxels: number): MetaLayout {
   const elementChannels = Number(h.fields.get('ELEMENTNUMBEROFCHANNELS') ?? '1');
   if (!Number.isSafeInteger(elementChannels) || elementChannels < 1) throw new FormatError(`ElementNumberOfChannels is ${h.fields.get('ELEMENTNUMBEROFCHANNELS')}`);
   const spatialRank = Math.min(ndims, 3);
-  let dims = dimSize.slice(0, spatialRank);
+  const dims = dimSize.slice(0, spatialRank);
   let channels = elementChannels;
   const interleaved = elementChannels > 1;
   if (ndims === 4) {
     if (interleaved) throw new FormatError('NDims = 4 with ElementNumberOfChannels > 1 is not supported');
     channels = dimSize[3];
   }
-  const count = elementCount([...dims, channels], maxVoxels, 'header declares');
+  const count = elementCount(channels > 1 ? [...dims, channels] : dims, maxVoxels, 'header declares');
   const spacingAll = numbers(h, 'ELEMENTSPACING') ?? numbers(h, 'ELEMENTSIZE');
   const spacing = dims.map((_, k) => {
     const s = spacingAll?.[k];
