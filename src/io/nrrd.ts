@@ -274,9 +274,9 @@ export async function readNrrd(path: string, opts?: ReadOptions): Promise<RawArr
       const header = parseNrrdHeader(await readRange(file, 0, Math.min(file.size, MAX_HEADER_BYTES)));
       return { header, detached: dataSource(path, header) };
     });
+    if (!detached && !header.ended) throw new FormatError('header is not ended by a blank line and names no data file (truncated?)');
     const segmentation = [...header.keyValues.keys()].some((k) => /^Segment\d+_ID$/.test(k));
     const layout = planNrrd(header, maxVoxels, segmentation);
-    if (!detached && !header.ended) throw new FormatError('header is not ended by a blank line and names no data file (truncated?)');
     const decoded = await (detached ? withDataFile(detached, (file) => readNrrdData(file, header, layout, detached ? 0 : header.dataOffset)) : withFile(path, (file) => readNrrdData(file, header, layout, detached ? 0 : header.dataOffset)));
     const data = layout.channelAxis >= 0 ? moveAxisLast(decoded.data, layout.sizes, layout.channelAxis) : decoded.data;
     const raw: RawArray = {
