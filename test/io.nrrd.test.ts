@@ -84,7 +84,7 @@ describe('NRRD: types, encodings, byte orders, skips', () => {
     expect(lps.geometry).toEqual({ direction: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], origin: [1, 2, 3] });
     const rasLines = ['space: RAS', 'space directions: (0.5,0,0) (0,0.25,0) (0,0,3)', 'space origin: (1,2,3)'];
     const ras = await readNrrd(tmp.write('ras.nrrd', nrrd({ sizes: DIMS, type: 'u8', values: VALUES, lines: rasLines }).file));
-    expect(ras.geometry).toEqual({ direction: [[-1, -0, 0], [-0, -1, 0], [-0, -0, 1]], origin: [-1, -2, 3] });
+    expect(ras.geometry).toEqual({ direction: [[-1, 0, 0], [0, -1, 0], [0, 0, 1]], origin: [-1, -2, 3] });
     const sp = await readNrrd(tmp.write('sp.nrrd', nrrd({ sizes: DIMS, type: 'u8', values: VALUES, lines: ['spacings: 1.5 2 NaN'] }).file));
     expect(sp.spacing).toEqual([1.5, 2, 1]);
     expect(sp.geometry).toBeNull();

@@ -33,5 +33,6 @@ export function moveAxisLast(data: NumericArray, shape: readonly number[], axis:
 /** Normalise a vector; a zero or non-finite one stays as given (no direction to compare). */
 export function unit(v: number[]): number[] {
   const n = Math.hypot(...v);
-  return n > 0 && Number.isFinite(n) ? v.map((x) => x / n) : v.slice();
+  // `+ 0`: a negated 0 (RAS → LPS) is shown and compared as a plain 0.
+  return n > 0 && Number.isFinite(n) ? v.map((x) => x / n + 0) : v.slice();
 }

@@ -19,7 +19,8 @@ export function niftiGeometry(o: NiftiOrientation | undefined, rank: number): Ge
     return null;
   }
   if (![...columns.flat(), ...origin].every(Number.isFinite)) return null;
-  const lps = (v: number[]) => [-v[0], -v[1], v[2]];
+  // `+ 0` turns the -0 of a negated 0 into 0, so reports and messages show plain zeros.
+  const lps = (v: number[]) => [-v[0] + 0, -v[1] + 0, v[2] + 0];
   const direction = columns.slice(0, rank).map((c) => unitOrSelf(lps(c)).slice(0, rank));
   return { direction, origin: lps(origin).slice(0, rank) };
 }
@@ -40,10 +41,10 @@ export function quaternionColumns([b, c, d]: [number, number, number], qfac: num
     [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
     [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b],
   ];
-  return [0, 1, 2].map((col) => [0, 1, 2].map((row) => r[row][col] * (col === 2 ? qfac : 1)));
+  return [0, 1, 2].map((col) => [0, 1, 2].map((row) => r[row][col] * (col === 2 ? qfac : 1) + 0));
 }
 
 function unitOrSelf(v: number[]): number[] {
   const n = Math.hypot(...v);
-  return n > 0 ? v.map((x) => x / n) : v;
+  return n > 0 ? v.map((x) => x / n + 0) : v;
 }

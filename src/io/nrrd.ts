@@ -188,7 +188,7 @@ function nrrdGeometry(h: NrrdHeader, directions: (number[] | null)[] | null, spa
   });
   const originText = h.fields.get('space origin');
   const origin = originText ? parseVectors(originText, 'space origin')[0] : null;
-  return { direction, origin: Array.from({ length: rank }, (_, k) => (origin?.[k] ?? 0) * sign[k]) };
+  return { direction, origin: Array.from({ length: rank }, (_, k) => (origin?.[k] ?? 0) * sign[k] + 0) };
 }
 
 function dataSource(path: string, h: NrrdHeader): string | null {
