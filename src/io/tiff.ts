@@ -7,7 +7,7 @@
 import zlib from 'node:zlib';
 import { isMainThread } from 'node:worker_threads';
 import type { NumericArray, RawArray } from '../types.js';
-import { FormatError, guarded } from './errors.js';
+import { describe, FormatError, guarded } from './errors.js';
 import { readWholeFile } from './file.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
 import { compressionName, walkTiff, type TiffLayout, type TiffPage } from './tiffIfd.js';
@@ -175,7 +175,12 @@ async function decodePages(file: Buffer, layout: TiffLayout, role: Role): Promis
       // geotiff needs the tag; TIFF's default for an absent BitsPerSample is 1 (bilevel).
       (image.fileDirectory as unknown as { actualizedFields: Map<number, unknown> }).actualizedFields.set(258, [1]);
     }
-    const rasters = (await image.readRasters({ samples, interleave: false })) as unknown as ArrayLike<number>[];
+    const rasters = (await image.readRasters({ samples, interleave: false }).catch((err: unknown) => {
+      if (err instanceof FormatError) throw err;
+      // geotiff's decoders fail with bare RangeErrors ("Offset is outside the bounds of
+      // the DataView") on a cut-off stream: say what it means, keep its text in the cause.
+      throw new FormatError(`page ${page.ifd}: corrupt or truncated ${compressionName(page.compression)} data (${describe(err)})`, { cause: err });
+    })) as unknown as ArrayLike<number>[];
     const base = z * plane;
     const s0 = rasters[0];
     if (s0.length !== plane) throw new FormatError(`page ${page.ifd} decoded to ${s0.length} values, expected ${plane}`);
