@@ -7,6 +7,7 @@
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//   W1F W1's label maps as .nii.gz, .mha (zlib) and .nrrd (gzip): the readers side by side
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -23,7 +24,7 @@ import { generate } from './bench/workloads.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W1F'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -50,7 +51,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W1F] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -367,6 +368,18 @@ async function main() {
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
+  if (W.W1F) {
+    const w = W.W1F;
+    const runs = {};
+    for (const fmt of ['nii', 'mha', 'nrrd']) {
+      const r = await cli(`W1F ${fmt}`, w[fmt].gt, w[fmt].pred, ['--workers', '2'], 1);
+      r.run = `CLI end to end, ${{ nii: '.nii.gz', mha: '.mha zlib', nrrd: '.nrrd gzip' }[fmt]}`;
+      runs[fmt] = r;
+      runRow('W1F', r, w.voxels, null);
+    }
+    results.W1F = { ...w, cli: [runs.nii, runs.mha, runs.nrrd] };
+  }
+
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
@@ -389,6 +402,14 @@ async function main() {
       'every voxel is bucketed and sorted (all Lovász-softmax errors are > 0) and walked once with one exp and one log1p for every sum and both Lovász terms; the counting and bucketing passes run on one thread: see README, Performance',
     );
   } else target('W2 engine ≥ 1e8 voxels/s on 2 workers', null, 1e8, null, 'not measured');
+  for (const [k, name] of [[1, '.mha (zlib)'], [2, '.nrrd (gzip)']]) {
+    const t = `W1F ${name} ≤ 1.2× the same data as .nii.gz`;
+    const r = results.W1F?.cli;
+    if (r && okRun(r[0]) && okRun(r[k])) {
+      const x = r[k].seconds / r[0].seconds;
+      target(t, x, 1.2, x <= 1.2, `${fmtX(x)} (${fmtS(r[k].seconds)} s vs ${fmtS(r[0].seconds)} s)`);
+    } else target(t, null, 1.2, null, 'not measured');
+  }
   if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {
     const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
     target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);
