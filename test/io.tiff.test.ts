@@ -54,6 +54,16 @@ describe('TIFF: pages, sample types, compression', () => {
     expect(f32.integer).toBe(false);
   });
 
+  it('16-bit float (half) samples widen exactly to float32', async () => {
+    // IEEE half: 0 = 0x0000, 0.25 = 0x3400, 0.5 = 0x3800, 1 = 0x3c00, -2 = 0xc000.
+    const halves = [0x0000, 0x3400, 0x3800, 0x3c00, 0xc000];
+    const values = [0, 0.25, 0.5, 1, -2];
+    const data = elementBytes(PLANE.map((_, i) => halves[i % 5]), 'u16');
+    const raw = await readTiff(tmp.write('f16.tif', tiffBytes([{ width: W, height: H, bits: 16, sampleFormat: 3, data }])));
+    expect(raw.dtype).toBe('float32');
+    expect(Array.from(raw.data)).toEqual(PLANE.map((_, i) => values[i % 5]));
+  });
+
   it('1-bit pages with and without a BitsPerSample tag read 0/1 as stored', async () => {
     const bits = PLANE.map((v) => (v % 3 === 0 ? 1 : 0));
     for (const tag of [1, null]) {

@@ -94,7 +94,8 @@ function roleOf(p: TiffPage): Role {
 
 type Ctor = { new (n: number): NumericArray };
 function outputType(p: TiffPage): { ctor: Ctor; dtype: string; integer: boolean } {
-  if (p.sampleFormat === 3) return p.bits === 32 ? { ctor: Float32Array, dtype: 'float32', integer: false } : { ctor: Float64Array, dtype: 'float64', integer: false };
+  // Half floats widen exactly to float32.
+  if (p.sampleFormat === 3) return p.bits <= 32 ? { ctor: Float32Array, dtype: 'float32', integer: false } : { ctor: Float64Array, dtype: 'float64', integer: false };
   const signed = p.sampleFormat === 2;
   switch (p.bits) {
     case 1:

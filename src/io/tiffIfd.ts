@@ -150,7 +150,6 @@ function checkPage(tags: Tags, ifd: number, fileSize: number): TiffPage | null {
   if (![1, 2, 3].includes(sampleFormat)) throw new FormatError(`page ${ifd}: SampleFormat ${sampleFormat} is not uint, int or float`);
   const okBits = sampleFormat === 3 ? [16, 32, 64] : sampleFormat === 1 ? [1, 8, 16, 32, 64] : [8, 16, 32, 64];
   if (!okBits.includes(bits)) throw new FormatError(`page ${ifd}: ${bits}-bit ${formatName(sampleFormat)} samples are not supported`);
-  if (sampleFormat === 3 && bits === 16) throw new FormatError(`page ${ifd}: 16-bit float samples are not supported`);
   const predictor = one(tags, T.predictor, 1)!;
   if (predictor !== 1 && predictor !== 2) throw new FormatError(`page ${ifd}: predictor ${predictor} is not supported (1 or 2)`);
   const planar = one(tags, T.planar, 1)!;
