@@ -107,6 +107,14 @@ describe('MetaImage: refusals before allocation, naming the file', () => {
     expect(await reason(readMetaImage(missing))).toBe(`${missing}: cannot read MetaImage (data file nope.raw: file not found)`);
   });
 
+  it('a printf pattern of slice files is refused; a data file whose name has a space is read', async () => {
+    const pattern = tmp.write('pat.mhd', metaImage({ dims: DIMS, type: 'u8', values: VALUES, dataFile: 'slice%03d.raw 1 2 1' }).header);
+    expect(await reason(readMetaImage(pattern))).toMatch(/ElementDataFile = slice%03d\.raw 1 2 1: a list or pattern of slice files is not supported/);
+    const m = metaImage({ dims: DIMS, type: 'u8', values: VALUES, dataFile: 'my scan.raw' });
+    tmp.write('my scan.raw', m.data);
+    expect(Array.from((await readMetaImage(tmp.write('spaced.mhd', m.header))).data)).toEqual(VALUES);
+  });
+
   it('an unknown ElementType and text data', async () => {
     const m = metaImage({ dims: DIMS, type: 'u8', values: VALUES });
     const odd = Buffer.from(m.file.toString('latin1').replace('MET_UCHAR', 'MET_STRING'), 'latin1');

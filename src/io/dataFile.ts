@@ -49,6 +49,15 @@ export async function withDataFile<T>(dataPath: string, run: (file: OpenedFile) 
   }
 }
 
+/**
+ * A printf-style list of slice files (`slice%03d.raw 1 9 1`, NRRD with an optional
+ * sub-dimension): a `%` in the name, or a name followed by three or four integers. A plain
+ * name with spaces in it is a file name.
+ */
+export function isFilePattern(name: string): boolean {
+  return /%/.test(name) || /\s-?\d+\s+-?\d+\s+-?\d+(\s+\d+)?\s*$/.test(name);
+}
+
 export type Compression = 'none' | 'zlib-or-gzip' | 'gzip';
 
 export interface DataBlock {

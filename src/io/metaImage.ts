@@ -4,7 +4,7 @@
 // compressed data inflated with the bounded inflate of inflate.ts.
 import type { Geometry, RawArray } from '../types.js';
 import { moveAxisLast, unit } from './channels.js';
-import { readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
+import { isFilePattern, readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
 import { decodeElements, type StoredType } from './elements.js';
 import { FormatError, guarded } from './errors.js';
 import { readRange, withFile } from './file.js';
@@ -145,7 +145,7 @@ function metaGeometry(h: MetaHeader, ndims: number, rank: number): Geometry {
 function dataSource(path: string, h: MetaHeader): string | null {
   const name = h.fields.get('ELEMENTDATAFILE')!;
   if (name.toUpperCase() === 'LOCAL') return null;
-  if (name.toUpperCase() === 'LIST' || /\s/.test(name) || /%/.test(name)) {
+  if (/^LIST\b/i.test(name) || isFilePattern(name)) {
     throw new FormatError(`ElementDataFile = ${name.slice(0, 60)}: a list or pattern of slice files is not supported`);
   }
   return resolveDataFile(path, name);

@@ -4,7 +4,7 @@
 // inflate; ascii data are parsed here.
 import type { Geometry, NumericArray, RawArray } from '../types.js';
 import { moveAxisLast, unit } from './channels.js';
-import { readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
+import { isFilePattern, readDataBlock, resolveDataFile, withDataFile, type DataBlock } from './dataFile.js';
 import { decodeElements, type StoredType } from './elements.js';
 import { FormatError, guarded } from './errors.js';
 import { allocBytes, readRange, withFile, type OpenedFile } from './file.js';
@@ -194,7 +194,7 @@ function nrrdGeometry(h: NrrdHeader, directions: (number[] | null)[] | null, spa
 function dataSource(path: string, h: NrrdHeader): string | null {
   const name = h.fields.get('data file');
   if (name === undefined) return null;
-  if (/^LIST\b/.test(name) || /\s/.test(name) || /%/.test(name)) {
+  if (/^LIST\b/.test(name) || isFilePattern(name)) {
     throw new FormatError(`data file "${name.slice(0, 60)}": a list or pattern of files is not supported`);
   }
   return resolveDataFile(path, name);
