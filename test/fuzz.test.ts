@@ -1,6 +1,7 @@
 // Fuzzing the whole path from file to report: valid small PNG, NIfTI (.nii, .nii.gz),
-// NumPy (.npy, .npz), MetaImage (.mha), NRRD (.nrrd) and TIFF ground truths and predictions are damaged by seeded mutations (bit
-// flips, truncations, header fields overwritten with hostile values, PNG chunks given
+// NumPy (.npy, .npz), MetaImage (.mha), NRRD (.nrrd) and TIFF ground truths and
+// predictions are damaged by seeded mutations (bit flips, truncations, header fields
+// (text header lines, TIFF IFD entries) overwritten with hostile values, PNG chunks given
 // correct CRCs so the damage reaches the decoder), then the built CLI evaluates them in
 // a few runs of many cases each. Every run must end with a report in which every case is
 // ok or error, each error one line naming its file; never a crash, a stack trace or a

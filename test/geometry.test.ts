@@ -107,3 +107,28 @@ describe('--geometry through the CLI', () => {
     expect(ignore.report.cases[0].warnings).toEqual([]);
   });
 });
+
+describe('inspect shows each format\'s header fields and geometry', () => {
+  const golden = (rel: string) => join('fixtures', 'golden', rel);
+  it('MetaImage, NRRD (RAS read as LPS) and TIFF through the built CLI', () => {
+    const files = ['formats_mha/gt/m01_itk_uchar.mha', 'formats_nrrd/gt/n05_ras_gt_list_last_logits.nrrd', 'formats_tiff/pred/t06_stack_imagej_tiled_logits.tif'].map(golden);
+    const r = runCli(['inspect', '--format', 'json', ...files]);
+    expect(r.status).toBe(0);
+    const [mha, nrrdInfo, tif] = JSON.parse(r.stdout);
+    // TransformMatrix -1 0 0 0 -1 0 0 0 1, Offset 112.5 80.25 -41: as written (MetaImage is LPS).
+    expect(mha.geometry).toEqual({ direction: [[-1, 0, 0], [0, -1, 0], [0, 0, 1]], origin: [112.5, 80.25, -41] });
+    expect(mha.header).toMatchObject({ ElementType: 'MET_UCHAR', DimSize: '20 16 8', AnatomicalOrientation: 'LPI' });
+    // space RAS, first direction (-1.0759623608071864, -0.22870285989953532, 0), norm 1.1:
+    // LPS (0.97814760…, 0.20791169…, 0); origin RAS (30.5, -12, 7.25) → LPS (-30.5, 12, 7.25).
+    expect(nrrdInfo.spacing[0]).toBeCloseTo(1.1, 12);
+    expect(nrrdInfo.geometry.direction[0][0]).toBeCloseTo(1.0759623608071864 / 1.1, 12);
+    expect(nrrdInfo.geometry.direction[0][1]).toBeCloseTo(0.22870285989953532 / 1.1, 12);
+    expect(nrrdInfo.geometry.origin).toEqual([-30.5, 12, 7.25]);
+    expect(nrrdInfo.header).toMatchObject({ space: 'right-anterior-superior', type: 'int', encoding: 'raw' });
+    expect(tif.axes).toBe('pages (z), height, width');
+    expect(tif.header).toMatchObject({ pages: '8', sample_format: 'float' });
+    expect(tif.geometry).toBeUndefined();
+    const text = runCli(['inspect', files[1]]).stdout;
+    expect(text).toMatch(/geometry\s+LPS directions \(0\.978148, 0\.207912, 0\)/);
+  });
+});
