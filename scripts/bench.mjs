@@ -6,7 +6,10 @@
 //   W2  the same gt, float32 logits as .nii.gz and as .npy; default losses (Lovász too)
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
+//   W4S W4 with --surface surfels against the voxel path (engine, same arrays)
 //   W5  300 PNG pairs 512×512 + 20 small volumes; cases/s with --workers 1 and 2
+//   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
+//   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
 //   W1F W1's label maps as .nii.gz, .mha (zlib) and .nrrd (gzip): the readers side by side
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
@@ -21,10 +24,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './bench/workloads.mjs';
+import { generateCompareStats } from './bench/compare-stats.mjs';
+import { surfelsRows, surfelsTarget } from './bench/surfelsRow.mjs';
+import { LESION_WORKLOADS, lesionBench } from './bench/lesions.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W1F'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W4S', 'S1', ...LESION_WORKLOADS, 'W1F'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -51,7 +57,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W1F] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W4S,S1,L1,L5,W1F] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -261,7 +267,7 @@ async function main() {
   log(`CLI start-up (segloss --version): ${startup.seconds.toFixed(2)} s`);
 
   const tg = performance.now();
-  const W = await generate(work, args.only, args.quick, (s) => log(`generate ${s}`));
+  const W = await generate(work, args.only.includes('W4S') ? [...args.only, 'W4'] : args.only, args.quick, (s) => log(`generate ${s}`));
   const generateSeconds = (performance.now() - tg) / 1000;
   log(`generated in ${generateSeconds.toFixed(1)} s`);
 
@@ -352,7 +358,8 @@ async function main() {
 
   if (W.W3) await oneCase('W3', 'CLI end to end, 5-channel softmax .npz', [], {});
 
-  if (W.W4) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
+  if (W.W4 && args.only.includes('W4')) await oneCase('W4', 'CLI end to end, 10 labels, --metrics all', ['--metrics', 'all'], { metrics: 'all' });
+  if (args.only.includes('W4S')) results.W4S = await surfelsRows(W.W4, nodeJson, addRow, log);
 
   if (W.W5) {
     const w = W.W5;
@@ -380,9 +387,20 @@ async function main() {
     results.W1F = { ...w, cli: [runs.nii, runs.mha, runs.nrrd] };
   }
 
+  if (args.only.includes('S1')) {
+    const s1 = generateCompareStats(work, args.quick);
+    const r = await run(process.execPath, [BIN, ...s1.args]);
+    results.S1 = { ...s1, seconds: r.seconds, problem: r.status === 0 ? null : r.stderr.trim().split('\n')[0] };
+    if (results.S1.problem) rows.push(['S1', `compare: FAILED ${results.S1.problem}`.slice(0, 160), '–', fmtS(r.seconds), '–', '–', '–', '–']);
+    else rows.push(['S1', `compare, ${s1.cases} cases × ${s1.quantities} quantities`, '–', fmtS(r.seconds), '–', '–', '–', '–']);
+  }
+
   // ---- targets --------------------------------------------------------------------------
   const targets = [];
   const target = (name, value, limit, met, shown, why = '') => targets.push({ name, value, limit, met, shown, why });
+  if (results.S1 && !results.S1.problem) {
+    target('S1 compare of two 1000-case reports with 50 quantities < 2 s', results.S1.seconds, 2, results.S1.seconds < 2, `${fmtS(results.S1.seconds)} s`);
+  } else if (args.only.includes('S1')) target('S1 compare of two 1000-case reports with 50 quantities < 2 s', null, 2, null, 'not measured');
   const okRun = (r) => r && !r.problem;
   if (results.W1 && okRun(results.W1.cli[0])) {
     const x = results.W1.cli[0].seconds / results.W1.floor.read_inflate_s;
@@ -408,12 +426,13 @@ async function main() {
     if (r && okRun(r[0]) && okRun(r[k])) {
       const x = r[k].seconds / r[0].seconds;
       target(t, x, 1.2, x <= 1.2, `${fmtX(x)} (${fmtS(r[k].seconds)} s vs ${fmtS(r[0].seconds)} s)`);
-    } else target(t, null, 1.2, null, 'not measured');
+    } else if (args.only.includes('W1F')) target(t, null, 1.2, null, 'not measured');
   }
   if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {
     const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
     target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);
   } else target('W4 ≤ 3× W1 time', null, 3, null, results.W4 ? 'needs W1 too' : 'not measured');
+  if (results.W4S) surfelsTarget(results.W4S, target);
   if (results.W5 && okRun(results.W5.cli[0]) && okRun(results.W5.cli[1])) {
     const x = results.W5.cli[0].seconds / results.W5.cli[1].seconds;
     target(
@@ -425,6 +444,8 @@ async function main() {
       `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see README, Performance`,
     );
   } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
+  const lesionIds = args.only.filter((id) => LESION_WORKLOADS.includes(id));
+  if (lesionIds.length) Object.assign(results, await lesionBench(lesionIds, { cli, runRow, target, log, work, quick: args.quick, W }));
   if (results.W2) {
     const limit = 2 * results.W2.rawBytes + 300 * MB;
     for (const r of results.W2.cli) {

@@ -12,3 +12,15 @@ export { evaluatePair } from './pipeline/evaluateOne.js';
 export { discoverCases, UsageError, type CasePair } from './pipeline/discover.js';
 export { mergeReports, MergeError } from './pipeline/merge.js';
 export { runConfigFromReport } from './pipeline/config.js';
+export {
+  compareStatistics,
+  withSummaryIntervals,
+  signedRankTest,
+  holmAdjust,
+  bootstrapMeanIntervals,
+  erfc,
+  type CompareStatistics,
+  type QuantityStatistics,
+  type SignedRankResult,
+  type Interval,
+} from './stats/index.js';

@@ -2,7 +2,7 @@
 // differences of a few ulps at most, over a million arguments spread uniformly and
 // log-uniformly, and at the edges of the tables and ranges.
 import { describe, expect, it } from 'vitest';
-import { expNeg } from '../src/losses/fastMath.js';
+import { expNeg } from '../src/losses/speed/fastMath.js';
 import { rng } from './helpers/rng.js';
 
 const ULP = 2 ** -52;

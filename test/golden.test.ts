@@ -41,7 +41,9 @@ function compareValues(expected: Json, got: Json | undefined, path: string, out:
 
 const CASE_FIELDS = ['status', 'input', 'metrics', 'losses'];
 
-for (const suite of suites.suites as { name: string; dir: string; flags: string[]; expected: string }[]) {
+for (const suite of suites.suites as { name: string; dir: string; flags: string[]; expected: string; stats_check?: string[] }[]) {
+  // Suites with a statistics check (--ci) run in test/stats.golden.test.ts.
+  if (suite.stats_check) continue;
   describe(`golden suite ${suite.name}`, () => {
     const expected = JSON.parse(readFileSync(join(GOLDEN, suite.expected), 'utf8'));
     let report: any;
@@ -66,6 +68,15 @@ for (const suite of suites.suites as { name: string; dir: string; flags: string[
             compareValues(lv, got.labels?.[label], `labels.${label}`, out);
           }
         }
+        // Lesion suites: every per-lesion entry, same length and order (README, lesions_*).
+        if (exp.lesions) {
+          for (const [label, list] of Object.entries(exp.lesions as Record<string, any[]>)) {
+            const gotList = got.lesions?.[label];
+            if (!Array.isArray(gotList) || gotList.length !== list.length) {
+              out.push(`lesions.${label}: expected ${list.length} entries got ${JSON.stringify(gotList)}`);
+            } else list.forEach((e, i) => compareValues(e, gotList[i], `lesions.${label}[${i}]`, out));
+          }
+        }
         expect(out).toEqual([]);
       });
     }
@@ -79,6 +90,7 @@ for (const suite of suites.suites as { name: string; dir: string; flags: string[
       const out: string[] = [];
       const s = expected.summary;
       for (const k of ['cases', 'ok', 'missing', 'errors']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
+      if (s.lesions) compareValues(s.lesions, getReport().summary.lesions, 'summary.lesions', out);
       for (const k of ['metrics', 'losses', 'labels']) compareValues(s[k], getReport().summary[k], `summary.${k}`, out);
       expect(out).toEqual([]);
     });

@@ -21,7 +21,7 @@ import {
   radixSortFloat64,
   type LossParams,
 } from '../src/losses/index.js';
-import { bucketGroups, BUCKETS, middleBucket, sortBucketRange, sortedRuns } from '../src/losses/bucketSort.js';
+import { bucketGroups, BUCKETS, middleBucket, sortBucketRange, sortedRuns } from '../src/losses/sort/bucketSort.js';
 import { rng } from './helpers/rng.js';
 
 const P = (over: Partial<LossParams> = {}): LossParams => ({ ...DEFAULT_LOSS_PARAMS, ...over });

@@ -234,6 +234,26 @@ describe('runConfigFromReport', () => {
       shard: { index: 1, count: 4 },
     },
     { ...DEFAULT_RUN_CONFIG, pred: '', gt: '', regions: [{ key: 'WT', labels: [1, 2, 3] }, { key: 'ET', labels: [3] }] },
+    {
+      ...DEFAULT_RUN_CONFIG,
+      pred: '',
+      gt: '',
+      convention: 'monai',
+      switches: {
+        emptyIou: 'nan',
+        emptyGt: 'nan',
+        surfaceEmptyOne: { hd: 'inf', hd95: 'null', assd: 'inf', nsd: '0' },
+        surfaceEmptyPair: { hd: '0', hd95: '0', assd: '0', nsd: '1' },
+        assd: 'mean',
+        nsd: 'mean',
+        surface: 'surfels',
+        focalMulticlass: 'categorical',
+        absentClassLoss: 'zero',
+        lovaszClasses: 'all',
+        nsdToleranceRule: 'min-spacing',
+        backgroundIfMultichannel: true,
+      },
+    },
   ];
   it.each(configs.map((c, k) => [k, c] as const))('round-trips config %i through the JSON config block', (_k, c) => {
     const block = asJson(reportConfig(c, ['1']));
@@ -247,6 +267,15 @@ describe('runConfigFromReport', () => {
     expect(() => runConfigFromReport({ ...block, hd95: 'median' })).toThrow(/config\.hd95/);
     const { smooth: _drop, ...noSmooth } = block;
     expect(() => runConfigFromReport(noSmooth)).toThrow(/config\.smooth: missing/);
+    expect(() => runConfigFromReport({ ...block, surface_empty_one: 'hd=2' })).toThrow(/config\.surface_empty_one/);
+  });
+
+  it('reads a report written before the convention switches as segloss defaults', () => {
+    const block = asJson(reportConfig({ ...DEFAULT_RUN_CONFIG, pred: '', gt: '' }, []));
+    const old = Object.fromEntries(Object.entries(block).filter(([k]) => !['convention', 'empty_iou', 'empty_gt', 'surface_empty_one', 'surface_empty_pair', 'assd', 'nsd', 'surface', 'focal_multiclass', 'absent_class_loss', 'lovasz_classes', 'nsd_tolerance_rule', 'include_background_multichannel'].includes(k)));
+    const back = runConfigFromReport(old);
+    expect(back.convention).toBeNull();
+    expect(back.switches).toEqual(DEFAULT_RUN_CONFIG.switches);
   });
 });
 

@@ -10,7 +10,7 @@ const dist = (m: string) => import(pathToFileURL(join(ROOT, 'dist', 'losses', m)
 
 
 describe('splitClass (one case over two threads)', async () => {
-  const { splitClass, splitAvailable, SPLIT_MIN } = await dist('split.js');
+  const { splitClass, splitAvailable, SPLIT_MIN } = await dist('parallel/split.js');
   const n = SPLIT_MIN + 12_345; // just above the split threshold, odd halves
   const r = rng(21);
   const t = new Uint8Array(n);

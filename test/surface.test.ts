@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { squaredEdt } from '../src/losses/edt.js';
+import { squaredEdt } from '../src/losses/surface/edt.js';
 import {
   GT_EMPTY,
   PRED_EMPTY,
@@ -7,7 +7,7 @@ import {
   surfaceMetrics,
   type SurfaceMetrics,
   type SurfaceOptions,
-} from '../src/losses/surface.js';
+} from '../src/losses/surface/surface.js';
 import { rng as mulberry32 } from './helpers/rng.js';
 
 const UNION: SurfaceOptions = { hd95: 'union', nsdTolerance: 1 };

@@ -15,6 +15,8 @@ export interface OptionSpec {
   /** kebab-case, without the dashes. */
   long: string;
   takesValue: boolean;
+  /** `--opt [value]`: true in the file means the option without a value (e.g. "lesions": true). */
+  optionalValue?: boolean;
 }
 
 /** Options whose values are lists: an array in the file, repeated on the command line. */
@@ -22,14 +24,14 @@ export const REPEATABLE = new Set(['out', 'gate', 'gateCase', 'maxDrop']);
 /** Comma-separated lists on the command line; an array is joined with commas. */
 const COMMA_LISTS = new Set(['labels', 'losses', 'metrics', 'spacing']);
 /** Paths, resolved against the config file's folder. */
-const PATHS = new Set(['pred', 'gt', 'out', 'baseline']);
+const PATHS = new Set(['pred', 'gt', 'out', 'baseline', 'lesionCsv']);
 /** Not allowed in a config file. */
 const NOT_IN_FILE = new Set(['config', 'help', 'version']);
 
 export function optionSpecs(cmd: Command): OptionSpec[] {
   return cmd.options
     .filter((o) => o.long)
-    .map((o) => ({ attr: o.attributeName(), long: o.long!.replace(/^--/, ''), takesValue: o.required || o.optional }))
+    .map((o) => ({ attr: o.attributeName(), long: o.long!.replace(/^--/, ''), takesValue: o.required || o.optional, optionalValue: o.optional }))
     .filter((s) => !NOT_IN_FILE.has(s.attr));
 }
 
@@ -104,6 +106,10 @@ export function loadConfigFile(file: string, specs: OptionSpec[]): RawOptions {
     if (attr in out) throw new UsageError(`--config ${file}: option "${spec.long}" given twice (as "${spec.attr}" and "${spec.long}")`);
     if (!spec.takesValue) {
       if (typeof v !== 'boolean') throw new UsageError(`--config ${file}: "${key}" is a flag, it takes true or false, got ${JSON.stringify(v)}`);
+      if (v) out[attr] = true;
+      continue;
+    }
+    if (spec.optionalValue && typeof v === 'boolean') {
       if (v) out[attr] = true;
       continue;
     }

@@ -29,10 +29,14 @@ import {
 } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
+import { writeLesionCsv } from '../report/lesionCsv.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse.js';
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
+import { parseEvalStatsOptions } from './statsOptions.js';
+import { regressionTest, regressionTestText } from '../stats/regression.js';
+import { withSummaryIntervals } from '../stats/summaryCi.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet';
 export const FORMATS: readonly Format[] = ['table', 'csv', 'json', 'markdown', 'nnunet'];
@@ -80,7 +84,7 @@ const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.m
  * only after the run.
  */
 function checkPathShape(option: string, expr: string, segments: string[], skeleton: (label: string | null) => Summary): void {
-  const label = segments[0] === 'labels' && segments.length > 1 ? segments[1] : null;
+  const label = (segments[0] === 'labels' || segments[0] === 'lesions') && segments.length > 1 ? segments[1] : null;
   const r = resolvePath(skeleton(label), segments);
   if (!r.ok) throw new UsageError(`${option} "${expr}": ${r.reason}`);
 }
@@ -120,6 +124,15 @@ async function checkOuts(outs: string[]): Promise<void> {
   }
 }
 
+/** --lesion-csv: a file in a folder that exists, not one of the --out files. */
+async function checkLesionCsv(f: string, outs: string[]): Promise<void> {
+  const full = resolve(f);
+  if (outs.some((o) => resolve(o) === full)) throw new UsageError(`--lesion-csv ${f} is also an --out file`);
+  const st = await stat(dirname(full)).catch(() => null);
+  if (!st?.isDirectory()) throw new UsageError(`--lesion-csv ${f}: folder ${dirname(f)} does not exist`);
+  if ((await stat(full).catch(() => null))?.isDirectory()) throw new UsageError(`--lesion-csv ${f} is a folder`);
+}
+
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const code = err?.code;
@@ -132,7 +145,7 @@ function errnoText(e: unknown): string {
 }
 
 /** Options of the baseline's config that change the numbers (for a note when they differ). */
-const CONFIG_NOT_COMPARED = new Set(['labels_used', 'label_scope', 'shard', 'max_voxels', 'workers']);
+const CONFIG_NOT_COMPARED = new Set(['labels_used', 'label_scope', 'shard', 'max_voxels', 'workers', 'ci', 'seed']);
 
 function configDifferences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !CONFIG_NOT_COMPARED.has(k));
@@ -145,6 +158,8 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join('|')}, got "${String(o.format)}"`);
   const outs = listOf(o.out);
   await checkOuts(outs);
+  const lesionCsv = o.lesionCsv === undefined ? null : String(o.lesionCsv);
+  if (lesionCsv !== null) await checkLesionCsv(lesionCsv, outs);
   const quiet = Boolean(o.quiet);
   const debug = Boolean(o.debug);
 
@@ -156,6 +171,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   if (baselinePath !== null && maxDrops.length === 0) {
     throw new UsageError('--baseline needs at least one --max-drop PATH=DELTA (e.g. --max-drop metrics.dice.mean=0.01)');
   }
+  const statsOpts = parseEvalStatsOptions(o, maxDrops);
   const baseline = baselinePath === null ? null : loadReportFile(baselinePath, '--baseline');
 
   // Every path is checked before the run, so a typo costs seconds, not the whole run.
@@ -211,7 +227,11 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
       baseline: c.baseline,
       current: c.current,
       change: c.change,
-      pass: c.pass,
+      // statistics.md: with --regression-test a failure must also be significant.
+      ...regressionTest(c.path, c.change === null ? null : c.lowerIsBetter ? c.change : -c.change, c.delta, built, baseline, {
+        enabled: statsOpts.regressionTest,
+        alpha: statsOpts.alpha,
+      }),
     }));
   }
 
@@ -219,12 +239,13 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const passed =
     gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
   // Key order as cli.md lists it, the optional additions just before `passed`.
-  const { passed: _p, gates: _g, ...rest } = built;
+  const { passed: _p, gates: _g, ...rest } = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
+  if (statsOpts.ci) rest.config = { ...rest.config, ci: true, seed: statsOpts.seed };
   const report: Report = {
     ...rest,
     gates: gateResults,
     ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
-    ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
+    ...(baseline ? { baseline: { file: baselinePath!, alpha: statsOpts.alpha, regression_test: statsOpts.regressionTest, checks: baselineChecks } } : {}),
     passed,
   };
 
@@ -235,6 +256,14 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     } catch (e) {
       await haltIfInterrupted();
       writeFailures.push(`segloss: cannot write --out ${f}: ${errnoText(e)}`);
+    }
+  }
+  if (lesionCsv !== null) {
+    try {
+      await atomicWrite(lesionCsv, writeLesionCsv(report));
+    } catch (e) {
+      await haltIfInterrupted();
+      writeFailures.push(`segloss: cannot write --lesion-csv ${lesionCsv}: ${errnoText(e)}`);
     }
   }
   if (stepSummary) {
@@ -267,9 +296,10 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
   }
   for (const c of baselineChecks) {
+    const tested = regressionTestText(c);
     if (!c.pass) {
-      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}\n`);
-    }
+      io.stderr(`${formatBaselineFailure({ ...c, delta: c.max_drop, lowerIsBetter: c.lower_is_better })}${tested ? `\n${tested}` : ''}\n`);
+    } else if (tested && !quiet) io.stderr(`${tested}\n`);
   }
   for (const line of writeFailures) io.stderr(`${line}\n`);
   if (writeFailures.length > 0) return 2;

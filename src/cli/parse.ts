@@ -3,6 +3,8 @@
 import { LOSS_KEYS, METRIC_KEYS, OVERLAP_METRICS, SURFACE_METRICS, type Target } from '../losses/params.js';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../pipeline/config.js';
 import { UsageError } from '../pipeline/discover.js';
+import { applyConvention, parseSwitches } from './switchOptions.js';
+import { parseLesionOptions } from './lesionOptions.js';
 
 export function num(name: string, v: unknown, check?: (x: number) => boolean, want = 'a number'): number {
   const x = typeof v === 'number' ? v : Number(String(v).trim());
@@ -55,7 +57,8 @@ function choice<T extends string>(name: string, v: unknown, options: readonly T[
 /** Options as commander (or a --config file) gives them: camelCase keys, string or typed values. */
 export type RawOptions = Record<string, unknown>;
 
-export function toRunConfig(o: RawOptions): RunConfig {
+export function toRunConfig(given: RawOptions): RunConfig {
+  const { options: o, convention } = applyConvention(given);
   const d = DEFAULT_RUN_CONFIG;
   if (!o.pred) throw new UsageError('--pred is required');
   if (!o.gt) throw new UsageError('--gt is required');
@@ -81,6 +84,7 @@ export function toRunConfig(o: RawOptions): RunConfig {
   const regions = o.regions !== undefined ? parseRegions(String(o.regions)) : null;
   const labels = o.labels !== undefined ? parseIntList('--labels', String(o.labels)) : null;
   if (regions && labels) throw new UsageError('give --labels or --regions, not both');
+  const lesions = parseLesionOptions(o);
   const threshold = o.threshold !== undefined ? num('--threshold', o.threshold, (x) => x > 0 && x < 1, 'within (0, 1)') : d.threshold;
   return {
     pred: String(o.pred),
@@ -89,21 +93,25 @@ export function toRunConfig(o: RawOptions): RunConfig {
     threshold,
     labels,
     regions,
-    includeBackground: Boolean(o.includeBackground),
+    includeBackground: Boolean(o.includeBackground) && o.includeBackground !== 'multichannel',
     ignoreIndex: o.ignoreIndex !== undefined ? int('--ignore-index', o.ignoreIndex) : null,
     empty: choice('--empty', o.empty, ['one', 'nan'] as const, d.empty),
     missing: choice('--missing', o.missing, ['zero', 'skip', 'error'] as const, d.missing),
     losses: keyList('--losses', o.losses, LOSS_KEYS, d.losses),
     metrics: keyList('--metrics', o.metrics, METRIC_KEYS, metricDefaults),
     params: p,
-    hd95: choice('--hd95', o.hd95, ['union', 'max'] as const, d.hd95),
-    nsdTolerance: o.nsdTolerance !== undefined ? num('--nsd-tolerance', o.nsdTolerance, (x) => x >= 0, 'a number ≥ 0 (mm)') : d.nsdTolerance,
+    // The brats2023 preset sets --hd95 max for every hd95 of the run, unless given.
+    hd95: choice('--hd95', o.hd95, ['union', 'max'] as const, lesions?.mode === 'brats2023' ? 'max' : d.hd95),
+    nsdTolerance: o.nsdTolerance !== undefined && o.nsdTolerance !== 'min-spacing' ? num('--nsd-tolerance', o.nsdTolerance, (x) => x >= 0, 'a number ≥ 0 (mm)') : d.nsdTolerance,
     spacing: o.spacing !== undefined ? String(o.spacing).split(',').map((s) => num('--spacing', s, (x) => x > 0, 'positive numbers X,Y[,Z]')) : null,
     npyAxes: o.npyAxes === undefined || o.npyAxes === 'auto' ? null : choice('--npy-axes', o.npyAxes, ['reversed', 'same'] as const, 'reversed'),
     geometry: choice('--geometry', o.geometry, ['error', 'warn', 'ignore'] as const, d.geometry),
     maxVoxels: o.maxVoxels !== undefined ? num('--max-voxels', o.maxVoxels, (x) => Number.isInteger(x) && x > 0, 'a positive integer') : d.maxVoxels,
     workers: o.workers !== undefined ? num('--workers', o.workers, (x) => Number.isInteger(x) && x >= 1, 'a positive integer') : d.workers,
     shard,
+    convention,
+    switches: parseSwitches(o, convention),
+    lesions,
   };
 }
 

@@ -2,10 +2,10 @@
 // map and a prediction already in the engine's layout (see Volume in src/types.ts).
 import type { Volume } from '../types.js';
 import type { LabelResult } from '../report/model.js';
-import { binaryLosses } from './binaryLosses.js';
-import { jointHistogram, jointHistogramChunked, type JointHistogram } from './confusion.js';
-import { labelMapSoftmaxTerm, labelMapSums } from './labelMapClass.js';
-import { overlapMetrics } from './overlap.js';
+import { binaryLosses } from './formulas/binaryLosses.js';
+import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
+import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
+import { overlapMetrics } from './formulas/overlap.js';
 import {
   DEFAULT_LOSS_PARAMS,
   type EmptyPolicy,
@@ -14,11 +14,16 @@ import {
   type Target,
   SURFACE_METRICS,
 } from './params.js';
-import { IGNORED, type ClassResult } from './probClass.js';
-import { splitClass } from './split.js';
-import { quantizedClass } from './quantizedClass.js';
-import { hardLabeller, hardLabels, logSumExp } from './prediction.js';
-import { surfaceMetrics } from './surface.js';
+import { IGNORED, type ClassResult } from './producers/probClass.js';
+import { splitClass } from './parallel/split.js';
+import { quantizedClass } from './producers/quantizedClass.js';
+import { hardLabeller, hardLabels, logSumExp } from './producers/prediction.js';
+import { surfaceMetrics } from './surface/surface.js';
+import { categoricalFocalByClass } from './producers/categoricalFocal.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
+import { caseLesions } from '../lesions/caseLesions.js';
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+import type { LesionOptions } from '../lesions/options.js';
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -38,6 +43,10 @@ export interface EvalOptions {
   spacing: number[] | null;
   /** Threads this case may use: a large case is split by voxel range over 2 (see split.ts). */
   threads?: number;
+  /** Other tools' conventions (switches.ts); segloss's defaults when absent. */
+  switches?: Switches;
+  /** Lesion-wise evaluation (spec/lesions.md); absent or null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
@@ -68,6 +77,8 @@ export interface CaseEvaluation {
   /** mm³ per voxel when the spacing is known (NIfTI ground truth or --spacing), else null. */
   voxelVolume: number | null;
   warnings: string[];
+  /** Per-lesion entries per target key, when lesions are evaluated. */
+  lesions?: Record<string, LesionEntry[]>;
 }
 
 /** The foreground label a single-channel prediction stands for. */
@@ -85,7 +96,8 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
   else if (pred.channels > 1) for (let c = 1; c < pred.channels; c++) labels.add(c);
   else labels.add(binaryForeground(opts));
   if (opts.ignoreIndex !== null) labels.delete(opts.ignoreIndex);
-  if (!opts.includeBackground) labels.delete(0);
+  const multichannel = (opts.switches?.backgroundIfMultichannel ?? false) && pred.kind !== 'labels' && pred.channels > 1;
+  if (!opts.includeBackground && !multichannel) labels.delete(0);
   else labels.add(0);
   return [...labels].sort((a, b) => a - b).map((l) => ({ key: String(l), labels: [l] }));
 }
@@ -188,7 +200,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface ? hardLabels(pred, opts.threshold, fg) : null;
+  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex);
@@ -229,10 +241,14 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
 
   const labels: Record<string, LabelResult> = {};
   const metricKeys = new Set(opts.metrics);
+  const sw = opts.switches ?? DEFAULT_SWITCHES;
+  const emptyPair = new Map<string, boolean>();
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
     const metrics = overlapMetrics(conf, opts.empty, voxelVolume);
+    applyOverlapSwitches(metrics, conf, sw);
+    emptyPair.set(target.key, conf.tp + conf.fp + conf.fn === 0);
     let sums;
     if (pred.kind === 'labels') sums = labelMapSums(conf, gamma);
     else if (!opts.regions && target.labels.length === 1) sums = classResult(target.labels[0]).sums;
@@ -241,8 +257,21 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       sums = splitClass('probs', regionProb(src!, target.labels, n), t, gamma, opts.losses.includes('lovasz_hinge'), threads).sums;
     }
     const result: LabelResult = { losses: binaryLosses(sums, opts.params, opts.losses) };
+    applyAbsentClassLoss(result.losses, conf.tp + conf.fn === 0, sw);
     for (const k of opts.metrics) if (k in metrics) result[k] = metrics[k];
     labels[target.key] = result;
+  }
+
+  if (sw.focalMulticlass === 'categorical' && opts.losses.includes('focal') && pred.kind !== 'labels' && pred.channels > 1 && !opts.regions) {
+    const withBg = opts.includeBackground || sw.backgroundIfMultichannel;
+    const kept = Array.from({ length: pred.channels }, (_, c) => c).filter((c) => withBg || c !== 0);
+    const a = opts.params.focalAlpha;
+    const alpha = (c: number) => (!withBg ? 1 : opts.params.focalMode === 'balanced' && c === 0 ? 1 - a : a);
+    const byClass = categoricalFocalByClass(pred, gt.data, opts.ignoreIndex, kept, gamma, alpha);
+    for (const t of targets) {
+      const v = t.labels.length === 1 ? byClass.get(t.labels[0]) : undefined;
+      if (v !== undefined) labels[t.key].losses.focal = Number.isFinite(v) ? v : null;
+    }
   }
 
   if (hard && wantSurface) {
@@ -253,27 +282,46 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       gt.dims,
       spacing ?? gt.dims.map(() => 1),
       targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: opts.nsdTolerance },
+      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
       ignoreMask,
     );
     targets.forEach((t, k) => {
       const s = surf[k];
-      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = s[key];
-      if (s.reason) warnings.push(`label ${t.key}: surface metrics null: ${s.reason}`);
+      const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;
+      for (const key of SURFACE_METRICS) if (metricKeys.has(key)) labels[t.key][key] = v[key];
     });
+  }
+
+  let lesions: Record<string, LesionEntry[]> | undefined;
+  if (hard && opts.lesions) {
+    const les = caseLesions(gt.data, hard, gt.dims, spacing ?? gt.dims.map(() => 1), targets, opts.lesions, {
+      ignoreIndex: opts.ignoreIndex,
+      hd95: opts.hd95,
+      empty: opts.empty,
+    });
+    for (const t of targets) Object.assign(labels[t.key], les.values[t.key]);
+    lesions = les.entries;
   }
 
   let lovaszSoftmax: number | null = null;
   if (opts.losses.includes('lovasz_softmax')) {
     const terms: number[] = [];
+    const allClasses = sw.lovaszClasses === 'all';
     if (pred.kind === 'labels') {
-      for (const c of gtLabelsPresent) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
+      const classes = allClasses ? [...new Set([...gtLabelsPresent, ...hist.predLabels()])].sort((a, b) => a - b) : gtLabelsPresent;
+      for (const c of classes) terms.push(labelMapSoftmaxTerm(hist.confusion(new Set([c]))));
     } else if (pred.channels === 1) {
       const r = classResult(fg);
       if (Number.isFinite(r.softmaxTerm)) terms.push(r.softmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(fg), gt.data, opts.ignoreIndex));
       if (Number.isFinite(r.complementSoftmaxTerm)) terms.push(r.complementSoftmaxTerm);
+      else if (allClasses) terms.push(absentSoftmaxTerm(src!.channel(0), gt.data, opts.ignoreIndex));
     } else {
-      for (const c of gtLabelsPresent) terms.push(classResult(c).softmaxTerm);
+      const classes = allClasses ? Array.from({ length: pred.channels }, (_, c) => c) : gtLabelsPresent;
+      for (const c of classes) {
+        const term = classResult(c).softmaxTerm;
+        terms.push(Number.isFinite(term) ? term : absentSoftmaxTerm(src!.channel(c), gt.data, opts.ignoreIndex));
+      }
     }
     lovaszSoftmax = terms.length ? terms.reduce((a, b) => a + b, 0) / terms.length : null;
   }
@@ -286,11 +334,23 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     predLabels: pred.kind === 'labels' ? hist.predLabels().filter((l) => l !== 0) : [],
     voxelVolume,
     warnings,
+    ...(lesions ? { lesions } : {}),
   };
 }
 
 function ignoreMaskOf(gt: ArrayLike<number>, ignore: number): Uint8Array {
   const m = new Uint8Array(gt.length);
   for (let i = 0; i < gt.length; i++) if (gt[i] === ignore) m[i] = 1;
+  return m;
+}
+
+/**
+ * Lovász-softmax term of a class absent from the ground truth (`--lovasz-classes all`):
+ * with no positive the Jaccard steps are 1, 0, 0, … so the extension is the largest
+ * error, max p over the evaluated voxels.
+ */
+function absentSoftmaxTerm(p: ArrayLike<number>, gt: ArrayLike<number>, ignore: number | null): number {
+  let m = 0;
+  for (let i = 0; i < p.length; i++) if ((ignore === null || gt[i] !== ignore) && p[i] > m) m = p[i];
   return m;
 }

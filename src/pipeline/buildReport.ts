@@ -1,13 +1,16 @@
 // From per-case outcomes to the report of cli.md: complete every ok case to the run's
 // one label set, derive the case-level values, then summarise.
-import { binaryLosses } from '../losses/binaryLosses.js';
-import { labelMapSums } from '../losses/labelMapClass.js';
-import { overlapMetrics } from '../losses/overlap.js';
+import { binaryLosses } from '../losses/formulas/binaryLosses.js';
+import { labelMapSums } from '../losses/producers/labelMapClass.js';
+import { overlapMetrics } from '../losses/formulas/overlap.js';
 import { SURFACE_METRICS } from '../losses/params.js';
-import { describe, meanOf } from '../losses/stats.js';
+import { applyAbsentClassLoss, applyOverlapSwitches, emptySurfaceValues } from '../losses/switches.js';
+import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
 import type { CaseOutcome } from './evaluateOne.js';
+import { LESION_KEYS } from '../lesions/lesionMetrics.js';
+import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js';
 
 export const VERSION = '0.1.0';
 
@@ -20,14 +23,20 @@ function sortKeys(keys: Iterable<string>, regionOrder: string[] | null): string[
   return ks.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** What an evaluated label absent from both masks of a case is: an empty pair over the case's voxels. */
-export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null): LabelResult {
+/**
+ * What an evaluated label absent from both masks of a case is: an empty pair over the
+ * case's voxels. Its surface warnings (when surface metrics are asked for) go to `warnings`.
+ */
+export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | null, key = '', warnings: string[] = []): LabelResult {
   const conf = { tp: 0, fp: 0, fn: 0, tn: voxels };
   const m = overlapMetrics(conf, c.empty, voxelVolume);
+  applyOverlapSwitches(m, conf, c.switches);
+  const surf = emptySurfaceValues(key, true, 'prediction mask empty', c.switches, new Set(c.metrics), warnings);
   const out: LabelResult = { losses: binaryLosses(labelMapSums(conf, c.params.focalGamma), c.params, c.losses) };
+  applyAbsentClassLoss(out.losses, true, c.switches);
   for (const k of c.metrics) {
     if (k in m) out[k] = m[k];
-    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = null;
+    else if ((SURFACE_METRICS as readonly string[]).includes(k)) out[k] = surf[k as keyof typeof surf];
   }
   return out;
 }
@@ -45,7 +54,6 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
   const regionOrder = c.regions ? c.regions.map((r) => r.key) : null;
   const labelKeys = sortKeys(evaluated.flatMap((r) => (r.status === 'ok' && r.labels ? Object.keys(r.labels) : [])), regionOrder);
   const gtLabelsOfRun = new Set(evaluated.flatMap((r) => r.labels_found?.gt ?? []));
-  const wantsSurface = c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m));
   const cases: CaseResult[] = [];
   for (const src of evaluated) {
     const r: CaseResult = { ...src, warnings: [...src.warnings] };
@@ -55,8 +63,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
       for (const k of labelKeys) {
         if (own[k]) labels[k] = own[k];
         else {
-          labels[k] = absentLabel(r.voxels ?? 0, c, r.voxel_volume_mm3 ?? null);
-          if (wantsSurface) r.warnings.push(`label ${k}: surface metrics null: prediction mask empty`);
+          labels[k] = absentLabel(r.voxels ?? 0, c, r.voxel_volume_mm3 ?? null, k, r.warnings);
         }
       }
       // Case level: the mean over evaluated labels, nulls left out.
@@ -68,6 +75,7 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
         r.losses[l] = l === 'lovasz_softmax' ? lovaszSoftmax : meanOf(labelKeys.map((k) => labels[k].losses[l]));
       }
       r.labels = labels;
+      if (c.lesions) completeCaseLesions(r, labelKeys, labels, c.lesions, c.empty);
       const stray = (r.labels_found?.pred ?? []).filter((l) => !gtLabelsOfRun.has(l) && !(c.labels ?? []).includes(l));
       if (stray.length > 0 && c.regions === null && !r.warnings.some((w) => w.includes('found in no ground truth'))) {
         r.warnings.push(
@@ -106,6 +114,8 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
       const zeros = m === 'dice' || m === 'iou' ? zeroMissing.map(() => 0) : [];
       per[m] = describe([...ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null), ...zeros]);
     }
+    // Lesion keys: over ok cases only (a missing case has no lesions to count).
+    if (c.lesions) for (const m of LESION_KEYS) per[m] = describe(ok.map((r) => (r.labels?.[k]?.[m] as number | null | undefined) ?? null));
     labels[k] = per;
   }
   return {
@@ -116,5 +126,6 @@ export function summarize(cases: CaseResult[], c: RunConfig, labelKeys: string[]
     metrics,
     losses,
     labels,
+    ...(c.lesions ? { lesions: lesionSummary(ok, labelKeys, c.lesions, c.empty) } : {}),
   };
 }

@@ -3,6 +3,9 @@ import { DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, 
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
 import type { GeometryMode } from './geometry.js';
+import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
+import { readSwitches, switchesConfig } from './switchesConfig.js';
+import { lesionConfigBlock, lesionOptionsFromBlock, type LesionOptions } from '../lesions/options.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
 
@@ -34,6 +37,12 @@ export interface RunConfig {
   caseThreads?: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
   shard: { index: number; count: number } | null;
+  /** --convention NAME (spec/conventions.md); null = segloss's own, with any switch given alone. */
+  convention: string | null;
+  /** Every convention switch, after the bundle and the explicit options. */
+  switches: Switches;
+  /** --lesions (spec/lesions.md), resolved; null = off. */
+  lesions?: LesionOptions | null;
 }
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
@@ -56,6 +65,8 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   maxVoxels: 2 ** 31,
   workers: availableParallelism(),
   shard: null,
+  convention: null,
+  switches: { ...DEFAULT_SWITCHES },
 };
 
 /** The report's `config` block: every effective option, snake_case as in the golden reports. */
@@ -90,6 +101,8 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     labels_used: labelsUsed,
     // 1-based, as the user wrote it on the command line (--shard 1/4 … 4/4).
     shard: c.shard ? `${c.shard.index + 1}/${c.shard.count}` : null,
+    ...switchesConfig(c.convention, c.switches),
+    ...(c.lesions ? { lesions: lesionConfigBlock(c.lesions) } : {}),
   };
 }
 
@@ -188,5 +201,7 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,
+    ...readSwitches(block, (key, want) => fail(key, want)),
+    ...(block.lesions !== undefined ? { lesions: lesionOptionsFromBlock(block.lesions) } : {}),
   };
 }

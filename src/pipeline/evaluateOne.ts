@@ -39,6 +39,8 @@ export function evalOptionsOf(c: RunConfig): EvalOptions {
     nsdTolerance: c.nsdTolerance,
     spacing: c.spacing,
     threads: c.caseThreads ?? 1,
+    switches: c.switches,
+    lesions: c.lesions ?? null,
   };
 }
 
@@ -78,6 +80,9 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
     if (c.spacing && c.spacing.length !== gt.dims.length) {
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
     }
+    if (c.switches.surface === 'surfels' && c.metrics.some((m) => ['hd', 'hd95', 'assd', 'nsd'].includes(m)) && gt.dims.length !== 2 && gt.dims.length !== 3) {
+      throw new InputError(pair.gt, `--surface surfels needs a 2D or 3D ground truth, got ${gt.dims.length}D`);
+    }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');
     if (geometry.error) throw new InputError(pair.pred, geometry.error);
@@ -107,6 +112,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false):
         voxels: evaluation.voxels,
         labels_found: { gt: evaluation.gtLabels, pred: evaluation.predLabels },
         voxel_volume_mm3: evaluation.voxelVolume,
+        ...(evaluation.lesions ? { lesions: evaluation.lesions } : {}),
         seconds: (performance.now() - t0) / 1000,
       },
     };

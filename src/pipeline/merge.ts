@@ -93,9 +93,12 @@ function uncomplete(row: CaseResult, c: RunConfig): CaseResult {
   if (c.metrics.some((m) => (SURFACE_METRICS as readonly string[]).includes(m))) {
     // Completion appended one warning per completed label, after the engine's own.
     for (const k of completed) {
-      const w = `label ${k}: surface metrics null: prediction mask empty`;
-      const at = out.warnings.lastIndexOf(w);
-      if (at >= 0) out.warnings.splice(at, 1);
+      const added: string[] = [];
+      absentLabel(row.voxels ?? 0, c, row.voxel_volume_mm3 ?? null, k, added);
+      for (const w of added.reverse()) {
+        const at = out.warnings.lastIndexOf(w);
+        if (at >= 0) out.warnings.splice(at, 1);
+      }
     }
   }
   return out;
@@ -164,8 +167,25 @@ export function mergeReports(reports: unknown[], opts: MergeOptions = {}): Repor
       const prev = owner.get(row.id);
       if (prev !== undefined) throw new MergeError(`case ${row.id} is in ${prev} and in ${names[k]}`);
       owner.set(row.id, names[k]);
-      rows.push(uncomplete(row, config));
+      rows.push(uncomplete(withInfinities(row), config));
     }
   });
   return finalizeReport(rows, config);
+}
+
+const INF_WARNING = /^label (.+): (hd|hd95|assd|nsd) is \+inf \(/;
+
+/**
+ * JSON writes +∞ as null; the case warning `label K: M is +inf (…)` says which nulls were
+ * infinite (spec/conventions.md), so the merged summary has the single run's +∞ means.
+ */
+function withInfinities(row: CaseResult): CaseResult {
+  if (!row.labels || !row.warnings.some((w) => INF_WARNING.test(w))) return row;
+  const labels: Record<string, LabelResult> = { ...row.labels };
+  for (const w of row.warnings) {
+    const m = INF_WARNING.exec(w);
+    if (!m || !labels[m[1]!] || labels[m[1]!]![m[2]!] !== null) continue;
+    labels[m[1]!] = { ...labels[m[1]!]!, [m[2]!]: Infinity };
+  }
+  return { ...row, labels };
 }

@@ -3,7 +3,7 @@
 // axes, channels); nothing here knows a file format's bytes.
 import { InputError, type InputKind, type NumericArray, type RawArray, type Volume } from '../types.js';
 import { relayout } from './layout.js';
-import { inChunks, PASS_CHUNK } from '../losses/chunks.js';
+import { inChunks, PASS_CHUNK } from '../losses/speed/chunks.js';
 
 export type InputMode = 'auto' | InputKind;
 export type NpyAxes = 'reversed' | 'same';

@@ -11,7 +11,8 @@ export function csvField(s: string): string {
 /** Shortest round-trip text (String(x)), so a parser reads back the exact double. */
 function cell(v: Num | undefined): string {
   const n = numOrNull(v);
-  return n === null || n === undefined ? '' : String(n);
+  // +∞ is empty, as null, with the case warning saying why (spec/conventions.md).
+  return n === null || n === undefined || !Number.isFinite(n) ? '' : String(n);
 }
 
 function collectColumns(report: Report): { metrics: string[]; losses: string[] } {

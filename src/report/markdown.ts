@@ -1,5 +1,6 @@
 import type { Report, Stats } from './model.js';
 import { baselineCheckText, caseGateText } from './table.js';
+import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 const WORST_SHOWN = 10;
@@ -32,12 +33,15 @@ export function writeMarkdown(report: Report): string {
   const verdict = report.passed ? '✅ passed' : '❌ failed';
   out.push(`**${verdict}** · ${countsLine(report)} · ${mdEscape(report.tool.name)} ${mdEscape(report.tool.version)}`);
 
+  // eval --ci: the bootstrap interval of each mean, as a last column.
+  const ci = report.config.ci === true;
+  const ciCell = (s: Stats) => (ci ? [s.ci_low === null || s.ci_low === undefined ? '—' : `[${fmt4(numOrNull(s.ci_low))}, ${fmt4(numOrNull(s.ci_high ?? null))}]`] : []);
   const statRows: string[][] = [];
-  for (const [k, s] of Object.entries(summary.metrics)) statRows.push([mdEscape(k), ...statsCells(s)]);
-  for (const [k, s] of Object.entries(summary.losses)) statRows.push([`loss ${mdEscape(k)}`, ...statsCells(s)]);
+  for (const [k, s] of Object.entries(summary.metrics)) statRows.push([mdEscape(k), ...statsCells(s), ...ciCell(s)]);
+  for (const [k, s] of Object.entries(summary.losses)) statRows.push([`loss ${mdEscape(k)}`, ...statsCells(s), ...ciCell(s)]);
   if (statRows.length > 0) {
     out.push('', '## Summary', '');
-    out.push(table(['metric', 'mean', 'std', 'median', 'min', 'max', 'n'], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], statRows));
+    out.push(table(['metric', 'mean', 'std', 'median', 'min', 'max', 'n', ...(ci ? ['95 % CI of mean'] : [])], ['l', 'r', 'r', 'r', 'r', 'r', 'r', ...(ci ? (['r'] as const) : [])], statRows));
   }
 
   const labels = Object.entries(summary.labels);
@@ -52,6 +56,12 @@ export function writeMarkdown(report: Report): string {
     out.push(table(['label', 'Dice mean', 'Dice std', 'IoU mean', 'IoU std', 'n'], ['l', 'r', 'r', 'r', 'r', 'r'], rows));
   }
 
+  if (hasLesions(report)) {
+    out.push('', '## Lesions (pooled over ok cases)', '');
+    const rows = lesionSummaryRows(report).map(([label, ...rest]) => [mdEscape(label), ...rest]);
+    out.push(table(LESION_SUMMARY_HEAD, LESION_SUMMARY_HEAD.map((_, i) => (i === 0 ? 'l' : 'r')), rows));
+  }
+
   const worst = worstCasesByDice(report, WORST_SHOWN);
   if (worst.length > 0) {
     out.push('', `## ${worst.length} worst cases by Dice`, '');
@@ -60,9 +70,11 @@ export function writeMarkdown(report: Report): string {
       mdEscape(c.id),
       fmt4(numOrNull(c.metrics?.dice)),
       fmt4(numOrNull(c.metrics?.iou)),
+      ...(hasLesions(report) ? lesionCaseCells(c) : []),
       String(c.warnings.length),
     ]);
-    out.push(table(['#', 'case', 'Dice', 'IoU', 'warnings'], ['r', 'l', 'r', 'r', 'r'], rows));
+    const lesionHead = hasLesions(report) ? LESION_CASE_HEAD : [];
+    out.push(table(['#', 'case', 'Dice', 'IoU', ...lesionHead, 'warnings'], ['r', 'l', 'r', 'r', ...lesionHead.map(() => 'r' as const), 'r'], rows));
   }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');

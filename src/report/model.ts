@@ -1,6 +1,8 @@
 // The report as cli.md lays it out (schema segloss-report/1). Every writer
 // (JSON, CSV, table, Markdown, nnU-Net) renders this one structure; the engine fills it.
 
+import type { LesionEntry } from '../lesions/lesionMetrics.js';
+
 export type CaseStatus = 'ok' | 'missing' | 'error';
 
 /** A number or null: null stands for "empty"/undefined (written null in JSON, empty in CSV, NaN in tables). */
@@ -40,6 +42,8 @@ export interface CaseResult {
   labels_found?: { gt: number[]; pred: number[] };
   /** mm³ per voxel; null when the spacing is unknown (PNG or NumPy ground truth without --spacing). */
   voxel_volume_mm3?: number | null;
+  /** --lesions: one entry per gt lesion, then per unmatched pred lesion, per label (spec/lesions.md). */
+  lesions?: Record<string, LesionEntry[]>;
 }
 
 export interface Stats {
@@ -49,6 +53,9 @@ export interface Stats {
   min: Num;
   max: Num;
   n: number;
+  /** eval --ci: percentile-bootstrap 95 % interval of the mean (statistics.md). */
+  ci_low?: Num;
+  ci_high?: Num;
 }
 
 export interface Summary {
@@ -59,6 +66,8 @@ export interface Summary {
   metrics: Record<string, Stats>;
   losses: Record<string, Stats>;
   labels: Record<string, Record<string, Stats>>;
+  /** --lesions: lesion counts pooled over ok cases, per label (tp fp fn … pq sq rq). */
+  lesions?: Record<string, Record<string, Num>>;
 }
 
 export interface GateResult {
@@ -87,6 +96,12 @@ export interface BaselineCheckEntry {
   current: Num;
   /** current − baseline; null when either side is null. */
   change: Num;
+  /** statistics.md: "wilcoxon" when --regression-test decided with the paired test, else "plain". */
+  test?: 'wilcoxon' | 'plain';
+  /** Pairs behind the test (null without a per-case quantity); p: one-sided, null unless wilcoxon. */
+  n?: number | null;
+  p?: number | null;
+  alpha?: number;
   pass: boolean;
 }
 
@@ -100,7 +115,7 @@ export interface Report {
   /** Per-case gates, present when --gate-case was given (additive to cli.md's schema). */
   case_gates?: CaseGateEntry[];
   /** Baseline checks, present when --baseline was given (additive to cli.md's schema). */
-  baseline?: { file: string; checks: BaselineCheckEntry[] };
+  baseline?: { file: string; alpha?: number; regression_test?: boolean; checks: BaselineCheckEntry[] };
   /** Every gate, per-case gate and baseline check passed, and no case is in error. */
   passed: boolean;
 }

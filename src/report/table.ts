@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 
 import { paint, type Paint } from './ansi.js';
 import type { BaselineCheckEntry, CaseGateEntry, CaseResult, GateResult, Report, Stats } from './model.js';
+import { hasLesions, LESION_CASE_HEAD, LESION_SUMMARY_HEAD, lesionCaseCells, lesionSummaryRows } from './lesionTables.js';
 import { caseReason, countsLine, fmt4, fmtExact, numOrNull, worstCasesByDice } from './util.js';
 
 export interface TableOptions {
@@ -44,40 +45,45 @@ function caseTable(report: Report, cases: CaseResult[], p: Paint): string {
   const present = MAIN_LOSSES.filter(
     ([k]) => k in report.summary.losses || report.cases.some((c) => c.losses !== undefined && k in c.losses),
   );
-  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), 'status'];
+  const lesions = hasLesions(report);
+  const head = ['case', 'Dice', 'IoU', ...present.map(([, t]) => t), ...(lesions ? LESION_CASE_HEAD : []), 'status'];
   const t = newTable(head, p, ['left', ...head.slice(1, -1).map(() => 'right' as const), 'left']);
   for (const c of cases) {
     // Values of a case that was not evaluated do not apply ("—"), they are not NaN.
     const ok = c.status === 'ok';
     const m = (k: string) => (ok ? fmt4(numOrNull(c.metrics?.[k])) : '—');
     const l = (k: string) => (ok ? fmt4(numOrNull(c.losses?.[k])) : '—');
-    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), statusCell(c, p)]);
+    t.push([c.id, m('dice'), m('iou'), ...present.map(([k]) => l(k)), ...(lesions ? lesionCaseCells(c) : []), statusCell(c, p)]);
   }
   return t.toString();
 }
 
-function statsRow(name: string, s: Stats): string[] {
+function statsRow(name: string, s: Stats, ci = false): string[] {
   const mean = numOrNull(s.mean);
   const std = numOrNull(s.std);
-  return [name, `${fmt4(mean)} ± ${fmt4(std)}`, fmt4(numOrNull(s.median)), fmt4(numOrNull(s.min)), fmt4(numOrNull(s.max)), String(s.n)];
+  const row = [name, `${fmt4(mean)} ± ${fmt4(std)}`, fmt4(numOrNull(s.median)), fmt4(numOrNull(s.min)), fmt4(numOrNull(s.max)), String(s.n)];
+  // eval --ci: the bootstrap interval of the mean, next to it.
+  if (ci) row.splice(2, 0, s.ci_low === null || s.ci_low === undefined ? '—' : `[${fmt4(numOrNull(s.ci_low))}, ${fmt4(numOrNull(s.ci_high ?? null))}]`);
+  return row;
 }
 
 function summaryTable(report: Report, p: Paint): string {
-  const head = ['', 'mean ± std', 'median', 'min', 'max', 'n'];
-  const t = newTable(head, p, ['left', 'right', 'right', 'right', 'right', 'right']);
+  const ci = report.config.ci === true;
+  const head = ['', 'mean ± std', ...(ci ? ['95 % CI of mean'] : []), 'median', 'min', 'max', 'n'];
+  const t = newTable(head, p, ['left', 'right', ...(ci ? (['right'] as const) : []), 'right', 'right', 'right', 'right']);
   const section = (title: string) => t.push([{ colSpan: head.length, content: p.bold(title) }]);
   const { metrics, losses, labels } = report.summary;
   if (Object.keys(metrics).length > 0) {
     section('metrics');
-    for (const [k, s] of Object.entries(metrics)) t.push(statsRow(k, s));
+    for (const [k, s] of Object.entries(metrics)) t.push(statsRow(k, s, ci));
   }
   if (Object.keys(losses).length > 0) {
     section('losses');
-    for (const [k, s] of Object.entries(losses)) t.push(statsRow(k, s));
+    for (const [k, s] of Object.entries(losses)) t.push(statsRow(k, s, ci));
   }
   for (const [label, byMetric] of Object.entries(labels)) {
     section(`label ${label}`);
-    for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s));
+    for (const [k, s] of Object.entries(byMetric)) t.push(statsRow(k, s, ci));
   }
   return t.toString();
 }
@@ -102,7 +108,9 @@ export function caseGateText(g: CaseGateEntry): string {
 export function baselineCheckText(c: BaselineCheckEntry): string {
   const change = c.change === null ? 'not comparable' : `change ${c.change > 0 ? '+' : ''}${fmtExact(c.change)}`;
   const limit = c.lower_is_better ? `max rise ${c.max_drop}` : `max drop ${c.max_drop}`;
-  return `${c.path} ${fmtExact(c.baseline)} → ${fmtExact(c.current)} (${change}, ${limit})`;
+  // --regression-test: the one-sided paired test that decided with the limit.
+  const test = c.test === 'wilcoxon' && typeof c.p === 'number' ? `, Wilcoxon p ${c.p.toPrecision(3)} over ${c.n} pairs, alpha ${c.alpha}` : '';
+  return `${c.path} ${fmtExact(c.baseline)} → ${fmtExact(c.current)} (${change}, ${limit}${test})`;
 }
 
 /**
@@ -124,6 +132,12 @@ export function writeTable(report: Report, opts: TableOptions = {}): string {
 
   out.push(countsLine(report));
   out.push(summaryTable(report, p));
+  if (hasLesions(report)) {
+    out.push(p.dim('lesions, pooled over ok cases:'));
+    const t = newTable(LESION_SUMMARY_HEAD, p, ['left', ...LESION_SUMMARY_HEAD.slice(1).map(() => 'right' as const)]);
+    for (const row of lesionSummaryRows(report)) t.push(row);
+    out.push(t.toString());
+  }
 
   const failed = report.cases.filter((c) => c.status !== 'ok');
   if (failed.length > 0) {

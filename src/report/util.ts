@@ -3,10 +3,13 @@
 
 import type { CaseResult, LabelResult, Num, Report } from './model.js';
 
-/** A finite number, null for null/NaN/±Inf, undefined when the key is absent or not a number. */
+/**
+ * A finite number or +∞ (a distance a convention defines as infinite, spec/conventions.md),
+ * null for null/NaN/−∞, undefined when the key is absent or not a number.
+ */
 export function numOrNull(v: unknown): Num | undefined {
   if (v === null) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'number') return Number.isFinite(v) || v === Infinity ? v : null;
   return undefined;
 }
 
@@ -58,13 +61,14 @@ export function worstCasesByDice(report: Report, k: number): CaseResult[] {
 export function fmt4(v: Num | undefined): string {
   if (v === undefined) return '—';
   if (v === null || Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? 'Inf' : '-Inf';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return v.toPrecision(4);
 }
 
 /** Full precision for values a user must be able to compare against a threshold. */
 export function fmtExact(v: Num | undefined): string {
   if (v === undefined) return '—';
+  if (v === Infinity) return 'inf';
   if (v === null || !Number.isFinite(v)) return 'null';
   return String(v);
 }

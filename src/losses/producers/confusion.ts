@@ -1,0 +1,206 @@
+// The joint histogram of (ground-truth label, predicted label) over the evaluated voxels.
+// Every overlap metric, and for a label-map prediction every loss too, follows from it,
+// so one integer pass over the case serves all labels and regions at once.
+import { PASS_CHUNK } from '../speed/chunks.js';
+
+export class JointHistogram {
+  /** Counts keyed by gt label then pred label. */
+  private readonly counts = new Map<number, Map<number, number>>();
+  total = 0;
+
+  add(gt: number, pred: number, count: number): void {
+    let row = this.counts.get(gt);
+    if (!row) this.counts.set(gt, (row = new Map()));
+    row.set(pred, (row.get(pred) ?? 0) + count);
+    this.total += count;
+  }
+
+  gtLabels(): number[] {
+    return [...this.counts.keys()].filter((g) => this.rowTotal(g) > 0);
+  }
+
+  predLabels(): number[] {
+    const s = new Set<number>();
+    for (const row of this.counts.values()) for (const [p, c] of row) if (c > 0) s.add(p);
+    return [...s];
+  }
+
+  private rowTotal(g: number): number {
+    let t = 0;
+    for (const c of this.counts.get(g)?.values() ?? []) t += c;
+    return t;
+  }
+
+  /** Confusion counts of the target {label ∈ set} on both sides. */
+  confusion(set: ReadonlySet<number>): Confusion {
+    let tp = 0, fp = 0, fn = 0;
+    for (const [g, row] of this.counts) {
+      const gIn = set.has(g);
+      for (const [p, c] of row) {
+        const pIn = set.has(p);
+        if (gIn && pIn) tp += c;
+        else if (pIn) fp += c;
+        else if (gIn) fn += c;
+      }
+    }
+    return { tp, fp, fn, tn: this.total - tp - fp - fn };
+  }
+}
+
+export interface Confusion {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+const DENSE = 256;
+
+/** pred[from, to) as a view when it is a typed array (no copy), else as a copy. */
+function subarrayOf(pred: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  const sub = (pred as { subarray?: (a: number, b: number) => ArrayLike<number> }).subarray;
+  return sub ? sub.call(pred, from, to) : Array.prototype.slice.call(pred, from, to);
+}
+// One dense table per thread, reused: a fresh 256×256 table per case cost more than the
+// counting itself on small 2D cases. Only the touched corner is read back and cleared
+// (after a uint8 ground truth, the whole table: ~0.2 ms).
+const dense = new Uint32Array(DENSE * DENSE);
+let maxG = -1;
+let maxP = -1;
+
+/** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to the dense table. */
+function countPairs(h: JointHistogram, gt: ArrayLike<number>, offset: number, pred: ArrayLike<number>, len: number, ignore: number | null): void {
+  if (gt instanceof Uint8Array && (pred instanceof Uint8Array || pred instanceof Int32Array)) {
+    countPairsBytes(h, gt, offset, pred, len, ignore);
+    return;
+  }
+  const ign = ignore ?? Number.NaN;
+  let mg = maxG;
+  let mp = maxP;
+  for (let k = 0; k < len; k++) {
+    const g = gt[offset + k];
+    if (g === ign) continue;
+    const p = pred[k];
+    if (g >= 0 && g < DENSE && p >= 0 && p < DENSE && (g | 0) === g && (p | 0) === p) {
+      dense[g * DENSE + p]++;
+      if (g > mg) mg = g;
+      if (p > mp) mp = p;
+    } else h.add(g, p, 1);
+  }
+  maxG = mg;
+  maxP = mp;
+}
+
+/**
+ * countPairs for a uint8 ground truth (the usual label map) against integer labels: a
+ * byte is always a dense row, so the only test left per voxel is whether the predicted
+ * label fits a column (one unsigned compare, negatives included). Four voxels at a time
+ * into four tables: a binary case increments the same few counters over and over, and
+ * one table would make each increment wait for the one before.
+ */
+function countPairsBytes(h: JointHistogram, gt: Uint8Array, offset: number, pred: Uint8Array | Int32Array, len: number, ignore: number | null): void {
+  if (ignore !== null) {
+    for (let k = 0; k < len; k++) {
+      const g = gt[offset + k];
+      if (g === ignore) continue;
+      const p = pred[k];
+      if (p >>> 0 < DENSE) dense[(g << 8) | p]++;
+      else h.add(g, p, 1);
+    }
+  } else {
+    const T = DENSE * DENSE;
+    const end4 = len - (len & 3);
+    let k = 0;
+    for (; k < end4; k += 4) {
+      const o = offset + k;
+      const p0 = pred[k];
+      const p1 = pred[k + 1];
+      const p2 = pred[k + 2];
+      const p3 = pred[k + 3];
+      // All four in [0, 256) exactly when their OR is (a negative sets the sign bit).
+      if ((p0 | p1 | p2 | p3) >>> 0 < DENSE) {
+        dense4[(gt[o] << 8) | p0]++;
+        dense4[T + ((gt[o + 1] << 8) | p1)]++;
+        dense4[2 * T + ((gt[o + 2] << 8) | p2)]++;
+        dense4[3 * T + ((gt[o + 3] << 8) | p3)]++;
+      } else for (let j = 0; j < 4; j++) addPair(h, gt[o + j], pred[k + j]);
+    }
+    for (; k < len; k++) addPair(h, gt[offset + k], pred[k]);
+    dense4Used = true;
+  }
+  maxG = DENSE - 1;
+  maxP = DENSE - 1;
+}
+
+function addPair(h: JointHistogram, g: number, p: number): void {
+  if (p >>> 0 < DENSE) dense[(g << 8) | p]++;
+  else h.add(g, p, 1);
+}
+
+/** Four tables for countPairsBytes, folded into `dense` and zeroed by flushDense. */
+const dense4 = new Uint32Array(4 * DENSE * DENSE);
+let dense4Used = false;
+
+/** Adds the four tables into the dense one (once per histogram, not per chunk). */
+function foldDense4(): void {
+  const T = DENSE * DENSE;
+  for (let c = 0; c < T; c++) {
+    const sum = dense4[c] + dense4[T + c] + dense4[2 * T + c] + dense4[3 * T + c];
+    if (sum > 0) {
+      dense[c] += sum;
+      dense4[c] = dense4[T + c] = dense4[2 * T + c] = dense4[3 * T + c] = 0;
+    }
+  }
+  dense4Used = false;
+}
+
+function flushDense(h: JointHistogram): JointHistogram {
+  if (dense4Used) foldDense4();
+  for (let g = 0; g <= maxG; g++) {
+    for (let p = 0; p <= maxP; p++) {
+      const c = dense[g * DENSE + p];
+      if (c > 0) {
+        h.add(g, p, c);
+        dense[g * DENSE + p] = 0;
+      }
+    }
+  }
+  maxG = -1;
+  maxP = -1;
+  return h;
+}
+
+/**
+ * Counts (gt, pred) pairs. `ignore` (a gt value) drops voxels. Dense counting for the
+ * usual small non-negative integer labels, with a Map fallback for anything else.
+ */
+export function jointHistogram(gt: ArrayLike<number>, pred: ArrayLike<number>, ignore: number | null): JointHistogram {
+  const h = new JointHistogram();
+  // In chunks, as every long pass (chunks.ts).
+  for (let at = 0; at < gt.length; at += PASS_CHUNK) {
+    const len = Math.min(PASS_CHUNK, gt.length - at);
+    countPairs(h, gt, at, subarrayOf(pred, at, at + len), len, ignore);
+  }
+  return flushDense(h);
+}
+
+/**
+ * jointHistogram of the ground truth against a prediction's hard labels, made chunk by
+ * chunk (`labelsOf(start, end, out)` fills a chunk) so that no whole-volume label array
+ * is needed when nothing else (surface metrics) wants one.
+ */
+export function jointHistogramChunked(
+  gt: ArrayLike<number>,
+  labelsOf: (start: number, end: number, out: Int32Array) => void,
+  ignore: number | null,
+): JointHistogram {
+  const h = new JointHistogram();
+  const CHUNK = 1 << 16;
+  const buf = new Int32Array(CHUNK);
+  for (let start = 0; start < gt.length; start += CHUNK) {
+    const end = Math.min(gt.length, start + CHUNK);
+    labelsOf(start, end, buf);
+    countPairs(h, gt, start, buf, end - start, ignore);
+  }
+  return flushDense(h);
+}
