@@ -12,6 +12,7 @@
 //   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
 //   HTML  W5's 300 PNG pairs, --metrics all, with and without --out report.html (bench/html.mjs)
 //   W2M W2 with --metrics all (and the new metrics alone) vs the default metrics (bench/metricsExtra.mjs)
+//   W1F W1's label maps as .nii.gz, .mha (zlib) and .nrrd (gzip): the readers side by side
 //
 // Flags: --only W1,W3   --quick (small shapes, a smoke run)   --json PATH [bench-results.json]
 //        --keep (keep the generated files)   --tmp DIR (where the temp folder goes)
@@ -32,7 +33,7 @@ import { benchMetricsExtra, metricsExtraReport } from './bench/metricsExtra.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'segloss.js');
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W2M', 'W4S', 'S1', ...LESION_WORKLOADS, 'HTML'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W2M', 'W4S', 'S1', ...LESION_WORKLOADS, 'W1F', 'HTML'];
 
 // ---- arguments ------------------------------------------------------------------------
 function parseArgs(argv) {
@@ -59,7 +60,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W2M,W4S,S1,L1,L5,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
+  const text = 'usage: node scripts/bench.mjs [--only W1,W2,W3,W4,W5,W2M,W4S,S1,L1,L5,W1F,HTML] [--quick] [--json PATH] [--keep] [--tmp DIR]\n';
   if (problem) process.stderr.write(`bench: ${problem}\n${text}`);
   else process.stdout.write(text);
   process.exit(problem ? 2 : 0);
@@ -388,6 +389,18 @@ async function main() {
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
+  if (W.W1F) {
+    const w = W.W1F;
+    const runs = {};
+    for (const fmt of ['nii', 'mha', 'nrrd']) {
+      const r = await cli(`W1F ${fmt}`, w[fmt].gt, w[fmt].pred, ['--workers', '2'], 1);
+      r.run = `CLI end to end, ${{ nii: '.nii.gz', mha: '.mha zlib', nrrd: '.nrrd gzip' }[fmt]}`;
+      runs[fmt] = r;
+      runRow('W1F', r, w.voxels, null);
+    }
+    results.W1F = { ...w, cli: [runs.nii, runs.mha, runs.nrrd] };
+  }
+
   if (args.only.includes('S1')) {
     const s1 = generateCompareStats(work, args.quick);
     const r = await run(process.execPath, [BIN, ...s1.args]);
@@ -437,6 +450,14 @@ async function main() {
     const y = none.seconds / results.W3.cli[0].seconds;
     target('W3 --losses none ≤ 0.5× the default time', y, 0.5, y <= 0.5, `${fmtX(y)} (${fmtS(none.seconds)} s vs ${fmtS(results.W3.cli[0].seconds)} s)`);
   } else target('W3 2 workers ≤ 1.05× the time of --workers 1', null, 1.05, null, 'not measured');
+  for (const [k, name] of [[1, '.mha (zlib)'], [2, '.nrrd (gzip)']]) {
+    const t = `W1F ${name} ≤ 1.2× the same data as .nii.gz`;
+    const r = results.W1F?.cli;
+    if (r && okRun(r[0]) && okRun(r[k])) {
+      const x = r[k].seconds / r[0].seconds;
+      target(t, x, 1.2, x <= 1.2, `${fmtX(x)} (${fmtS(r[k].seconds)} s vs ${fmtS(r[0].seconds)} s)`);
+    } else if (args.only.includes('W1F')) target(t, null, 1.2, null, 'not measured');
+  }
   if (results.W4 && results.W1 && okRun(results.W4.cli[0]) && okRun(results.W1.cli[0])) {
     const x = results.W4.cli[0].seconds / results.W1.cli[0].seconds;
     target('W4 ≤ 3× W1 time', x, 3, x <= 3, `${fmtX(x)} (${fmtS(results.W4.cli[0].seconds)} s vs ${fmtS(results.W1.cli[0].seconds)} s)`);

@@ -12,7 +12,18 @@ export type NumericArray =
   | Float32Array
   | Float64Array;
 
-export type FileFormat = 'png' | 'nifti' | 'npy' | 'npz';
+export type FileFormat = 'png' | 'nifti' | 'npy' | 'npz' | 'metaimage' | 'nrrd' | 'tiff';
+
+/**
+ * Where the voxel grid lies in the patient, in LPS (formats.md "Geometry checks").
+ * Spatial axes only, x first; a channel axis has none.
+ */
+export interface Geometry {
+  /** direction[k]: unit LPS vector of spatial axis k. */
+  direction: number[][];
+  /** LPS position (mm) of the first voxel's centre. */
+  origin: number[];
+}
 
 /** What a prediction holds. Ground truth is always 'labels'. */
 export type InputKind = 'labels' | 'probs' | 'logits';
@@ -38,7 +49,7 @@ export interface RawArray {
   order: 'C' | 'F';
   /** Physical voxel size per spatial axis of `shape` (NIfTI pixdim[1..3], mm). null when the format has none. */
   spacing: number[] | null;
-  /** PNG only. */
+  /** PNG, and TIFF grey/palette pages of 1, 8 or 16 bits (the same binary and v/max rules). */
   png?: {
     bitDepth: number;
     /** The full-scale value of the bit depth: 1, 3, 15, 255 or 65535 (for palette files the largest index it allows). */
@@ -47,6 +58,10 @@ export interface RawArray {
   };
   /** NumPy .npz only: the entry that was read. */
   npzKey?: string;
+  /** Physical placement (NIfTI sform/qform, MetaImage, NRRD with `space`); absent when the file has none. */
+  geometry?: Geometry | null;
+  /** Header fields as the file states them, for `inspect` (MetaImage, NRRD, TIFF). */
+  header?: Record<string, string>;
   /** Silent decisions the reader made (a zero pixdim taken as 1, scaling applied, …), for the report's warnings. */
   notes?: string[];
 }

@@ -1,6 +1,7 @@
-// Fuzzing the whole path from file to report: valid small PNG, NIfTI (.nii, .nii.gz) and
-// NumPy (.npy, .npz) ground truths and predictions are damaged by seeded mutations (bit
-// flips, truncations, header fields overwritten with hostile values, PNG chunks given
+// Fuzzing the whole path from file to report: valid small PNG, NIfTI (.nii, .nii.gz),
+// NumPy (.npy, .npz), MetaImage (.mha), NRRD (.nrrd) and TIFF ground truths and
+// predictions are damaged by seeded mutations (bit flips, truncations, header fields
+// (text header lines, TIFF IFD entries) overwritten with hostile values, PNG chunks given
 // correct CRCs so the damage reaches the decoder), then the built CLI evaluates them in
 // a few runs of many cases each. Every run must end with a report in which every case is
 // ok or error, each error one line naming its file; never a crash, a stack trace or a
@@ -20,6 +21,7 @@ import { chunkAt } from './helpers/hostile.js';
 import { niftiBytes } from './helpers/nifti.js';
 import { npyBytes, zipBytes } from './helpers/npy.js';
 import { encodePng } from './helpers/png.js';
+import { elementBytes, metaImage, nrrd, tiffBytes } from './helpers/formats.js';
 
 const SEED = Number(process.env.SEGLOSS_FUZZ_SEED ?? 20240601);
 const TOTAL_CASES = Number(process.env.SEGLOSS_FUZZ_CASES ?? 480);
@@ -63,9 +65,15 @@ const base = {
   npyProbs2d: () => npyBytes({ descr: '<f4', shape: [H, W], values: LABELS2D.map((v) => (v === 1 ? 0.9 : 0.1)) }),
   npyLabels3d: () => npyBytes({ descr: '<i2', shape: [4, 5, 6], values: LABELS3D }),
   npySoftmax3d: () => npyBytes({ descr: '>f8', shape: [2, 4, 5, 6], values: [...PROBS3D.map((p) => 1 - p), ...PROBS3D] }),
+  mhaLabels: () => metaImage({ dims: DIMS, type: 'u8', values: LABELS3D, fields: { ElementSpacing: '0.8 0.8 2.5' } }).file,
+  mhaProbsZ: () => metaImage({ dims: DIMS, type: 'f32', values: PROBS3D, msb: true, compress: 'zlib', fields: { ElementSpacing: '0.8 0.8 2.5' } }).file,
+  nrrdLabelsGz: () => nrrd({ sizes: DIMS, type: 'i16', values: LABELS3D, encoding: 'gzip', lines: ['space: LPS', 'space directions: (0.8,0,0) (0,0.8,0) (0,0,2.5)'] }).file,
+  nrrdVector: () => nrrd({ sizes: [2, ...DIMS], type: 'f32', values: PROBS3D.flatMap((p) => [1 - p, p]), lines: ['kinds: vector domain domain domain'] }).file,
+  tiffLabels: () => tiffBytes([{ width: W, height: H, data: elementBytes(LABELS2D, 'u8') }]),
+  tiffProbsZ: () => tiffBytes([{ width: W, height: H, bits: 32, sampleFormat: 3, compression: 8, data: zlib.deflateSync(elementBytes(LABELS2D.map((v) => (v === 1 ? 0.9 : 0.1)), 'f32')) }]),
 };
 
-type Ext = '.png' | '.nii' | '.nii.gz' | '.npy' | '.npz';
+type Ext = '.png' | '.nii' | '.nii.gz' | '.npy' | '.npz' | '.mha' | '.nrrd' | '.tif';
 interface Template {
   gt: { ext: Ext; bytes: () => Buffer };
   pred: { ext: Ext; bytes: () => Buffer };
@@ -84,6 +92,11 @@ const TEMPLATES: Template[] = [
   { gt: { ext: '.nii', bytes: base.niiLabels }, pred: { ext: '.npy', bytes: base.npyLabels3d } },
   { gt: { ext: '.nii', bytes: base.niiLabels }, pred: { ext: '.npz', bytes: () => npz(base.npySoftmax3d(), 0) } },
   { gt: { ext: '.npy', bytes: base.npyLabels3d }, pred: { ext: '.nii.gz', bytes: () => gz(base.niiProbs()) } },
+  { gt: { ext: '.mha', bytes: base.mhaLabels }, pred: { ext: '.mha', bytes: base.mhaProbsZ } },
+  { gt: { ext: '.nii', bytes: base.niiLabels }, pred: { ext: '.nrrd', bytes: base.nrrdVector } },
+  { gt: { ext: '.nrrd', bytes: base.nrrdLabelsGz }, pred: { ext: '.mha', bytes: base.mhaLabels } },
+  { gt: { ext: '.png', bytes: base.pngLabels }, pred: { ext: '.tif', bytes: base.tiffProbsZ } },
+  { gt: { ext: '.tif', bytes: base.tiffLabels }, pred: { ext: '.tif', bytes: base.tiffLabels } },
 ];
 
 // ---- mutations --------------------------------------------------------------------------
@@ -229,6 +242,41 @@ function zipField(b: Buffer, r: Rng): Buffer {
   return b;
 }
 
+const HEADER_NUMBERS = ['0', '-1', '1', '2', '4', '5', '7', '100000', '4294967296', '1e30', 'nan', '-0', '3.5', '', '999999999999'];
+
+/** MetaImage / NRRD text header: a number swapped for a hostile one, a line dropped or a key renamed. */
+function textHeaderField(b: Buffer, r: Rng): Buffer {
+  const text = b.toString('latin1');
+  const end = text.indexOf('\n\n') >= 0 ? text.indexOf('\n\n') + 1 : text.indexOf('ElementDataFile');
+  if (end <= 0) return generic(b, r);
+  const head = text.slice(0, end);
+  const lines = head.split('\n');
+  const k = 1 + r.int(Math.max(1, lines.length - 2));
+  switch (r.int(3)) {
+    case 0: lines[k] = (lines[k] ?? '').replace(/-?\d+(\.\d+)?/, r.pick(HEADER_NUMBERS)); break;
+    case 1: lines.splice(k, 1); break;
+    default: lines[k] = (lines[k] ?? '').replace(/^\w+/, r.pick(['Offset', 'DimSize', 'sizes', 'type', 'encoding', 'data file', 'HeaderSize', 'kinds', 'byte skip', 'ElementNumberOfChannels', 'NDims']));
+  }
+  return Buffer.concat([Buffer.from(lines.join('\n'), 'latin1'), b.subarray(Buffer.byteLength(head, 'latin1'))]);
+}
+
+/** TIFF: an IFD entry's value (size, bits, compression, offsets …) overwritten. */
+function tiffField(b: Buffer, r: Rng): Buffer {
+  if (b.length < 8 || b.readUInt16LE(0) !== 0x4949) return generic(b, r);
+  const ifd = b.readUInt32LE(4);
+  if (ifd + 2 > b.length) return generic(b, r);
+  const n = b.readUInt16LE(ifd);
+  if (r.next() < 0.15) {
+    b.writeUInt32LE(r.pick([0, 4, ifd, b.length, 0xffffffff]), r.next() < 0.5 ? 4 : Math.min(b.length - 4, ifd + 2 + 12 * n));
+    return b;
+  }
+  const e = ifd + 2 + 12 * r.int(Math.max(1, n));
+  if (e + 12 > b.length) return generic(b, r);
+  if (r.next() < 0.3) b.writeUInt32LE(r.pick([0, 1, 2, 3, 1000, 0xffffffff]), e + 4); // count
+  else b.writeUInt32LE(r.pick([0, 1, 2, 5, 6, 7, 8, 16, 32, 64, 255, 32773, 32946, 65535, 100000, b.length, 0x7fffffff]), e + 8);
+  return b;
+}
+
 function mutate(bytes: Buffer, ext: Ext, r: Rng): Buffer {
   let b: Buffer = Buffer.from(bytes);
   const rounds = 1 + r.int(r.next() < 0.8 ? 1 : 3);
@@ -252,6 +300,8 @@ function mutate(bytes: Buffer, ext: Ext, r: Rng): Buffer {
     else if (ext === '.nii') b = niftiField(b, r);
     else if (ext === '.npy') b = npyField(b, r);
     else if (ext === '.png') b = pngField(b, r);
+    else if (ext === '.mha' || ext === '.nrrd') b = textHeaderField(b, r);
+    else if (ext === '.tif') b = tiffField(b, r);
     else b = generic(b, r);
   }
   return b;

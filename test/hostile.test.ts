@@ -211,8 +211,8 @@ describe('folders that leave nothing to evaluate: exit 2, one line', () => {
   const cases: Array<[string, () => string[], RegExp]> = [
     ['absent ground-truth folder', () => ['--gt', join(root, 'nope'), '--pred', join(root, 'gt')], /ground truth .*nope does not exist/],
     ['absent prediction folder', () => ['--gt', join(root, 'gt'), '--pred', join(root, 'nope')], /prediction .*nope does not exist/],
-    ['empty ground-truth folder', () => ['--gt', join(root, 'empty'), '--pred', join(root, 'gt')], /ground-truth folder .*empty holds no \.png, \.nii, \.nii\.gz, \.npy or \.npz file/],
-    ['ground-truth folder of ignored files only', () => ['--gt', join(root, 'junk'), '--pred', join(root, 'gt')], /holds no \.png/],
+    ['empty ground-truth folder', () => ['--gt', join(root, 'empty'), '--pred', join(root, 'gt')], /ground-truth folder .*empty holds no data file \(\.png, \.nii, \.nii\.gz, \.npy, \.npz, \.mha, \.mhd, \.nrrd, \.nhdr, \.tif, \.tiff\)/],
+    ['ground-truth folder of ignored files only', () => ['--gt', join(root, 'junk'), '--pred', join(root, 'gt')], /holds no data file/],
     ['no prediction matches', () => ['--gt', join(root, 'gt'), '--pred', join(root, 'pred_other')], /no prediction in .*pred_other matches a ground-truth case/],
     ['empty prediction folder', () => ['--gt', join(root, 'gt'), '--pred', join(root, 'empty')], /no prediction in .*empty matches/],
   ];

@@ -69,8 +69,8 @@ describe('readArray dispatch', () => {
   });
 
   it('unsupported extensions', async () => {
-    const p = tmp.write('scan.mha', 'x');
-    expect(await reason(readArray(p))).toMatch(/unsupported file type \(expected \.png, \.nii, \.nii\.gz, \.npy or \.npz\)/);
+    const p = tmp.write('scan.dcm', 'x');
+    expect(await reason(readArray(p))).toMatch(/unsupported file type \(expected \.png, \.nii, \.nii\.gz, \.npy, \.npz, \.mha, \.mhd, \.nrrd, \.nhdr, \.tif or \.tiff\)/);
   });
 });
 

@@ -3,7 +3,7 @@
 // missed, one spurious), as label maps, logits or softmax, plus a batch of 2D PNG pairs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNifti, writeNpy, writeNpz, writePngGrey8 } from './formats.mjs';
+import { writeMha, writeNifti, writeNpy, writeNpz, writeNrrd, writePngGrey8 } from './formats.mjs';
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 export function rng(seed) {
@@ -179,6 +179,23 @@ export async function generate(root, ids, quick, log) {
       const npyBytes = writeNpy(npy, z, dims.slice().reverse());
       out.W2 = { id: 'W2', gt: gtPath, predNii: nii, predNpy: npy, cases: 1, voxels: n, rawBytes: 5 * n, fileBytes: { gt: files.gt, predNii: niiBytes, predNpy: npyBytes }, dims };
     }
+  }
+
+  if (want('W1F')) {
+    // W1's volumes once more, as .nii.gz, .mha (zlib) and .nrrd (gzip), all at level 6.
+    const { dims, spacing } = S.ct;
+    log(`W1F: ${dims.join('×')} binary label maps as .nii.gz, .mha and .nrrd`);
+    const { gt, pred } = ctGeometry(S.ct, 1);
+    const d = dir('W1F');
+    const pair = (ext, write) => {
+      const sub = dir(join('W1F', ext));
+      mkdirSync(join(sub, 'gt'), { recursive: true });
+      mkdirSync(join(sub, 'pred'), { recursive: true });
+      write(join(sub, 'gt', `case${ext}`), gt, dims, spacing, 6);
+      write(join(sub, 'pred', `case${ext}`), pred, dims, spacing, 6);
+      return { gt: join(sub, 'gt'), pred: join(sub, 'pred') };
+    };
+    out.W1F = { id: 'W1F', dir: d, cases: 1, voxels: voxelsOf(dims), dims, nii: pair('.nii.gz', writeNifti), mha: pair('.mha', writeMha), nrrd: pair('.nrrd', writeNrrd) };
   }
 
   if (want('W3')) {

@@ -45,6 +45,10 @@ export interface InspectResult {
   as_ground_truth?: string;
   png?: { bit_depth: number; palette: boolean; max_value: number; binary: boolean; colour?: string; interlaced?: boolean };
   npz_key?: string;
+  /** LPS direction per spatial axis and origin (NIfTI sform/qform, MetaImage, NRRD with a space); null when the file has none. */
+  geometry?: { direction: number[][]; origin: number[] } | null;
+  /** The header's fields as written (MetaImage, NRRD, TIFF). */
+  header?: Record<string, string>;
 }
 
 interface Scan {
@@ -92,7 +96,8 @@ function scanValues(raw: RawArray, maxLabels: number): Scan {
 function axesOf(raw: RawArray): string {
   const n = raw.shape.length;
   if (raw.format === 'png') return 'height, width';
-  if (raw.format === 'nifti') return ['x', 'y', 'z', 'c (channels)'].slice(0, n).join(', ') + (n > 4 ? ', …' : '');
+  if (raw.format === 'nifti' || raw.format === 'metaimage' || raw.format === 'nrrd') return ['x', 'y', 'z', 'c (channels)'].slice(0, n).join(', ') + (n > 4 ? ', …' : '');
+  if (raw.format === 'tiff') return n === 3 ? 'pages (z), height, width' : 'height, width';
   if (n >= 3) return 'as stored; channels first when a prediction has one more axis than its ground truth';
   return 'as stored';
 }
@@ -100,7 +105,7 @@ function axesOf(raw: RawArray): string {
 /** --input auto for this array; NumPy with 3+ axes may or may not lead with channels. */
 function autoInput(raw: RawArray): { kind: InputKind | 'error'; note?: string } {
   let channels = 1;
-  if (raw.format === 'nifti' && raw.shape.length === 4) channels = raw.shape[3];
+  if ((raw.format === 'nifti' || raw.format === 'metaimage' || raw.format === 'nrrd') && raw.shape.length === 4) channels = raw.shape[3];
   const d = decideInput(raw, channels);
   if (d.nonFinite > 0) {
     return { kind: 'error', note: `${d.nonFinite} NaN/±Inf value${d.nonFinite > 1 ? 's' : ''}: a prediction must be finite` };
@@ -111,7 +116,7 @@ function autoInput(raw: RawArray): { kind: InputKind | 'error'; note?: string } 
       return { kind: d.kind, note: `${asChannels} if axis 0 (${raw.shape[0]}) holds channels, i.e. the ground truth has ${raw.shape.length - 1} axes` };
     }
   }
-  if (raw.format === 'png' && d.kind === 'labels') return { kind: d.kind, note: `--input probs reads v/${raw.png?.maxValue ?? 255}` };
+  if (raw.png && d.kind === 'labels') return { kind: d.kind, note: `--input probs reads v/${raw.png?.maxValue ?? 255}` };
   return { kind: d.kind };
 }
 
@@ -152,6 +157,8 @@ export function inspectArray(raw: RawArray, file: string, maxLabels: number): In
     as_ground_truth: groundTruthCheck(raw),
     ...(png ? { png: { bit_depth: png.bitDepth, palette: png.palette, max_value: png.maxValue, binary } } : {}),
     ...(raw.npzKey !== undefined ? { npz_key: raw.npzKey } : {}),
+    ...(raw.geometry !== undefined ? { geometry: raw.geometry } : {}),
+    ...(raw.header ? { header: { ...raw.header } } : {}),
   };
 }
 
@@ -176,6 +183,14 @@ function formatText(r: InspectResult): string {
   if (r.values) {
     const list = r.values.map((v) => `${v.value} (${v.count})`).join(', ');
     rows.push(['labels', `${list}${r.values_truncated ? `, … more than ${r.values.length} distinct` : ''}`]);
+  }
+  if (r.geometry !== undefined) {
+    rows.push(['geometry', r.geometry
+      ? `LPS directions ${r.geometry.direction.map((v) => `(${v.map(fmtNum).join(', ')})`).join(' ')}, origin (${r.geometry.origin.map(fmtNum).join(', ')}) mm`
+      : 'none (not checked against other files)']);
+  }
+  if (r.header) {
+    for (const [k, v] of Object.entries(r.header)) rows.push([`  ${k}`, v.length > 100 ? `${v.slice(0, 100)}…` : v]);
   }
   rows.push(['--input auto', `${r.input_auto}${r.input_auto_note ? ` (${r.input_auto_note})` : ''}`]);
   rows.push(['as ground truth', r.as_ground_truth!]);

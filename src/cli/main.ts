@@ -89,6 +89,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--ece-bins <n>', 'equal-width bins of the ECE and its reliability table [15]')
     .option('--spacing <x,y[,z]>', 'voxel spacing in mm; overrides a NIfTI header\'s spacing (PNG, NumPy have none: 1)')
     .addOption(new Option('--npy-axes <rule>', 'NumPy axes against a NIfTI ground truth').choices(['auto', 'reversed', 'same']))
+    .addOption(new Option('--geometry <mode>', 'prediction orientation differs from ground truth (NIfTI, MetaImage, NRRD) [error]').choices(['error', 'warn', 'ignore']))
     .option('--smooth <s>', 'smoothing term of dice/iou/tversky/combo [1]')
     .option('--focal-alpha <a>', 'focal α [0.8]')
     .option('--focal-gamma <g>', 'focal γ [2]')

@@ -108,6 +108,7 @@ export function toRunConfig(given: RawOptions): RunConfig {
     nsdTolerance: o.nsdTolerance !== undefined && o.nsdTolerance !== 'min-spacing' ? num('--nsd-tolerance', o.nsdTolerance, (x) => x >= 0, 'a number ≥ 0 (mm)') : d.nsdTolerance,
     spacing: o.spacing !== undefined ? String(o.spacing).split(',').map((s) => num('--spacing', s, (x) => x > 0, 'positive numbers X,Y[,Z]')) : null,
     npyAxes: o.npyAxes === undefined || o.npyAxes === 'auto' ? null : choice('--npy-axes', o.npyAxes, ['reversed', 'same'] as const, 'reversed'),
+    geometry: choice('--geometry', o.geometry, ['error', 'warn', 'ignore'] as const, d.geometry),
     maxVoxels: o.maxVoxels !== undefined ? num('--max-voxels', o.maxVoxels, (x) => Number.isInteger(x) && x > 0, 'a positive integer') : d.maxVoxels,
     workers: o.workers !== undefined ? num('--workers', o.workers, (x) => Number.isInteger(x) && x >= 1, 'a positive integer') : d.workers,
     shard,

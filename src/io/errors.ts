@@ -4,7 +4,7 @@
 // has to know which file or which container (a .npy inside a .npz, say) it came from.
 import { InputError } from '../types.js';
 
-export type FormatLabel = 'PNG' | 'NIfTI' | 'NumPy .npy' | 'NumPy .npz';
+export type FormatLabel = 'PNG' | 'NIfTI' | 'NumPy .npy' | 'NumPy .npz' | 'MetaImage' | 'NRRD' | 'TIFF';
 
 /** A problem with a file's content, described without the file's name. */
 export class FormatError extends Error {

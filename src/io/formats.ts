@@ -4,16 +4,26 @@ import { basename } from 'node:path';
 import type { FileFormat } from '../types.js';
 
 // Longest first, so "x.nii.gz" is a NIfTI file named "x", not an unknown ".gz".
-const EXTENSIONS: ReadonlyArray<readonly [string, FileFormat]> = [
+// JPEG names a case only so that the case can say why it is refused (formats.md).
+const EXTENSIONS: ReadonlyArray<readonly [string, FileFormat | 'jpeg']> = [
   ['.nii.gz', 'nifti'],
   ['.nii', 'nifti'],
   ['.png', 'png'],
   ['.npy', 'npy'],
   ['.npz', 'npz'],
+  ['.mha', 'metaimage'],
+  ['.mhd', 'metaimage'],
+  ['.seg.nrrd', 'nrrd'],
+  ['.nrrd', 'nrrd'],
+  ['.nhdr', 'nrrd'],
+  ['.tiff', 'tiff'],
+  ['.tif', 'tiff'],
+  ['.jpeg', 'jpeg'],
+  ['.jpg', 'jpeg'],
 ];
 
 export interface FileKind {
-  format: FileFormat;
+  format: FileFormat | 'jpeg';
   /** The matched extension, lower case (".nii.gz"). */
   extension: string;
   /** The file name without that extension. */

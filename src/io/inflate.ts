@@ -7,7 +7,7 @@ import { FormatError } from './errors.js';
 
 const MAX_BUFFER = buffer.constants.MAX_LENGTH;
 
-export type Container = 'gzip' | 'deflate-raw';
+export type Container = 'gzip' | 'zlib' | 'deflate-raw';
 
 /** True when the bytes start with the gzip signature (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -34,7 +34,7 @@ export function inflatePrefix(kind: Container, src: Uint8Array, want: number): U
       maxOutputLength: Math.min(MAX_BUFFER, input.length * MAX_DEFLATE_RATIO + MIN_CHUNK),
     };
     try {
-      return kind === 'gzip' ? zlib.gunzipSync(input, options) : zlib.inflateRawSync(input, options);
+      return inflateSyncOf(kind)(input, options);
     } catch (err) {
       throw new FormatError(zlibReason(kind, err, options.maxOutputLength!));
     }
@@ -82,7 +82,7 @@ export function inflateAllAsync(kind: Container, src: Uint8Array, limit: number)
   if (limit <= SYNC_INFLATE_MAX) {
     // Small streams inflate here: a hop to the thread pool and back costs more than the work.
     try {
-      return Promise.resolve(kind === 'gzip' ? zlib.gunzipSync(src, options) : zlib.inflateRawSync(src, options));
+      return Promise.resolve(inflateSyncOf(kind)(src, options));
     } catch (err) {
       return Promise.reject(new FormatError(zlibReason(kind, err, limit)));
     }
@@ -90,8 +90,13 @@ export function inflateAllAsync(kind: Container, src: Uint8Array, limit: number)
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, out: Buffer) => (err ? reject(new FormatError(zlibReason(kind, err, limit))) : resolve(out));
     if (kind === 'gzip') zlib.gunzip(src, options, done);
+    else if (kind === 'zlib') zlib.inflate(src, options, done);
     else zlib.inflateRaw(src, options, done);
   });
+}
+
+function inflateSyncOf(kind: Container): (src: Uint8Array, options: zlib.ZlibOptions) => Buffer {
+  return kind === 'gzip' ? zlib.gunzipSync : kind === 'zlib' ? zlib.inflateSync : zlib.inflateRawSync;
 }
 
 function inflateOptions(src: Uint8Array, limit: number): zlib.ZlibOptions {

@@ -8,6 +8,7 @@ import { readRange, withFile } from './file.js';
 import { inflateAllAsync, inflatePrefix, isGzip } from './inflate.js';
 import { NIFTI_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './niftiHeader.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
+import { niftiGeometry } from './niftiGeometry.js';
 
 // Extra decompressed bytes tolerated past the promised data (some writers pad); more
 // than this is treated as a decompression bomb.
@@ -99,6 +100,7 @@ function toRawArray(path: string, header: NiftiHeader, layout: Layout, bytes: Ui
     shape: layout.shape,
     order: 'F',
     spacing: layout.spacing,
+    geometry: niftiGeometry(header.orientation, Math.min(3, layout.shape.length)),
   };
 }
 

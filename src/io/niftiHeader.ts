@@ -17,6 +17,21 @@ export interface NiftiHeader {
   voxOffset: number;
   sclSlope: number;
   sclInter: number;
+  /** Orientation fields (niftiGeometry.ts turns them into LPS directions). */
+  orientation?: NiftiOrientation;
+}
+
+export interface NiftiOrientation {
+  qformCode: number;
+  sformCode: number;
+  /** pixdim[0]: qfac, the sign of the third axis in the qform. */
+  qfac: number;
+  /** quatern_b, c, d. */
+  quatern: [number, number, number];
+  /** qoffset_x, y, z. */
+  qoffset: [number, number, number];
+  /** srow_x, srow_y, srow_z: the sform's three rows of 4. */
+  srow: number[][];
 }
 
 /** Bytes to read before calling parseNiftiHeader: the NIfTI-2 header plus its extension flag. */
@@ -102,6 +117,14 @@ function parseVersion1(view: DataView, le: boolean): NiftiHeader {
     voxOffset: view.getFloat32(108, le),
     sclSlope: view.getFloat32(112, le),
     sclInter: view.getFloat32(116, le),
+    orientation: {
+      qformCode: view.getInt16(252, le),
+      sformCode: view.getInt16(254, le),
+      qfac: view.getFloat32(76, le),
+      quatern: [view.getFloat32(256, le), view.getFloat32(260, le), view.getFloat32(264, le)],
+      qoffset: [view.getFloat32(268, le), view.getFloat32(272, le), view.getFloat32(276, le)],
+      srow: [0, 1, 2].map((r) => [0, 1, 2, 3].map((c) => view.getFloat32(280 + 16 * r + 4 * c, le))),
+    },
   });
 }
 
@@ -131,6 +154,14 @@ function parseVersion2(view: DataView, le: boolean): NiftiHeader {
     voxOffset: int64(view, 168, le),
     sclSlope: view.getFloat64(176, le),
     sclInter: view.getFloat64(184, le),
+    orientation: {
+      qformCode: view.getInt32(344, le),
+      sformCode: view.getInt32(348, le),
+      qfac: view.getFloat64(104, le),
+      quatern: [view.getFloat64(352, le), view.getFloat64(360, le), view.getFloat64(368, le)],
+      qoffset: [view.getFloat64(376, le), view.getFloat64(384, le), view.getFloat64(392, le)],
+      srow: [0, 1, 2].map((r) => [0, 1, 2, 3].map((c) => view.getFloat64(400 + 32 * r + 8 * c, le))),
+    },
   });
 }
 

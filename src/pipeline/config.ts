@@ -2,6 +2,7 @@
 import { DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
 import type { InputMode, NpyAxes } from './volume.js';
+import type { GeometryMode } from './geometry.js';
 import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
 import { readSwitches, switchesConfig } from './switchesConfig.js';
 import { lesionConfigBlock, lesionOptionsFromBlock, type LesionOptions } from '../lesions/options.js';
@@ -28,6 +29,8 @@ export interface RunConfig {
   nsdTolerance: number;
   spacing: number[] | null;
   npyAxes: NpyAxes | null;
+  /** --geometry: what a prediction whose orientation differs from its ground truth's is. */
+  geometry: GeometryMode;
   maxVoxels: number;
   workers: number;
   /** --shard i/n: evaluate only the cases whose index mod n is i (0-based i). */
@@ -60,6 +63,7 @@ export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   nsdTolerance: 1,
   spacing: null,
   npyAxes: null,
+  geometry: 'error',
   maxVoxels: 2 ** 31,
   workers: availableParallelism(),
   shard: null,
@@ -94,6 +98,7 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
     hd95: c.hd95,
     nsd_tolerance: c.nsdTolerance,
     npy_axes: c.npyAxes ?? 'auto',
+    geometry: c.geometry,
     max_voxels: c.maxVoxels,
     label_scope: 'dataset',
     labels_used: labelsUsed,
@@ -203,6 +208,8 @@ export function runConfigFromReport(block: Record<string, unknown>, paths: { pre
     nsdTolerance: number('nsd_tolerance'),
     spacing: nullable('spacing', (v) => numbers('spacing', v)),
     npyAxes: npyAxes === 'auto' ? null : npyAxes,
+    // Reports written before --geometry existed were made under its default.
+    geometry: 'geometry' in block ? oneOf('geometry', ['error', 'warn', 'ignore'] as const) : DEFAULT_RUN_CONFIG.geometry,
     maxVoxels,
     workers: DEFAULT_RUN_CONFIG.workers,
     shard,

@@ -92,7 +92,7 @@ export function discoverCases(predPath: string, gtPath: string): Discovery {
   }
   if (predKind === 'file') throw new UsageError(`--gt ${gtPath} is a folder but --pred ${predPath} is a file: give two folders or two files`);
   const gts = listData(gtPath, 'ground truth');
-  if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no .png, .nii, .nii.gz, .npy or .npz file`);
+  if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no data file (.png, .nii, .nii.gz, .npy, .npz, .mha, .mhd, .nrrd, .nhdr, .tif, .tiff)`);
   const preds = listData(predPath, 'prediction');
   const cases: CasePair[] = [];
   for (const [id, files] of gts.files) {

@@ -12,6 +12,7 @@ import type { CasePair } from './discover.js';
 import { guessWarnings } from './guesses.js';
 import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
+import { compareGeometry } from './geometry.js';
 
 /**
  * A case as evaluated on its own: an ok case carries only the labels present in it
@@ -96,6 +97,8 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       throw new InputError(pair.gt, `--surface surfels needs a 2D or 3D ground truth, got ${gt.dims.length}D`);
     }
     const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+    const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');
+    if (geometry.error) throw new InputError(pair.pred, geometry.error);
     if (!c.labels && !c.regions) {
       checkDiscoveredLabels(gt.data, pair.gt, 'ground truth');
       if (pred.kind === 'labels') checkDiscoveredLabels(pred.data, pair.pred, 'prediction');
@@ -113,6 +116,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
           ...(gtRaw.notes ?? []).map((n) => `gt: ${n}`),
           ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
           ...pred.warnings,
+          ...geometry.warnings,
           ...evaluation.warnings,
           ...guessWarnings({
             gtRaw, predRaw, gtData: gt.data, predKind: pred.kind, predChannels: pred.channels,

@@ -20,6 +20,11 @@ export interface Prediction extends Volume {
   warnings: string[];
 }
 
+/** Formats whose 4th axis holds channels (x, y, z, C), first axis fastest: NIfTI, and MetaImage and NRRD as their readers lay them out. */
+function hasChannelAxis(format: RawArray['format']): boolean {
+  return format === 'nifti' || format === 'metaimage' || format === 'nrrd';
+}
+
 function isFloat(raw: RawArray): boolean {
   return !raw.integer;
 }
@@ -49,9 +54,9 @@ function spatialDims(raw: RawArray): number[] {
 export function toGroundTruth(raw: RawArray, ignoreIndex: number | null): GroundTruth {
   let shape = raw.shape;
   // A trailing channel axis of 1 (x, y, z, 1) or a leading one in NumPy (1, z, y, x) is a plain label map.
-  if (raw.format === 'nifti' && shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
+  if (hasChannelAxis(raw.format) && shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
   if ((raw.format === 'npy' || raw.format === 'npz') && shape.length >= 3 && shape[0] === 1) shape = shape.slice(1);
-  if (raw.format === 'nifti' && shape.length > 3) {
+  if (hasChannelAxis(raw.format) && shape.length > 3) {
     throw new InputError(raw.path, `ground truth must be a label map, got a ${shape.length}D array [${raw.shape.join(', ')}]`);
   }
   const data = binaryPngRule(raw, ignoreIndex);
@@ -113,7 +118,7 @@ function layoutPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, npyAxe
   // PNG and NIfTI: spatial axes as the ground truth's; a NIfTI 4th axis is channels.
   let dims = spatialDims(raw);
   let channels = 1;
-  if (raw.format === 'nifti' && dims.length === g + 1) {
+  if (hasChannelAxis(raw.format) && dims.length === g + 1) {
     channels = dims[g];
     dims = dims.slice(0, g);
   }
@@ -197,13 +202,13 @@ export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opt
   const lay = layoutPrediction(raw, gt, gtPath, opts.npyAxes);
   let data = lay.data;
   const channels = lay.channels;
-  if (raw.spacing && gt.spacing && raw.format === 'nifti') {
+  if (raw.spacing && gt.spacing && raw.order === 'F') {
     const ps = raw.spacing;
     const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
     if (differs) warnings.push(`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`);
   }
   let kind: InputKind;
-  if (raw.format === 'png' && opts.input === 'probs') {
+  if (raw.png && opts.input === 'probs') {
     // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs), kept as the
     // integers so the engine can work on histograms of v.
     const max = raw.png?.maxValue ?? 255;

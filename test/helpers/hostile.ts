@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import { niftiBytes } from './nifti.js';
 import { npyBytes, zipBytes } from './npy.js';
 import { encodePng, ihdr, pngChunk, PNG_SIGNATURE } from './png.js';
+import { elementBytes, metaImage, nrrd, tiffBytes } from './formats.js';
 
 export interface Expect {
   status: 'ok' | 'error' | 'missing';
@@ -169,6 +170,30 @@ export function hostileCorpus(): Corpus {
   add('h37_two_preds', ['.png', png], ['.npy', probNpy()], { status: 'error', reason: /several predictions share the id h37_two_preds: h37_two_preds\.npy, h37_two_preds\.png/ });
   add('h38_pred_is_folder', ['.nii.gz', gz(nii)], ['.nii.gz', null], err('pred', /is a directory, not a file/));
 
+  // MetaImage, NRRD, TIFF and JPEG (formats.md): lying or damaged headers and data, detached
+  // files that point where they must not, and the refusals by design.
+  const identity = { TransformMatrix: '1 0 0 0 1 0 0 0 1', ElementSpacing: SPACING3.join(' ') };
+  const mha = (fields = identity) => metaImage({ dims: DIMS3, type: 'u8', values: VOL_LABELS, fields }).file;
+  const mhaZ = metaImage({ dims: DIMS3, type: 'u8', values: VOL_LABELS, fields: identity, compress: 'zlib' }).file;
+  add('h39_mha_truncated', ['.mha', mha()], ['.mha', mha().subarray(0, mha().length - 30)], err('pred', /cannot read MetaImage \(data are truncated: the header promises 120 bytes, the file holds 90\)/));
+  add('h40_mha_zlib_corrupt', ['.mha', mha()], ['.mha', patched(mhaZ, mhaZ.length - 12, [0xde, 0xad, 0xbe, 0xef, 0xde, 0xad])], err('pred', /cannot read MetaImage \(corrupt compressed data/));
+  add('h41_mhd_outside', ['.mha', mha()], ['.mhd', metaImage({ dims: DIMS3, type: 'u8', values: VOL_LABELS, dataFile: '../gt/h41_mhd_outside.mha' }).header], err('pred', /data file "\.\.\/gt\/h41_mhd_outside\.mha" points outside the header's folder/));
+  add('h42_mhd_self', ['.mha', mha()], ['.mhd', metaImage({ dims: DIMS3, type: 'u8', values: VOL_LABELS, dataFile: 'h42_mhd_self.mhd' }).header], err('pred', /data file "h42_mhd_self\.mhd" is the header itself/));
+  add('h43_nhdr_absolute', ['.mha', mha()], ['.nhdr', nrrd({ sizes: DIMS3, type: 'u8', values: VOL_LABELS, dataFile: '/etc/hostname' }).header], err('pred', /data file "\/etc\/hostname" is an absolute path/));
+  const bz = nrrd({ sizes: DIMS3, type: 'u8', values: VOL_LABELS }).file.toString('latin1').replace('encoding: raw', 'encoding: bzip2');
+  add('h44_nrrd_bzip2', ['.mha', mha()], ['.nrrd', Buffer.from(bz, 'latin1')], err('pred', /unsupported NRRD encoding "bzip2"/));
+  const layers = nrrd({ sizes: [2, ...DIMS3], type: 'u8', values: [...VOL_LABELS, ...VOL_LABELS], lines: ['kinds: list domain domain domain', 'Segment0_ID:=Segment_1', 'Segment1_ID:=Segment_2'] }).file;
+  add('h45_seg_two_layers', ['.mha', mha()], ['.seg.nrrd', layers], err('pred', /multi-layer \.seg\.nrrd: export a label map/));
+  const tpage = (values: number[], extra = {}) => ({ width: W, height: H, data: elementBytes(values, 'u8'), ...extra });
+  add('h46_tiff_ifd_loop', ['.png', png], ['.tif', tiffBytes([tpage(PNG_PRED), tpage(PNG_PRED)], { loop: true })], err('pred', /IFD chain loops back to byte \d+ \(page 2\)/));
+  add('h47_tiff_strip_past_end', ['.png', png], ['.tif', tiffBytes([tpage(PNG_PRED, { stripOffset: 1 << 20 })])], err('pred', /page 0: strip 0 lies past the end of the file/));
+  add('h48_tiff_jpeg', ['.png', png], ['.tif', tiffBytes([tpage(PNG_PRED, { compression: 7 })])], err('pred', /page 0 is JPEG-compressed \(compression 7\)/));
+  add('h49_tiff_pages_differ', ['.png', png], ['.tiff', tiffBytes([tpage(PNG_PRED), { width: W, height: H - 1, data: Buffer.alloc(W * (H - 1)) }])], err('pred', /page 1 is 8×5, page 0 is 8×6: a stack's pages must have one size/));
+  add('h50_jpeg_pred', ['.png', png], ['.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1])], err('pred', /JPEG is lossy: artefacts change label values; use PNG, TIFF or NIfTI/));
+  add('h51_direction_flip', ['.mha', mha()], ['.mha', mha({ ...identity, TransformMatrix: '1 0 0 0 -1 0 0 0 1' })], err('pred', /orientation differs from ground truth/));
+  const gtNrrd = nrrd({ sizes: DIMS3, type: 'u8', values: VOL_LABELS, encoding: 'gzip' }).file;
+  add('h52_gt_nrrd_truncated', ['.nrrd', gtNrrd.subarray(0, gtNrrd.length - 20)], ['.mha', mha()], err('gt', /cannot read NRRD \(compressed file is truncated\)/));
+
   // A prediction without ground truth, and files the scan must ignore.
   pred['zz_orphan.png'] = predPng;
   const ignoredGt = { '.DS_Store': Buffer.from('junk'), 'README.txt': Buffer.from('labels: 0 bg, 1 a, 2 b\n') };
@@ -292,6 +317,20 @@ export function bombCorpus(opts: BombOptions = {}): Corpus {
   const halves = Array.from({ length: side * side }, (_, i) => i % 2);
   add('b11_pred_1600_labels', ['.npy', npyBytes({ descr: '|u1', shape: [side, side], values: halves })], ['.npy', npyBytes({ descr: '<i4', shape: [side, side], values: halves.map((_, i) => 100000 + i) })], err(/prediction holds more than 1000 distinct labels/));
   add('b12_pred_1500_channels', ['.npy', npyBytes({ descr: '|u1', shape: [2, 2], values: [0, 1, 1, 0] })], ['.npy', npyBytes({ descr: '<f4', shape: [1500, 2, 2], values: new Array(6000).fill(1 / 1500) })], err(/prediction has 1500 channels, more than 1001/));
+
+  // The same claims and bombs in the formats of formats.md.
+  const vol = goodNifti();
+  const mhaHeader = (fields: string[]) => Buffer.from(['ObjectType = Image', 'NDims = 3', ...fields, 'ElementDataFile = LOCAL', ''].join('\n'), 'latin1');
+  add('b13_mha_claims_100000_cubed', ['.nii.gz', gz(vol)], ['.mha', Buffer.concat([mhaHeader(['DimSize = 100000 100000 100000', 'ElementType = MET_UCHAR']), Buffer.alloc(8)])], err(/header declares 100000×100000×100000 = 1000000000000000 elements, more than the limit/));
+  add('b14_mha_gzip_bomb', ['.nii.gz', gz(vol)], ['.mha', Buffer.concat([mhaHeader(['CompressedData = True', 'DimSize = 6 5 4', 'ElementType = MET_UCHAR']), gzipBomb(new Uint8Array(0), bombBytes)])], err(/decompresses to more than the 120 bytes its header promises; refusing a possible decompression bomb/));
+  const nrrdHeader = (fields: string[]) => Buffer.from(['NRRD0004', ...fields, '', ''].join('\n'), 'latin1');
+  add('b15_nrrd_gzip_bomb', ['.nii.gz', gz(vol)], ['.nrrd', Buffer.concat([nrrdHeader(['type: uchar', 'dimension: 3', 'sizes: 6 5 4', 'encoding: gzip']), gzipBomb(new Uint8Array(0), bombBytes)])], err(/decompresses to more than the 120 bytes its header promises; refusing a possible decompression bomb/));
+  add('b16_nrrd_claims_4g_tiny_file', ['.nii.gz', gz(vol)], ['.nrrd', Buffer.concat([nrrdHeader(['type: float', 'dimension: 3', 'sizes: 1000 1000 1000', 'endian: little', 'encoding: raw']), Buffer.alloc(16)])], err(/data are truncated: the header promises 4000000000 bytes, the file holds 16/));
+  // A zlib-wrapped zero bomb as one deflate strip of an 8×6 page (zlib header, raw stream, a dummy Adler-32).
+  const zlibBomb = Buffer.concat([Buffer.from([0x78, 0x01]), zeroBombDeflate(new Uint8Array(0), Math.min(bombBytes, 64 * MiB)), Buffer.alloc(4)]);
+  add('b17_tiff_deflate_bomb', ['.png', png], ['.tif', tiffBytes([{ width: W, height: H, data: zlibBomb, compression: 8 }])], err(/a deflate strip inflates past its 48 bytes; refusing a possible decompression bomb/));
+  add('b18_tiff_claims_100000_squared', ['.png', png], ['.tif', tiffBytes([{ width: 100000, height: 100000, data: zlib.deflateSync(Buffer.alloc(1000)), compression: 8 }])], err(/image is 100000×100000×1 = 10000000000 elements, more than the limit/));
+  add('b19_tiff_claims_1p6g_tiny_strip', ['.png', png], ['.tif', tiffBytes([{ width: 40000, height: 40000, data: zlib.deflateSync(Buffer.alloc(1000)), compression: 8 }])], err(/page 0: \d+ bytes of deflate data cannot hold its 40000×40000 image/));
   return { gt, pred, expect, ignored: 0, unmatched: [] };
 }
 
