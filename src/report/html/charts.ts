@@ -1,6 +1,6 @@
-// Charts as inline SVG strings, drawn by Observable Plot on a linkedom document (no
-// browser). Both are imported on first use only, so a run without an HTML report never
-// loads them. The page's own code computes only the numbers (quartiles, bins); the
+// Charts as inline SVG strings, drawn by Observable Plot into a minimal document of our
+// own (svgDocument.ts; no browser, no general DOM library). Both are imported on first
+// use only, so a run without an HTML report never loads them. The page's own code computes only the numbers (quartiles, bins); the
 // geometry, scales and axes are Plot's.
 import type { CaseValue, Distribution, RecallBin, ReliabilityTable } from './data.js';
 
@@ -11,7 +11,7 @@ interface Markup {
 }
 interface Charting {
   Plot: PlotModule;
-  /** linkedom's document (the DOM lib is not part of this Node build, so it stays opaque). */
+  /** The document Plot draws into (typed opaque: the DOM lib is not part of this Node build). */
   document: never;
 }
 
@@ -20,9 +20,8 @@ let charting: Promise<Charting> | null = null;
 /** Plot and a DOM document to draw into, loaded once per process. */
 export function loadCharting(): Promise<Charting> {
   charting ??= (async () => {
-    const [{ parseHTML }, Plot] = await Promise.all([import('linkedom'), import('@observablehq/plot')]);
-    const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
-    return { Plot, document: document as never };
+    const [{ LiteDocument }, Plot] = await Promise.all([import('./svgDocument.js'), import('@observablehq/plot')]);
+    return { Plot, document: new LiteDocument() as never };
   })();
   return charting;
 }
