@@ -33,6 +33,9 @@ class LiteText {
   toString(): string {
     return escapeText(this.data);
   }
+  writeTo(out: string[]): void {
+    out.push(escapeText(this.data));
+  }
 }
 
 /** Inline style as d3's `selection.style` and Plot's `Object.assign(el.style, …)` use it. */
@@ -174,15 +177,28 @@ export class LiteElement {
     return this.toString();
   }
   get innerHTML(): string {
-    return this.childNodes.map(String).join('');
+    const out: string[] = [];
+    for (const c of this.childNodes) c.writeTo(out);
+    return out.join('');
   }
   toString(): string {
+    const out: string[] = [];
+    this.writeTo(out);
+    return out.join('');
+  }
+  /** Appends this element's markup to `out` (one join at the end, not a string per level). */
+  writeTo(out: string[]): void {
     let open = `<${this.localName}`;
     for (const [k, v] of this.attrs) if (k !== 'style') open += ` ${k}="${escapeAttr(v)}"`;
     const style = this.styleObject ? styleText(this.styleObject) : (this.styleString ?? this.attrs.get('style') ?? '');
     if (style) open += ` style="${escapeAttr(style)}"`;
-    if (this.childNodes.length === 0 && this.namespaceURI === SVG) return `${open}/>`;
-    return `${open}>${this.innerHTML}</${this.localName}>`;
+    if (this.childNodes.length === 0 && this.namespaceURI === SVG) {
+      out.push(`${open}/>`);
+      return;
+    }
+    out.push(`${open}>`);
+    for (const c of this.childNodes) c.writeTo(out);
+    out.push(`</${this.localName}>`);
   }
 }
 
