@@ -8,6 +8,7 @@ import type { CaseOutcome } from './evaluateOne.js';
 import { isLargeCase } from './caseSize.js';
 import { discoverWithLayout, type LayoutOptions } from './layouts.js';
 import { runPool, workerScript } from './pool.js';
+import { splitNow } from './splitChoice.js';
 
 export interface RunHooks {
   /** Called once before the first case (done 0, id '') and after each case with the number done and the total. */
@@ -37,8 +38,9 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
     throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
-  // Fewer cases than workers: each case may split its large classes over a helper thread.
-  const split = cases.length > 0 && Math.floor(config.workers / cases.length) >= 2;
+  // Fewer cases than workers and idle cores to spare: each case may split its large classes
+  // over a helper thread (splitChoice.ts says why the idle cores matter).
+  const split = splitNow(config.workers, cases.length);
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
   const record = (index: number, outcome: CaseOutcome) => {
