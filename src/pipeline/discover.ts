@@ -45,7 +45,8 @@ function kindOf(path: string, what: string): 'file' | 'dir' {
 
 const isBackup = (name: string) => name.startsWith('.') || name.endsWith('~') || /\.(bak|orig|swp|tmp)$/i.test(name) || name.startsWith('#');
 
-interface Listing {
+/** Data files by case id (several when names collide), and how many names were passed over. */
+export interface Listing {
   files: Map<string, string[]>;
   ignored: number;
 }
@@ -94,6 +95,16 @@ export function discoverCases(predPath: string, gtPath: string): Discovery {
   const gts = listData(gtPath, 'ground truth');
   if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no data file (.png, .nii, .nii.gz, .npy, .npz, .mha, .mhd, .nrrd, .nhdr, .tif, .tiff)`);
   const preds = listData(predPath, 'prediction');
+  return pairListings(gts, preds);
+}
+
+function pairOf(id: string, gt: string, preds: string[]): CasePair {
+  if (preds.length > 1) return { id, gt, pred: preds[0], problem: `several predictions share the id ${id}: ${preds.map((f) => basename(f)).join(', ')}` };
+  return { id, gt, pred: preds[0] ?? null };
+}
+
+/** One case per ground-truth id, its prediction matched by id; cases sorted by id. */
+export function pairListings(gts: Listing, preds: Listing): Discovery {
   const cases: CasePair[] = [];
   for (const [id, files] of gts.files) {
     if (files.length > 1) {
@@ -106,9 +117,4 @@ export function discoverCases(predPath: string, gtPath: string): Discovery {
   for (const [id, files] of preds.files) if (!gts.files.has(id)) unmatched.push(...files);
   cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { cases, unmatchedPredictions: unmatched.sort(), ignored: { gt: gts.ignored, pred: preds.ignored } };
-}
-
-function pairOf(id: string, gt: string, preds: string[]): CasePair {
-  if (preds.length > 1) return { id, gt, pred: preds[0], problem: `several predictions share the id ${id}: ${preds.map((f) => basename(f)).join(', ')}` };
-  return { id, gt, pred: preds[0] ?? null };
 }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { caseIdOf } from '../io/index.js';
-import { discoverCases, UsageError, type CasePair, type Discovery } from './discover.js';
+import { discoverCases, pairListings, UsageError, type CasePair, type Discovery, type Listing } from './discover.js';
 
 export interface LayoutOptions {
   /** Walk sub-folders; the case id is the path below the folder, without the extension. */
@@ -34,12 +34,7 @@ export function stemMatcher(option: string, template: string | null | undefined)
   return (stem) => re.exec(stem)?.[1] ?? null;
 }
 
-interface Found {
-  files: Map<string, string[]>;
-  ignored: number;
-}
-
-function walk(root: string, what: string, recursive: boolean, idOf: (stem: string) => string | null): Found {
+function walk(root: string, what: string, recursive: boolean, idOf: (stem: string) => string | null): Listing {
   const files = new Map<string, string[]>();
   let ignored = 0;
   const visit = (dir: string, prefix: string) => {
@@ -71,11 +66,6 @@ function walk(root: string, what: string, recursive: boolean, idOf: (stem: strin
   };
   visit(root, '');
   return { files, ignored };
-}
-
-function pairOf(id: string, gt: string, preds: string[]): CasePair {
-  if (preds.length > 1) return { id, gt, pred: preds[0], problem: `several predictions share the id ${id}: ${preds.map((f) => basename(f)).join(', ')}` };
-  return { id, gt, pred: preds[0] ?? null };
 }
 
 /** RFC 4180 fields of one line (quotes, doubled quotes); enough for a list of paths. */
@@ -142,16 +132,5 @@ export function discoverWithLayout(predPath: string, gtPath: string, o: LayoutOp
   const gts = walk(gtPath, 'ground truth', Boolean(o.recursive), stemMatcher('--gt-pattern', o.gtPattern));
   if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no data file${o.gtPattern ? ` named like ${o.gtPattern}` : ''}`);
   const preds = walk(predPath, 'prediction', Boolean(o.recursive), stemMatcher('--pred-pattern', o.predPattern));
-  const cases: CasePair[] = [];
-  for (const [id, files] of gts.files) {
-    if (files.length > 1) {
-      cases.push({ id, gt: files[0], pred: null, problem: `several ground-truth files share the id ${id}: ${files.map((f) => basename(f)).join(', ')}` });
-      continue;
-    }
-    cases.push(pairOf(id, files[0], preds.files.get(id) ?? []));
-  }
-  const unmatched: string[] = [];
-  for (const [id, files] of preds.files) if (!gts.files.has(id)) unmatched.push(...files);
-  cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { cases, unmatchedPredictions: unmatched.sort(), ignored: { gt: gts.ignored, pred: preds.ignored } };
+  return pairListings(gts, preds);
 }
