@@ -85,10 +85,16 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
   }
   const t0 = performance.now();
   try {
-    const [gtRaw, predRaw] = await Promise.all([
+    // Both reads settle before the case is decided: a read still inflating when a worker
+    // reports its case (and is then stopped) can crash Node's zlib cleanup. The error named
+    // is the ground truth's, then the prediction's, whichever failed first.
+    const [gtRead, predRead] = await Promise.allSettled([
       readArray(pair.gt, { maxVoxels: c.maxVoxels }),
       readArray(pair.pred, { maxVoxels: c.maxVoxels }),
     ]);
+    if (gtRead.status === 'rejected') throw gtRead.reason;
+    if (predRead.status === 'rejected') throw predRead.reason;
+    const [gtRaw, predRaw] = [gtRead.value, predRead.value];
     const gt = toGroundTruth(gtRaw, c.ignoreIndex);
     if (c.spacing && c.spacing.length !== gt.dims.length) {
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
