@@ -11,13 +11,9 @@ import { runEvaluation } from '../pipeline/run.js';
 import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import {
   atomicWrite,
-  compareToBaseline,
-  evaluateCaseGates,
-  evaluateGates,
   formatBaselineFailure,
   formatGateFailure,
   GateSyntaxError,
-  GateUsageError,
   parseGate,
   resolvePath,
   groupWarnings,
@@ -30,10 +26,11 @@ import {
   type Gate,
   type MaxDrop,
 } from '../report/index.js';
-import type { BaselineCheckEntry, CaseGateEntry, Report, Summary } from '../report/model.js';
+import type { Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
+import { withChecks } from './reportChecks.js';
 import { writeLesionCsv } from '../report/lesionCsv.js';
-import { htmlOptionsOf, isHtmlPath, prefetchHtml, renderHtml } from './htmlOutput.js';
+import { htmlOptionsOf, prefetchHtml, renderHtml } from './htmlOutput.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
 import { gatePathHint } from './gateHints.js';
 import { applyLabelNames } from './labelNames.js';
@@ -42,7 +39,7 @@ import { listOf, num, parseMaxDrop, toRunConfig, type RawOptions } from './parse
 import { createProgress } from './progress.js';
 import { loadReportFile } from './reportFile.js';
 import { parseEvalStatsOptions } from './statsOptions.js';
-import { regressionTest, regressionTestText } from '../stats/regression.js';
+import { regressionTestText } from '../stats/regression.js';
 import { withSummaryIntervals } from '../stats/summaryCi.js';
 
 export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'nnunet' | 'html';
@@ -91,7 +88,6 @@ export function parseGates(option: string, exprs: unknown): Gate[] {
   });
 }
 
-const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.map((p) => `${option} "${p.expr}": ${p.reason}`).join('\n'));
 
 /**
  * The summary this configuration will produce, without its values and labels: a gate or
@@ -249,52 +245,17 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     built.warnings = [...(built.warnings ?? []), absentLabelsWarning(absent)];
   }
 
-  const gateResults = evaluateGates(built.summary, gates);
-  if (gateResults instanceof GateUsageError) throw usage(gateResults, '--gate');
-
-  let caseGateResults: CaseGateEntry[] = [];
-  if (built.summary.ok === 0) {
-    // Nothing to check is not a pass; it is not a usage error either (the cases failed).
-    caseGateResults = caseGates.map((g) => ({ expr: g.expr, pass: false, evaluated: 0, failures: [] }));
-  } else {
-    const r = evaluateCaseGates(built.cases, caseGates);
-    if (r instanceof GateUsageError) throw usage(r, '--gate-case');
-    caseGateResults = r;
-  }
-
-  let baselineChecks: BaselineCheckEntry[] = [];
-  if (baseline) {
-    const r = compareToBaseline(built, baseline, maxDrops);
-    if (r instanceof GateUsageError) throw new UsageError(r.problems.map((p) => `--max-drop ${p.expr}: ${p.reason}`).join('\n'));
-    baselineChecks = r.map((c) => ({
-      path: c.path,
-      max_drop: c.delta,
-      lower_is_better: c.lowerIsBetter,
-      baseline: c.baseline,
-      current: c.current,
-      change: c.change,
-      // statistics.md: with --regression-test a failure must also be significant.
-      ...regressionTest(c.path, c.change === null ? null : c.lowerIsBetter ? c.change : -c.change, c.delta, built, baseline, {
-        enabled: statsOpts.regressionTest,
-        alpha: statsOpts.alpha,
-      }),
-    }));
-  }
-
-  const anyError = built.summary.errors > 0;
-  const passed =
-    gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && !anyError;
-  // Key order as cli.md lists it, the optional additions just before `passed`.
-  const { passed: _p, gates: _g, warnings: runWarnings, ...rest } = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
-  if (statsOpts.ci) rest.config = { ...rest.config, ci: true, seed: statsOpts.seed };
-  const report: Report = {
-    ...rest,
-    gates: gateResults,
-    ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
-    ...(baseline ? { baseline: { file: baselinePath!, alpha: statsOpts.alpha, regression_test: statsOpts.regressionTest, checks: baselineChecks } } : {}),
-    ...(runWarnings && runWarnings.length > 0 ? { warnings: runWarnings } : {}),
-    passed,
-  };
+  const withCi = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
+  if (statsOpts.ci) withCi.config = { ...withCi.config, ci: true, seed: statsOpts.seed };
+  const report = withChecks(withCi, {
+    gates,
+    caseGates,
+    baseline: baseline && { report: baseline, file: baselinePath! },
+    maxDrops,
+    regression: { enabled: statsOpts.regressionTest, alpha: statsOpts.alpha },
+  });
+  const { gates: gateResults, case_gates: caseGateResults = [], baseline: checked } = report;
+  const baselineChecks = checked?.checks ?? [];
 
   const writeFailures: string[] = [];
   for (const f of outs) {

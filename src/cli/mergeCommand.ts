@@ -12,18 +12,15 @@ import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pip
 import { runConfigFromReport } from '../pipeline/config.js';
 import {
   atomicWrite,
-  compareToBaseline,
-  evaluateCaseGates,
-  evaluateGates,
   formatBaselineFailure,
   formatGateFailure,
-  GateUsageError,
   groupWarnings,
   warningGroupLine,
   type MaxDrop,
 } from '../report/index.js';
-import type { BaselineCheckEntry, CaseGateEntry } from '../report/model.js';
 import { oneLine } from '../report/util.js';
+import { withChecks } from './reportChecks.js';
+import { parseAlpha } from './statsOptions.js';
 import { listOf, parseMaxDrop } from './parse.js';
 import { loadReportFile } from './reportFile.js';
 import { OUT_HELP, outTarget } from './outTarget.js';
@@ -103,35 +100,8 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
     report.warnings = [...(report.warnings ?? []), absentLabelsWarning(absent)];
   }
 
-  const gateResults = evaluateGates(report.summary, gates);
-  if (gateResults instanceof GateUsageError) throw new UsageError(gateResults.message);
-  let caseGateResults: CaseGateEntry[];
-  if (report.summary.ok === 0) {
-    caseGateResults = caseGates.map((g) => ({ expr: g.expr, pass: false, evaluated: 0, failures: [] }));
-  } else {
-    const r = evaluateCaseGates(report.cases, caseGates);
-    if (r instanceof GateUsageError) throw new UsageError(r.message);
-    caseGateResults = r;
-  }
-  let baselineChecks: BaselineCheckEntry[] = [];
-  if (baseline) {
-    const r = compareToBaseline(report, baseline, maxDrops);
-    if (r instanceof GateUsageError) throw new UsageError(r.problems.map((p) => `--max-drop ${p.expr}: ${p.reason}`).join('\n'));
-    baselineChecks = r.map((c) => ({
-      path: c.path, max_drop: c.delta, lower_is_better: c.lowerIsBetter,
-      baseline: c.baseline, current: c.current, change: c.change, pass: c.pass,
-    }));
-  }
-  const { passed: _p, gates: _g, warnings: runWarnings, ...rest } = report;
-  report = {
-    ...rest,
-    gates: gateResults,
-    ...(caseGates.length > 0 ? { case_gates: caseGateResults } : {}),
-    ...(baseline ? { baseline: { file: baselinePath!, checks: baselineChecks } } : {}),
-    ...(runWarnings && runWarnings.length > 0 ? { warnings: runWarnings } : {}),
-    passed:
-      gateResults.every((g) => g.pass) && caseGateResults.every((g) => g.pass) && baselineChecks.every((c) => c.pass) && report.summary.errors === 0,
-  };
+  // No --regression-test on merge: the plain rule, recorded as such in every check.
+  report = withChecks(report, { gates, caseGates, baseline: baseline && { report: baseline, file: baselinePath! }, maxDrops, regression: { enabled: false, alpha: parseAlpha(undefined) } });
 
   for (const f of outs) await atomicWrite(outTarget(f)!.path, render(report, outTarget(f)!.format));
   const writeFailures: string[] = [];
@@ -149,6 +119,8 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
     if (o.github && !stepSummary) io.stderr('note: --github: GITHUB_STEP_SUMMARY is not set, no job summary written\n');
   }
   for (const c of report.cases) if (c.status === 'error') io.stderr(`error: ${c.id}: ${c.error}\n`);
+  const { gates: gateResults, case_gates: caseGateResults = [], baseline: checked } = report;
+  const baselineChecks = checked?.checks ?? [];
   for (const g of gateResults) if (!g.pass) io.stderr(`${formatGateFailure(g)}\n`);
   for (const g of caseGateResults) {
     if (!g.pass) io.stderr(g.evaluated === 0 ? `gate failed: ${g.expr}: no ok case to check\n` : `${formatGateFailure(g)}\n`);
