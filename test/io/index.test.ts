@@ -68,14 +68,14 @@ describe('readArray dispatch', () => {
     expect(formats).toEqual(['png', 'nifti', 'npy', 'npz']);
   });
 
-  it('unsupported extensions', async () => {
+  it('refuses an unsupported extension, listing the ones it reads', async () => {
     const p = tmp.write('scan.dcm', 'x');
     expect(await reason(readArray(p))).toMatch(/unsupported file type \(expected \.png, \.nii, \.nii\.gz, \.npy, \.npz, \.mha, \.mhd, \.nrrd, \.nhdr, \.tif or \.tiff\)/);
   });
 });
 
 describe('readArray: file-system refusals', () => {
-  it('missing file', async () => {
+  it('names a missing file: "file not found"', async () => {
     const p = join(tmp.dir, 'nope.nii.gz');
     const err = await readArray(p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
