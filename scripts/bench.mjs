@@ -440,7 +440,7 @@ async function main() {
       1e8,
       best >= 1e8,
       `${fmtRate(best)} voxels/s (1 case split over 2 threads: ${fmtRate(split)}; 2 cases on 2 cores: ${fmtRate(rate)}; 1 thread: ${fmtRate(one)})`,
-      'every voxel is bucketed and sorted (all Lovász-softmax errors are > 0) and walked once with one exp and one log1p for every sum and both Lovász terms; the counting and bucketing passes run on one thread: see README, Performance',
+      'every voxel is bucketed and sorted (all Lovász-softmax errors are > 0) and walked once with one exp and one log1p for every sum and both Lovász terms; the counting and bucketing passes run on one thread: see docs/performance.md',
     );
   } else target('W2 engine ≥ 1e8 voxels/s on 2 workers', null, 1e8, null, 'not measured');
   if (results.W3?.cliMore && okRun(results.W3.cli[0]) && results.W3.cliMore.every(okRun)) {
@@ -471,7 +471,7 @@ async function main() {
       1.7,
       x >= 1.7,
       `${fmtX(x)} (${(results.W5.cases / results.W5.cli[1].seconds).toFixed(1)} vs ${(results.W5.cases / results.W5.cli[0].seconds).toFixed(1)} cases/s)`,
-      `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see README, Performance`,
+      `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see docs/performance.md`,
     );
   } else target('W5 2 workers ≥ 1.7× the cases/s of 1 worker', null, 1.7, null, 'not measured');
   const lesionIds = args.only.filter((id) => LESION_WORKLOADS.includes(id));

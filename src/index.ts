@@ -1,13 +1,39 @@
-// segloss as a library: readers, the engine, the run pipeline and the report writers.
+// segloss as a library: exactly what the README's "As a library" section documents. Anything
+// else is internal (tests import it from its module path) and may change without notice.
+
+// Types of the data flow, and the error a reader or a pairing throws (file + reason).
 export * from './types.js';
-export * from './io/index.js';
-export * from './losses/index.js';
-export * from './report/index.js';
-export { compareGeometry, type GeometryMode, type GeometryCheck } from './pipeline/geometry.js';
+
+// Readers: bytes → RawArray.
+export {
+  readArray,
+  readPng,
+  readNifti,
+  readNpy,
+  readNpz,
+  readMetaImage,
+  readNrrd,
+  readTiff,
+  DEFAULT_MAX_VOXELS,
+  type ReadOptions,
+} from './io/index.js';
+
+// Pairing a prediction with its ground truth.
 export { toGroundTruth, toPrediction, type GroundTruth, type Prediction, type InputMode, type NpyAxes } from './pipeline/volume.js';
+
+// The engine: evaluateCase, its options, results and scratch, the formulas over a class's sums.
+export * from './losses/index.js';
+
+// The run pipeline.
 export { runEvaluation, type RunResult } from './pipeline/run.js';
 export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
-export { mergeReports, MergeError } from './pipeline/merge.js';
+export { mergeReports, MergeError, type MergeOptions } from './pipeline/merge.js';
+
+// The report model and its writers (Report → string).
+export type * from './report/model.js';
+export { writeJson, writeCsv, writeTable, writeMarkdown, writeNnunet, type TableOptions } from './report/index.js';
+
+// Paired statistics over reports.
 export {
   compareStatistics,
   withSummaryIntervals,

@@ -42,7 +42,7 @@ function compareValues(expected: Json, got: Json | undefined, path: string, out:
 const CASE_FIELDS = ['status', 'input', 'metrics', 'losses', 'reliability'];
 
 for (const suite of suites.suites as { name: string; dir: string; flags: string[]; expected: string; stats_check?: string[] }[]) {
-  // Suites with a statistics check (--ci) run in test/stats.golden.test.ts.
+  // Suites with a statistics check (--ci) run in test/stats/golden.test.ts.
   if (suite.stats_check) continue;
   describe(`golden suite ${suite.name}`, () => {
     const expected = JSON.parse(readFileSync(join(GOLDEN, suite.expected), 'utf8'));

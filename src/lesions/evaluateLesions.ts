@@ -61,7 +61,7 @@ export function lesionsOfRuns(G: Runs, P: Runs, ctx: LesionContext, o: LesionOpt
   }
 
   // gt lesions: components of G, or (K > 0) the gt voxels of each component of dil(G, K),
-  // numbered by their first gt voxel. D holds dil(g, K) of each g (its component: see README).
+  // numbered by their first gt voxel. D holds dil(g, K) of each g (its component: docs/lesions.md, "Why runs").
   const gt_ = gtLesions(G, o);
   const pl = labelRuns(P, o.connectivity);
   const nG = gt_.count;

@@ -1,6 +1,7 @@
 // The effective configuration of a run: every option of cli.md with its default.
-import { DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
+import { DEFAULTS, DEFAULT_ECE_BINS, DEFAULT_LOSS_PARAMS, DEFAULT_LOSSES, OVERLAP_METRICS, type LossParams, type Target, type EmptyPolicy, type Hd95Mode } from '../losses/params.js';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_MAX_VOXELS } from '../io/options.js';
 import type { InputMode, NpyAxes } from './volume.js';
 import type { GeometryMode } from './geometry.js';
 import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
@@ -49,22 +50,22 @@ export interface RunConfig {
 
 export const DEFAULT_RUN_CONFIG: Omit<RunConfig, 'pred' | 'gt'> = {
   input: 'auto',
-  threshold: 0.5,
+  threshold: DEFAULTS.threshold,
   labels: null,
   regions: null,
   includeBackground: false,
   ignoreIndex: null,
-  empty: 'one',
+  empty: DEFAULTS.empty,
   missing: 'zero',
   losses: [...DEFAULT_LOSSES],
   metrics: [...OVERLAP_METRICS],
   params: { ...DEFAULT_LOSS_PARAMS },
-  hd95: 'union',
-  nsdTolerance: 1,
+  hd95: DEFAULTS.hd95,
+  nsdTolerance: DEFAULTS.nsdTolerance,
   spacing: null,
   npyAxes: null,
   geometry: 'error',
-  maxVoxels: 2 ** 31,
+  maxVoxels: DEFAULT_MAX_VOXELS,
   workers: availableParallelism(),
   shard: null,
   convention: null,

@@ -1,11 +1,9 @@
 // Whether the cases of a run may be split over a helper thread each. A split case runs on
 // two threads that hand work back and forth several times per class; it is faster only
 // when both threads get a core of their own. On a busy machine the helper waits for a
-// core (and the case waits for the helper), so the split costs CPU time and wall time:
-// measured on this project's shared 2-core VM at load average 3.5–4.5, a lone 3-channel
-// 512×512×128 softmax case took 4–11 % more CPU time and 12–38 % more wall time split than
-// on one thread (docs/performance.md, "When a case is split"). A split therefore needs, besides
-// more workers than cases, two idle cores per case by the 1-minute load average.
+// core (and the case waits for the helper), so the split costs CPU time and wall time
+// (measurements: docs/performance.md, "When a case is split"). A split therefore needs,
+// besides more workers than cases, two idle cores per case by the 1-minute load average.
 import { availableParallelism, loadavg } from 'node:os';
 
 /** Load the other processes may put on the machine and still leave a split case its two cores. */

@@ -43,8 +43,8 @@ export function resampleMeans(values: Float64Array, n: number, q: number, seed: 
     rng.fillBelow(idx, n);
     for (let k = 0; k < q; k++) {
       // Column k is contiguous (column-major values): the sum stays in a register.
-      // Four running sums: the additions no longer wait on each other (float add latency),
-      // which makes this loop, the whole cost of `compare`, about twice as fast.
+      // Four running sums, so that the additions do not wait on each other (float add
+      // latency): this loop is the whole cost of `compare` (docs/statistics.md, Measurements).
       const off = k * n;
       let s0 = 0;
       let s1 = 0;

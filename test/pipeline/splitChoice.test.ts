@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { splitPays } from '../../src/pipeline/splitChoice.js';
+
+describe('splitting a case over a helper thread (splitPays)', () => {
+  it('splits a lone case on an idle 2-core machine: both threads get a core', () => {
+    // 2 cores − load 0.2 = 1.8 idle ≥ 2·1 − 0.5 = 1.5
+    expect(splitPays(2, 1, 2, 0.2)).toBe(true);
+  });
+
+  it('does not split a lone case when other processes keep a core busy (the default must not lose to --workers 1)', () => {
+    // 2 − 1 = 1 idle < 1.5; at load 4 (the shared VM) even less
+    expect(splitPays(2, 1, 2, 1)).toBe(false);
+    expect(splitPays(2, 1, 2, 4)).toBe(false);
+  });
+
+  it('never splits with fewer than two workers per case, however idle the machine', () => {
+    expect(splitPays(1, 1, 8, 0)).toBe(false);
+    expect(splitPays(3, 2, 8, 0)).toBe(false);
+    expect(splitPays(2, 0, 8, 0)).toBe(false);
+  });
+
+  it('asks two idle cores of every case it splits', () => {
+    // 2 cases × 2 threads = 4 threads: 8 − 3 = 5 idle ≥ 3.5; 8 − 5 = 3 idle < 3.5
+    expect(splitPays(4, 2, 8, 3)).toBe(true);
+    expect(splitPays(4, 2, 8, 5)).toBe(false);
+  });
+
+  it('splits where the platform reports no load average (0, as on Windows), as before', () => {
+    expect(splitPays(2, 1, 2, 0)).toBe(true);
+  });
+});
