@@ -96,13 +96,13 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
     const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split));
-    const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
     return {
       result: {
         ...caseSkeleton(pair),
         input: pred.kind,
         shape: gt.fileShape,
-        spacing: spacing ?? gt.fileShape.map(() => 1),
+        // The spacing the engine used (--spacing, else the header's), in its axis order.
+        spacing: evaluation.spacing ?? gt.fileShape.map(() => 1),
         warnings: [
           ...(gtRaw.notes ?? []).map((n) => `gt: ${n}`),
           ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
