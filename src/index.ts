@@ -7,7 +7,8 @@ export { compareGeometry, type GeometryMode, type GeometryCheck } from './pipeli
 export { toGroundTruth, toPrediction, type GroundTruth, type Prediction, type InputMode, type NpyAxes } from './pipeline/volume.js';
 export { runEvaluation, type RunResult } from './pipeline/run.js';
 export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
-export { mergeReports, MergeError } from './pipeline/merge.js';
+export { mergeReports } from './pipeline/merge.js';
+export { MergeError } from './errors.js';
 export {
   compareStatistics,
   withSummaryIntervals,

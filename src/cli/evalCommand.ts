@@ -6,7 +6,7 @@ import { appendFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { summarize } from '../pipeline/buildReport.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { runEvaluation } from '../pipeline/run.js';
 import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import {

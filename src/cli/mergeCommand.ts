@@ -4,8 +4,9 @@
 // belong with the others (one line on stderr).
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { UsageError } from '../pipeline/discover.js';
-import { mergeReports, MergeError } from '../pipeline/merge.js';
+import { UsageError } from './usageError.js';
+import { MergeError } from '../errors.js';
+import { mergeReports } from '../pipeline/merge.js';
 import type { Report } from '../report/model.js';
 import { appendFile } from 'node:fs/promises';
 import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';

@@ -1,7 +1,7 @@
 // The checks of a finished report (cli.md exit status): --gate on the summary, --gate-case
 // on every ok case, --baseline/--max-drop (with --regression-test, statistics.md). `eval`
 // and `merge` both end with these, so a merged report is checked exactly like one run.
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { compareToBaseline, evaluateCaseGates, evaluateGates, GateUsageError, type Gate, type MaxDrop } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report } from '../report/model.js';
 import { regressionTest } from '../stats/regression.js';

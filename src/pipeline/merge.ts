@@ -5,15 +5,8 @@
 import { SURFACE_METRICS } from '../losses/params.js';
 import type { CaseResult, LabelResult, Report } from '../report/model.js';
 import { absentLabel, finalizeReport } from './buildReport.js';
-import { ReportConfigError, runConfigFromReport, type RunConfig } from './config.js';
-
-/** Why shard reports cannot be merged; the message is one line. */
-export class MergeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MergeError';
-  }
-}
+import { MergeError, ReportConfigError } from '../errors.js';
+import { runConfigFromReport, type RunConfig } from './config.js';
 
 export interface MergeOptions {
   /** Merge even when some shards of i/n are not among the reports (default: an error). */

@@ -3,7 +3,8 @@
 import type { Report } from '../report/model.js';
 import { buildReport } from './buildReport.js';
 import type { RunConfig } from './config.js';
-import { discoverCases, UsageError, type CasePair } from './discover.js';
+import { DiscoveryError } from '../errors.js';
+import { discoverCases, type CasePair } from './discover.js';
 import type { CaseOutcome } from './evaluateOne.js';
 import { isLargeCase } from './caseSize.js';
 import { discoverWithLayout, type LayoutOptions } from './layouts.js';
@@ -36,7 +37,7 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
   const found = hooks.layout ? discoverWithLayout(config.pred, config.gt, hooks.layout) : discoverCases(config.pred, config.gt);
   const cases = shardCases(found.cases, config.shard);
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
-    throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
+    throw new DiscoveryError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
   // Fewer cases than workers and idle cores to spare: each case may split its large classes
   // over a helper thread (splitChoice.ts says why the idle cores matter).

@@ -4,7 +4,8 @@
 import Table from 'cli-table3';
 
 import { paint } from './ansi.js';
-import { GateUsageError, resolvePath, type GateProblem } from './gates.js';
+import { GateUsageError, type GateProblem } from '../errors.js';
+import { resolvePath } from './gates.js';
 import type { CaseStatus, Num, Report } from './model.js';
 import { fmt4, fmtExact, numOrNull } from './util.js';
 

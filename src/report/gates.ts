@@ -3,6 +3,7 @@
 // a metric that was not computed, a stats object) is a usage error, and a null value
 // (nothing to measure) fails.
 
+import { GateSyntaxError, GateUsageError, type GateProblem } from '../errors.js';
 import type { CaseResult, GateResult, Num, Summary } from './model.js';
 import { fmtExact, numOrNull } from './util.js';
 
@@ -15,29 +16,6 @@ export interface Gate {
   segments: string[];
   op: GateOp;
   threshold: number;
-}
-
-export class GateSyntaxError extends Error {
-  override readonly name = 'GateSyntaxError';
-  constructor(
-    readonly expr: string,
-    readonly reason: string,
-  ) {
-    super(`invalid gate "${expr}": ${reason}`);
-  }
-}
-
-/** A gate that is well-formed but cannot be evaluated against this report. */
-export interface GateProblem {
-  expr: string;
-  reason: string;
-}
-
-export class GateUsageError extends Error {
-  override readonly name = 'GateUsageError';
-  constructor(readonly problems: GateProblem[]) {
-    super(problems.map((p) => `gate "${p.expr}": ${p.reason}`).join('\n'));
-  }
 }
 
 const OPS: GateOp[] = ['>=', '<=', '==', '>', '<'];
