@@ -82,9 +82,12 @@ export function render(report: Report, format: Format, opts: { allCases?: boolea
 
 export function parseGates(option: string, exprs: unknown): Gate[] {
   return listOf(exprs).map((e) => {
-    const g = parseGate(e);
-    if (g instanceof GateSyntaxError) throw new UsageError(`${option}: ${g.message}`);
-    return g;
+    try {
+      return parseGate(e);
+    } catch (err) {
+      if (err instanceof GateSyntaxError) throw new UsageError(`${option}: ${err.message}`);
+      throw err;
+    }
   });
 }
 

@@ -2,7 +2,8 @@
 // on every ok case, --baseline/--max-drop (with --regression-test, statistics.md). `eval`
 // and `merge` both end with these, so a merged report is checked exactly like one run.
 import { UsageError } from './usageError.js';
-import { compareToBaseline, evaluateCaseGates, evaluateGates, GateUsageError, type Gate, type MaxDrop } from '../report/index.js';
+import { GateUsageError, type GateProblem } from '../errors.js';
+import { compareToBaseline, evaluateCaseGates, evaluateGates, type Gate, type MaxDrop } from '../report/index.js';
 import type { BaselineCheckEntry, CaseGateEntry, Report } from '../report/model.js';
 import { regressionTest } from '../stats/regression.js';
 
@@ -15,7 +16,15 @@ export interface ReportChecks {
   regression: { enabled: boolean; alpha: number };
 }
 
-const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.map((p) => `${option} "${p.expr}": ${p.reason}`).join('\n'));
+/** `check()`, with a path that does not resolve turned into a usage error, one line per problem. */
+function orUsage<T>(check: () => T, line: (p: GateProblem) => string): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof GateUsageError) throw new UsageError(e.problems.map(line).join('\n'));
+    throw e;
+  }
+}
 
 /**
  * `report` with its gate, case-gate and baseline results and `passed`, keys in cli.md's
@@ -23,25 +32,21 @@ const usage = (e: GateUsageError, option: string) => new UsageError(e.problems.m
  * usage error.
  */
 export function withChecks(report: Report, c: ReportChecks): Report {
-  const gateResults = evaluateGates(report.summary, c.gates);
-  if (gateResults instanceof GateUsageError) throw usage(gateResults, '--gate');
+  const gateResults = orUsage(() => evaluateGates(report.summary, c.gates), (p) => `--gate "${p.expr}": ${p.reason}`);
 
   let caseGateResults: CaseGateEntry[];
   if (report.summary.ok === 0) {
     // Nothing to check is not a pass; it is not a usage error either (the cases failed).
     caseGateResults = c.caseGates.map((g) => ({ expr: g.expr, pass: false, evaluated: 0, failures: [] }));
   } else {
-    const r = evaluateCaseGates(report.cases, c.caseGates);
-    if (r instanceof GateUsageError) throw usage(r, '--gate-case');
-    caseGateResults = r;
+    caseGateResults = orUsage(() => evaluateCaseGates(report.cases, c.caseGates), (p) => `--gate-case "${p.expr}": ${p.reason}`);
   }
 
   let baselineChecks: BaselineCheckEntry[] = [];
   if (c.baseline) {
     const base = c.baseline.report;
-    const r = compareToBaseline(report, base, c.maxDrops);
-    if (r instanceof GateUsageError) throw new UsageError(r.problems.map((p) => `--max-drop ${p.expr}: ${p.reason}`).join('\n'));
-    baselineChecks = r.map((x) => ({
+    const checks = orUsage(() => compareToBaseline(report, base, c.maxDrops), (p) => `--max-drop ${p.expr}: ${p.reason}`);
+    baselineChecks = checks.map((x) => ({
       path: x.path,
       max_drop: x.delta,
       lower_is_better: x.lowerIsBetter,
