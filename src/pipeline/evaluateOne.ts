@@ -17,7 +17,7 @@ import { compareGeometry } from './geometry.js';
 
 /**
  * A case as evaluated on its own: an ok case carries only the labels present in it
- * (buildReport completes every case to the run's one label set), its voxel count, the
+ * (reportBody completes every case to the run's one label set), its voxel count, the
  * labels it found, and the case-level Lovász-softmax in `losses`.
  */
 export interface CaseOutcome {
