@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { caseSkeleton } from '../../src/pipeline/caseSkeleton.js';
-import { DEFAULT_RUN_CONFIG } from '../../src/pipeline/config.js';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/pipeline/config.js';
 import { evaluatePair } from '../../src/pipeline/evaluateOne.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+
+const config: RunConfig = { ...DEFAULT_RUN_CONFIG, gt: 'gt', pred: 'pred' };
 
 // cli.md's case entry opens with these fields, in this order.
 const SKELETON_KEYS = ['id', 'pred', 'gt', 'status', 'error', 'input', 'shape', 'spacing', 'warnings'];
@@ -31,19 +33,19 @@ describe('caseSkeleton', () => {
 
 describe('every failed case is the skeleton', () => {
   it('a case with no prediction', async () => {
-    const { result } = await evaluatePair({ id: 'c1', gt: 'gt/c1.png', pred: null }, DEFAULT_RUN_CONFIG);
+    const { result } = await evaluatePair({ id: 'c1', gt: 'gt/c1.png', pred: null }, config);
     expect(Object.keys(result)).toEqual(SKELETON_KEYS);
     expect(result).toStrictEqual({ id: 'c1', pred: null, gt: 'gt/c1.png', status: 'missing', error: 'no prediction for gt/c1.png', input: null, shape: null, spacing: null, warnings: [] });
   });
 
   it('a case whose pairing is wrong', async () => {
-    const { result } = await evaluatePair({ id: 'c1', gt: 'g.png', pred: 'p.png', problem: 'two predictions for c1' }, DEFAULT_RUN_CONFIG);
+    const { result } = await evaluatePair({ id: 'c1', gt: 'g.png', pred: 'p.png', problem: 'two predictions for c1' }, config);
     expect(result).toStrictEqual({ id: 'c1', pred: 'p.png', gt: 'g.png', status: 'error', error: 'two predictions for c1', input: null, shape: null, spacing: null, warnings: [] });
   });
 
   it('a case whose ground truth cannot be read names the file', async () => {
     const gt = join(ROOT, 'no-such-folder', 'c1.png');
-    const { result } = await evaluatePair({ id: 'c1', gt, pred: 'p.png' }, DEFAULT_RUN_CONFIG);
+    const { result } = await evaluatePair({ id: 'c1', gt, pred: 'p.png' }, config);
     expect(Object.keys(result)).toEqual(SKELETON_KEYS);
     expect(result).toMatchObject({ status: 'error', input: null, shape: null, spacing: null, warnings: [] });
     expect(result.error!.startsWith(`${gt}: `)).toBe(true);
