@@ -8,7 +8,6 @@ import { labelResultOf } from '../report/fromEngine.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
 import type { CaseGateEntry, CaseResult, GateResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
-import type { CaseOutcome } from './evaluateOne.js';
 import { LESION_KEYS } from '../lesions/lesionMetrics.js';
 import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js';
 
@@ -44,10 +43,6 @@ export interface CheckResults {
   gates: GateResult[];
   case_gates?: CaseGateEntry[];
   baseline?: NonNullable<Report['baseline']>;
-}
-
-export function buildReportBody(outcomes: CaseOutcome[], c: RunConfig): ReportBody {
-  return reportBody(outcomes.map((o) => o.result), c);
 }
 
 /**

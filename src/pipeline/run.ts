@@ -1,7 +1,7 @@
 // A whole run: discover the cases, evaluate each (one bad case never stops the others),
 // summarise them. Cases are reported in id order whatever order they finish in.
 import type { Report } from '../report/model.js';
-import { assembleReport, buildReportBody, type ReportBody } from './buildReport.js';
+import { assembleReport, reportBody, type ReportBody } from './buildReport.js';
 import type { RunConfig } from './config.js';
 import { DiscoveryError } from '../errors.js';
 import { discoverCases, type CasePair } from './discover.js';
@@ -88,5 +88,5 @@ export async function evaluateRun(config: RunConfig, hooks: RunHooks = {}): Prom
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { body: buildReportBody(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
+  return { body: reportBody(outcomes.map((o) => o.result), config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
 }
