@@ -27,7 +27,8 @@ export * from './losses/index.js';
 // The run pipeline.
 export { runEvaluation, type RunResult } from './pipeline/run.js';
 export { DEFAULT_RUN_CONFIG, type RunConfig } from './pipeline/config.js';
-export { mergeReports, MergeError, type MergeOptions } from './pipeline/merge.js';
+export { mergeReports, type MergeOptions } from './pipeline/merge.js';
+export { MergeError } from './errors.js';
 
 // The report model and its writers (Report → string).
 export type * from './report/model.js';

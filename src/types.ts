@@ -84,13 +84,4 @@ export interface Volume {
   quantMax?: number;
 }
 
-/** A reader or pairing failure, always naming the file and the reason in one line. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'InputError';
-  }
-}
+export { InputError } from './errors.js';

@@ -3,7 +3,7 @@
 // Holm's adjustment, a verdict), then per case what got worse and what got better.
 // Informational: exit 0, or 2 when a file is not a readable segloss report. Gating belongs
 // to `eval --baseline … --max-drop … [--regression-test]`.
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { compareReports, writeCompareTable } from '../report/index.js';
 import { writeStatisticsTable } from '../report/statisticsTable.js';
 import { compareStatistics, filterKeys } from '../stats/compare.js';

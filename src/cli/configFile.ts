@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import type { RawOptions } from './parse.js';
 
 export interface OptionSpec {

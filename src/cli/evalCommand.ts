@@ -5,9 +5,9 @@
 import { appendFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { summarize } from '../pipeline/buildReport.js';
-import { UsageError } from '../pipeline/discover.js';
-import { runEvaluation } from '../pipeline/run.js';
+import { assembleReport, summarize } from '../pipeline/buildReport.js';
+import { UsageError } from './usageError.js';
+import { evaluateRun } from '../pipeline/run.js';
 import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import {
   atomicWrite,
@@ -28,7 +28,7 @@ import {
 } from '../report/index.js';
 import type { Report, Summary } from '../report/model.js';
 import { oneLine } from '../report/util.js';
-import { withChecks } from './reportChecks.js';
+import { checkReport } from './reportChecks.js';
 import { writeLesionCsv } from '../report/lesionCsv.js';
 import { htmlOptionsOf, prefetchHtml, renderHtml } from './htmlOutput.js';
 import { haltIfInterrupted, onInterrupt } from './interrupt.js';
@@ -82,9 +82,12 @@ export function render(report: Report, format: Format, opts: { allCases?: boolea
 
 export function parseGates(option: string, exprs: unknown): Gate[] {
   return listOf(exprs).map((e) => {
-    const g = parseGate(e);
-    if (g instanceof GateSyntaxError) throw new UsageError(`${option}: ${g.message}`);
-    return g;
+    try {
+      return parseGate(e);
+    } catch (err) {
+      if (err instanceof GateSyntaxError) throw new UsageError(`${option}: ${err.message}`);
+      throw err;
+    }
   });
 }
 
@@ -220,7 +223,7 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
   const forget = onInterrupt(() => progress.stop());
   let run;
   try {
-    run = await runEvaluation(config, {
+    run = await evaluateRun(config, {
       debug,
       caseTimeout: o.caseTimeout === undefined ? 0 : num('--case-timeout', o.caseTimeout, (x) => x > 0, 'a number of seconds > 0'),
       onProgress: (d, t, id) => progress.update(d, t, id),
@@ -236,24 +239,27 @@ export async function evalCommand(o: RawOptions, io: EvalIO): Promise<number> {
     forget();
   }
   await haltIfInterrupted();
-  const { report: built, unmatchedPredictions, ignored } = run;
+  const { body: measured, unmatchedPredictions, ignored } = run;
   // A named label found nowhere would score a perfect empty pair in every case. A shard
   // sees only part of the run: merge makes this check on the whole.
-  const absent = config.shard ? null : findAbsentLabels(built.cases, config);
+  const runWarnings: string[] = [];
+  const absent = config.shard ? null : findAbsentLabels(measured.cases, config);
   if (absent && absent.absent.length > 0) {
     if (absent.occurring.length > 0 && !o.allowAbsentLabels) throw new UsageError(absentLabelsError(absent, config));
-    built.warnings = [...(built.warnings ?? []), absentLabelsWarning(absent)];
+    runWarnings.push(absentLabelsWarning(absent));
   }
 
-  const withCi = statsOpts.ci ? withSummaryIntervals(built, statsOpts.seed) : built;
-  if (statsOpts.ci) withCi.config = { ...withCi.config, ci: true, seed: statsOpts.seed };
-  const report = withChecks(withCi, {
+  const body = statsOpts.ci
+    ? { ...withSummaryIntervals(measured, statsOpts.seed), config: { ...measured.config, ci: true, seed: statsOpts.seed } }
+    : measured;
+  const checks = checkReport(body, {
     gates,
     caseGates,
     baseline: baseline && { report: baseline, file: baselinePath! },
     maxDrops,
     regression: { enabled: statsOpts.regressionTest, alpha: statsOpts.alpha },
   });
+  const report = assembleReport(body, checks, runWarnings);
   const { gates: gateResults, case_gates: caseGateResults = [], baseline: checked } = report;
   const baselineChecks = checked?.checks ?? [];
 

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { atomicWrite } from '../report/atomic.js';
 import type { Report } from '../report/model.js';
 import { num } from './parse.js';

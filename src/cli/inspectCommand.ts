@@ -3,7 +3,7 @@
 // on stderr naming it and the reason, the others are still inspected, and the exit
 // status is 1.
 import { readArray } from '../io/index.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { decideInput, toGroundTruth } from '../pipeline/volume.js';
 import { InputError, type InputKind, type RawArray } from '../types.js';
 import { num } from './parse.js';

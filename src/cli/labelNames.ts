@@ -3,7 +3,7 @@
 // to a list of labels (those become --regions unless --labels/--regions are given).
 import { readFileSync } from 'node:fs';
 import type { RunConfig } from '../pipeline/config.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import type { RawOptions } from './parse.js';
 
 export function parseLabelNames(v: string): Record<string, string> {

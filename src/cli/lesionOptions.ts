@@ -1,7 +1,7 @@
 // --lesions and its companions (spec/lesions.md) from option strings; bad values are
 // usage errors naming the option.
 import { resolveLesionOptions, type LesionMode, type LesionOptions, type LesionOverrides } from '../lesions/options.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 
 const MODES: readonly LesionMode[] = ['iou', 'overlap', 'brats2023'];
 

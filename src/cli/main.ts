@@ -6,7 +6,8 @@
 // error, 130/143 interrupted by SIGINT/SIGTERM. No stack traces unless --debug.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../pipeline/buildReport.js';
-import { UsageError } from '../pipeline/discover.js';
+import { DiscoveryError } from '../errors.js';
+import { UsageError } from './usageError.js';
 import { compareCommand } from './compareCommand.js';
 import { loadConfigFile, mergeWithConfig, optionSpecs } from './configFile.js';
 import { evalCommand, FORMATS } from './evalCommand.js';
@@ -200,7 +201,8 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
     return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
+    // A run whose paths lead to no case is a usage error too (exit 2).
+    if (e instanceof UsageError || e instanceof DiscoveryError) {
       for (const line of e.message.split('\n')) io.stderr(`segloss: ${line}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);
       return 2;

@@ -4,9 +4,10 @@
 // belong with the others (one line on stderr).
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { UsageError } from '../pipeline/discover.js';
-import { mergeReports, MergeError } from '../pipeline/merge.js';
-import type { Report } from '../report/model.js';
+import { UsageError } from './usageError.js';
+import { MergeError } from '../errors.js';
+import { mergeShards } from '../pipeline/merge.js';
+import { assembleReport, type ReportBody } from '../pipeline/buildReport.js';
 import { appendFile } from 'node:fs/promises';
 import { absentLabelsError, absentLabelsWarning, findAbsentLabels } from '../pipeline/absentLabels.js';
 import { runConfigFromReport } from '../pipeline/config.js';
@@ -19,7 +20,7 @@ import {
   type MaxDrop,
 } from '../report/index.js';
 import { oneLine } from '../report/util.js';
-import { withChecks } from './reportChecks.js';
+import { checkReport } from './reportChecks.js';
 import { parseAlpha } from './statsOptions.js';
 import { listOf, parseMaxDrop } from './parse.js';
 import { loadReportFile } from './reportFile.js';
@@ -84,24 +85,26 @@ export async function mergeCommand(files: string[], o: Record<string, unknown>, 
   const quiet = Boolean(o.quiet);
   const stepSummary = o.github ? io.env.GITHUB_STEP_SUMMARY || null : null;
 
-  let report: Report;
+  let body: ReportBody;
   try {
-    report = mergeReports(files.map(readReport), { names: files, allowPartial: Boolean(o.allowPartial) });
+    body = mergeShards(files.map(readReport), { names: files, allowPartial: Boolean(o.allowPartial) });
   } catch (e) {
     if (e instanceof MergeError) throw new UsageError(e.message);
     throw e;
   }
 
   // The whole run is known only here: the check a shard run leaves out.
-  const config = runConfigFromReport(report.config);
-  const absent = findAbsentLabels(report.cases, config);
+  const config = runConfigFromReport(body.config);
+  const runWarnings: string[] = [];
+  const absent = findAbsentLabels(body.cases, config);
   if (absent && absent.absent.length > 0) {
     if (absent.occurring.length > 0 && !o.allowAbsentLabels) throw new UsageError(absentLabelsError(absent, config));
-    report.warnings = [...(report.warnings ?? []), absentLabelsWarning(absent)];
+    runWarnings.push(absentLabelsWarning(absent));
   }
 
   // No --regression-test on merge: the plain rule, recorded as such in every check.
-  report = withChecks(report, { gates, caseGates, baseline: baseline && { report: baseline, file: baselinePath! }, maxDrops, regression: { enabled: false, alpha: parseAlpha(undefined) } });
+  const checks = checkReport(body, { gates, caseGates, baseline: baseline && { report: baseline, file: baselinePath! }, maxDrops, regression: { enabled: false, alpha: parseAlpha(undefined) } });
+  const report = assembleReport(body, checks, runWarnings);
 
   for (const f of outs) await atomicWrite(outTarget(f)!.path, render(report, outTarget(f)!.format));
   const writeFailures: string[] = [];

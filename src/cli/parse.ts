@@ -2,7 +2,7 @@
 // with a message naming the option.
 import { LOSS_KEYS, METRIC_KEYS, OVERLAP_METRICS, SURFACE_METRICS, type Target } from '../losses/params.js';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../pipeline/config.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { applyConvention, parseSwitches } from './switchOptions.js';
 import { parseLesionOptions } from './lesionOptions.js';
 

@@ -4,7 +4,7 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  /** After each case (runEvaluation's onProgress). */
+  /** After each case (evaluateRun's onProgress). */
   update(done: number, total: number, id: string): void;
   /** Remove the bar (idempotent); call before printing anything else. */
   stop(): void;

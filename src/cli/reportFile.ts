@@ -1,7 +1,7 @@
 // Reading an earlier JSON report (--baseline, `segloss compare`). Anything that is not a
 // segloss report is a usage error (exit 2) with one line naming the file and the reason.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import type { Report } from '../report/model.js';
 
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();

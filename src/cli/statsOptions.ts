@@ -1,6 +1,6 @@
 // --seed, --alpha, --label, --metric of the statistics (statistics.md): parsed once for
 // `compare` and `eval`, every bad value a usage error naming the option.
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 import { listOf, num } from './parse.js';
 
 export function parseSeed(v: unknown): number {

@@ -1,7 +1,7 @@
 // `--convention NAME` and the switches of spec/conventions.md, from option strings.
 import { CONVENTION_NAMES, CONVENTIONS, withConvention, type ConventionName } from '../conventions.js';
 import { DEFAULT_SWITCHES, parseEmptyPolicy, type Switches } from '../losses/switches.js';
-import { UsageError } from '../pipeline/discover.js';
+import { UsageError } from './usageError.js';
 
 const NAMES: readonly ConventionName[] = ['segloss', ...CONVENTION_NAMES];
 

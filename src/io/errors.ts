@@ -2,17 +2,11 @@
 // Parsers deep inside a format throw FormatError (just the detail); the public reader
 // that called them wraps it as "cannot read <format> (<detail>)", so the detail never
 // has to know which file or which container (a .npy inside a .npz, say) it came from.
-import { InputError } from '../types.js';
+import { InputError } from '../errors.js';
+
+export { FormatError } from '../errors.js';
 
 export type FormatLabel = 'PNG' | 'NIfTI' | 'NumPy .npy' | 'NumPy .npz' | 'MetaImage' | 'NRRD' | 'TIFF';
-
-/** A problem with a file's content, described without the file's name. */
-export class FormatError extends Error {
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(detail, options);
-    this.name = 'FormatError';
-  }
-}
 
 /** First non-empty line of an error's message: libvips and zlib messages can span lines. */
 export function describe(err: unknown): string {

@@ -1,13 +1,13 @@
 // From per-case outcomes to the report of cli.md: complete every ok case to the run's
-// one label set, derive the case-level values, then summarise.
+// one label set, derive the case-level values, summarise (the report's body); then, with
+// the results of the checks made on that body, the report itself, built once.
 import { absentTarget } from '../losses/results.js';
 import { AGREEMENT_METRICS, CASE_METRICS, PROBABILITY_METRICS, SURFACE_METRICS } from '../losses/params.js';
 import { pooledReliability } from './reliability.js';
 import { labelResultOf } from '../report/fromEngine.js';
 import { describe, meanOf } from '../losses/formulas/stats.js';
-import type { CaseResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
+import type { CaseGateEntry, CaseResult, GateResult, LabelResult, Report, Stats, Summary } from '../report/model.js';
 import { reportConfig, type RunConfig } from './config.js';
-import type { CaseOutcome } from './evaluateOne.js';
 import { LESION_KEYS } from '../lesions/lesionMetrics.js';
 import { completeCaseLesions, lesionSummary } from '../lesions/reportLesions.js';
 
@@ -31,8 +31,18 @@ export function absentLabel(voxels: number, c: RunConfig, voxelVolume: number | 
   return labelResultOf(absentTarget(voxels, c, voxelVolume, key, warnings));
 }
 
-export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {
-  return finalizeReport(outcomes.map((o) => o.result), c);
+/** What a run measured: the report's config block, every case completed to the run's label set, the summary. */
+export interface ReportBody {
+  config: Record<string, unknown>;
+  cases: CaseResult[];
+  summary: Summary;
+}
+
+/** What the checks of a report found (cli.md exit status): summary gates, and case gates and baseline checks when asked for. */
+export interface CheckResults {
+  gates: GateResult[];
+  case_gates?: CaseGateEntry[];
+  baseline?: NonNullable<Report['baseline']>;
 }
 
 /**
@@ -40,7 +50,7 @@ export function buildReport(outcomes: CaseOutcome[], c: RunConfig): Report {
  * then summarises. Works on evaluated cases from one run or from several shards alike,
  * so a merge of shards equals a single run.
  */
-export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
+export function reportBody(evaluated: CaseResult[], c: RunConfig): ReportBody {
   const regionOrder = c.regions ? c.regions.map((r) => r.key) : null;
   const labelKeys = sortKeys(evaluated.flatMap((r) => (r.status === 'ok' && r.labels ? Object.keys(r.labels) : [])), regionOrder);
   const gtLabelsOfRun = new Set(evaluated.flatMap((r) => r.labels_found?.gt ?? []));
@@ -76,14 +86,31 @@ export function finalizeReport(evaluated: CaseResult[], c: RunConfig): Report {
     cases.push(r);
   }
   cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { config: reportConfig(c, labelKeys), cases, summary: summarize(cases, c, labelKeys) };
+}
+
+/**
+ * The report of cli.md from its body, the results of its checks (none by default) and the
+ * run-level warnings, keys in cli.md's order (the optional blocks just before `passed`).
+ * `passed`: every gate, case gate and baseline check passed and no case is in error.
+ */
+export function assembleReport(body: ReportBody, checks: CheckResults = { gates: [] }, warnings: string[] = []): Report {
+  const passed =
+    checks.gates.every((g) => g.pass) &&
+    (checks.case_gates ?? []).every((g) => g.pass) &&
+    (checks.baseline?.checks ?? []).every((x) => x.pass) &&
+    body.summary.errors === 0;
   return {
     schema: 'segloss-report/1',
     tool: { name: 'segloss', version: VERSION },
-    config: reportConfig(c, labelKeys),
-    cases,
-    summary: summarize(cases, c, labelKeys),
-    gates: [],
-    passed: true,
+    config: body.config,
+    cases: body.cases,
+    summary: body.summary,
+    gates: checks.gates,
+    ...(checks.case_gates ? { case_gates: checks.case_gates } : {}),
+    ...(checks.baseline ? { baseline: checks.baseline } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+    passed,
   };
 }
 

@@ -7,6 +7,7 @@ import type { GeometryMode } from './geometry.js';
 import { DEFAULT_SWITCHES, type Switches } from '../losses/switches.js';
 import { readSwitches, switchesConfig } from './switchesConfig.js';
 import { lesionConfigBlock, lesionOptionsFromBlock, type LesionOptions } from '../lesions/options.js';
+import { ReportConfigError } from '../errors.js';
 
 export type MissingPolicy = 'zero' | 'skip' | 'error';
 
@@ -114,14 +115,6 @@ export function reportConfig(c: RunConfig, labelsUsed: string[]): Record<string,
 
 const isNames = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-
-/** A report `config` block that cannot be turned back into a RunConfig: names the key. */
-export class ReportConfigError extends Error {
-  constructor(readonly key: string, reason: string) {
-    super(`config.${key}: ${reason}`);
-    this.name = 'ReportConfigError';
-  }
-}
 
 /**
  * The inverse of `reportConfig`: the RunConfig a report was made with, from its `config`

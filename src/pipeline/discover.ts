@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { caseIdOf } from '../io/index.js';
+import { DiscoveryError } from '../errors.js';
 
 export interface CasePair {
   id: string;
@@ -21,14 +22,6 @@ export interface Discovery {
   ignored: { gt: number; pred: number };
 }
 
-/** Usage-level failure (exit status 2): nothing sensible can be evaluated. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 function kindOf(path: string, what: string): 'file' | 'dir' {
   let st;
   try {
@@ -36,11 +29,11 @@ function kindOf(path: string, what: string): 'file' | 'dir' {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'ELOOP' ? 'is a symlink loop' : `cannot be read (${code ?? String(e)})`;
-    throw new UsageError(`${what} ${path} ${why}`);
+    throw new DiscoveryError(`${what} ${path} ${why}`);
   }
   if (st.isDirectory()) return 'dir';
   if (st.isFile()) return 'file';
-  throw new UsageError(`${what} ${path} is neither a file nor a folder`);
+  throw new DiscoveryError(`${what} ${path} is neither a file nor a folder`);
 }
 
 const isBackup = (name: string) => name.startsWith('.') || name.endsWith('~') || /\.(bak|orig|swp|tmp)$/i.test(name) || name.startsWith('#');
@@ -56,7 +49,7 @@ function listData(dir: string, what: string): Listing {
   try {
     names = readdirSync(dir);
   } catch (e) {
-    throw new UsageError(`${what} folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new DiscoveryError(`${what} folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const files = new Map<string, string[]>();
   let ignored = 0;
@@ -91,9 +84,9 @@ export function discoverCases(predPath: string, gtPath: string): Discovery {
       ignored: { gt: 0, pred: preds.ignored },
     };
   }
-  if (predKind === 'file') throw new UsageError(`--gt ${gtPath} is a folder but --pred ${predPath} is a file: give two folders or two files`);
+  if (predKind === 'file') throw new DiscoveryError(`--gt ${gtPath} is a folder but --pred ${predPath} is a file: give two folders or two files`);
   const gts = listData(gtPath, 'ground truth');
-  if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no data file (.png, .nii, .nii.gz, .npy, .npz, .mha, .mhd, .nrrd, .nhdr, .tif, .tiff)`);
+  if (gts.files.size === 0) throw new DiscoveryError(`ground-truth folder ${gtPath} holds no data file (.png, .nii, .nii.gz, .npy, .npz, .mha, .mhd, .nrrd, .nhdr, .tif, .tiff)`);
   const preds = listData(predPath, 'prediction');
   return pairListings(gts, preds);
 }

@@ -9,6 +9,7 @@ import type { CaseResult } from '../report/model.js';
 import { labelResultsOf } from '../report/fromEngine.js';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
+import { caseSkeleton } from './caseSkeleton.js';
 import { guessWarnings } from './guesses.js';
 import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
@@ -16,7 +17,7 @@ import { compareGeometry } from './geometry.js';
 
 /**
  * A case as evaluated on its own: an ok case carries only the labels present in it
- * (buildReport completes every case to the run's one label set), its voxel count, the
+ * (reportBody completes every case to the run's one label set), its voxel count, the
  * labels it found, and the case-level Lovász-softmax in `losses`.
  */
 export interface CaseOutcome {
@@ -57,13 +58,6 @@ function threadScratch(split: boolean): ThreadScratch {
   return (scratchOf.alone ??= new ThreadScratch());
 }
 
-function base(pair: CasePair): CaseResult {
-  return {
-    id: pair.id, pred: pair.pred, gt: pair.gt, status: 'ok', error: null,
-    input: null, shape: null, spacing: null, warnings: [],
-  };
-}
-
 /** One line naming the file: an InputError as is, anything else as an internal error on the case's prediction. */
 export function errorMessage(e: unknown, file: string): string {
   if (e instanceof InputError) return e.message;
@@ -72,17 +66,8 @@ export function errorMessage(e: unknown, file: string): string {
 }
 
 export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, split = false): Promise<CaseOutcome> {
-  const result = base(pair);
-  if (pair.problem) return { result: { ...result, status: 'error', error: pair.problem } };
-  if (pair.pred === null) {
-    return {
-      result: {
-        ...result,
-        status: c.missing === 'error' ? 'error' : 'missing',
-        error: `no prediction for ${pair.gt}`,
-      },
-    };
-  }
+  if (pair.problem) return { result: caseSkeleton(pair, 'error', pair.problem) };
+  if (pair.pred === null) return { result: caseSkeleton(pair, c.missing === 'error' ? 'error' : 'missing', `no prediction for ${pair.gt}`) };
   const t0 = performance.now();
   try {
     // Both reads settle before the case is decided: a read still inflating when a worker
@@ -111,13 +96,13 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
     const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split));
-    const spacing = c.spacing ?? (gt.spacing ? (gtRaw.order === 'F' ? gt.spacing : gt.spacing.slice().reverse()) : null);
     return {
       result: {
-        ...result,
+        ...caseSkeleton(pair),
         input: pred.kind,
         shape: gt.fileShape,
-        spacing: spacing ?? gt.fileShape.map(() => 1),
+        // The spacing the engine used (--spacing, else the header's), in its axis order.
+        spacing: evaluation.spacing ?? gt.fileShape.map(() => 1),
         warnings: [
           ...(gtRaw.notes ?? []).map((n) => `gt: ${n}`),
           ...(predRaw.notes ?? []).map((n) => `pred: ${n}`),
@@ -145,7 +130,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
   } catch (e) {
     // --debug: the stack of every failure, bad input included, with what caused it.
     if (debug && e instanceof Error) process.stderr.write(`${stackWithCauses(e)}\n`);
-    return { result: { ...result, status: 'error', error: errorMessage(e, pair.pred ?? pair.gt) } };
+    return { result: caseSkeleton(pair, 'error', errorMessage(e, pair.pred ?? pair.gt)) };
   }
 }
 

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { caseIdOf } from '../io/index.js';
-import { discoverCases, pairListings, UsageError, type CasePair, type Discovery, type Listing } from './discover.js';
+import { DiscoveryError } from '../errors.js';
+import { discoverCases, pairListings, type CasePair, type Discovery, type Listing } from './discover.js';
 
 export interface LayoutOptions {
   /** Walk sub-folders; the case id is the path below the folder, without the extension. */
@@ -28,7 +29,7 @@ const isBackup = (name: string) => name.startsWith('.') || name.endsWith('~') ||
 export function stemMatcher(option: string, template: string | null | undefined): (stem: string) => string | null {
   if (!template) return (stem) => stem;
   const parts = template.split('{id}');
-  if (parts.length !== 2) throw new UsageError(`${option} must contain {id} once, e.g. "{id}_seg", got "${template}"`);
+  if (parts.length !== 2) throw new DiscoveryError(`${option} must contain {id} once, e.g. "{id}_seg", got "${template}"`);
   const esc = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
   const re = new RegExp(`^${esc(parts[0])}(.+?)${esc(parts[1])}$`);
   return (stem) => re.exec(stem)?.[1] ?? null;
@@ -42,7 +43,7 @@ function walk(root: string, what: string, recursive: boolean, idOf: (stem: strin
     try {
       names = readdirSync(dir).sort();
     } catch (e) {
-      throw new UsageError(`${what} folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      throw new DiscoveryError(`${what} folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     for (const name of names) {
       const full = join(dir, name);
@@ -93,13 +94,13 @@ export function pairsFromCsv(file: string): Discovery {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--pairs ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new DiscoveryError(`--pairs ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new UsageError(`--pairs ${file} is empty; expected a header "gt,pred" (and optionally "id")`);
+  if (lines.length === 0) throw new DiscoveryError(`--pairs ${file} is empty; expected a header "gt,pred" (and optionally "id")`);
   const head = csvFields(lines[0]).map((h) => h.toLowerCase());
   const col = (name: string) => head.indexOf(name);
-  if (col('gt') < 0 || col('pred') < 0) throw new UsageError(`--pairs ${file}: the header must name the columns gt and pred (and optionally id), got "${lines[0]}"`);
+  if (col('gt') < 0 || col('pred') < 0) throw new DiscoveryError(`--pairs ${file}: the header must name the columns gt and pred (and optionally id), got "${lines[0]}"`);
   const base = dirname(file);
   const at = (p: string) => (p === '' ? '' : isAbsolute(p) ? p : resolve(base, p));
   const seen = new Set<string>();
@@ -107,14 +108,14 @@ export function pairsFromCsv(file: string): Discovery {
   lines.slice(1).forEach((line, k) => {
     const f = csvFields(line);
     const gt = at(f[col('gt')] ?? '');
-    if (!gt) throw new UsageError(`--pairs ${file}: row ${k + 2} has no gt path`);
+    if (!gt) throw new DiscoveryError(`--pairs ${file}: row ${k + 2} has no gt path`);
     const pred = at(f[col('pred')] ?? '') || null;
     const id = (col('id') >= 0 && f[col('id')]) || caseIdOf(basename(gt)) || basename(gt);
-    if (seen.has(id)) throw new UsageError(`--pairs ${file}: case id ${id} appears twice (row ${k + 2}); add an id column to tell them apart`);
+    if (seen.has(id)) throw new DiscoveryError(`--pairs ${file}: case id ${id} appears twice (row ${k + 2}); add an id column to tell them apart`);
     seen.add(id);
     cases.push({ id, gt, pred });
   });
-  if (cases.length === 0) throw new UsageError(`--pairs ${file} lists no pair`);
+  if (cases.length === 0) throw new DiscoveryError(`--pairs ${file} lists no pair`);
   cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { cases, unmatchedPredictions: [], ignored: { gt: 0, pred: 0 } };
 }
@@ -125,12 +126,12 @@ export function discoverWithLayout(predPath: string, gtPath: string, o: LayoutOp
   if (!usesLayout(o)) return discoverCases(predPath, gtPath);
   const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   if (!isDir(gtPath) || !isDir(predPath)) {
-    if (o.recursive) throw new UsageError('--recursive needs two folders (--gt and --pred)');
+    if (o.recursive) throw new DiscoveryError('--recursive needs two folders (--gt and --pred)');
     if (!isDir(gtPath) && !isDir(predPath)) return discoverCases(predPath, gtPath);
-    throw new UsageError('--pred-pattern/--gt-pattern need two folders (--gt and --pred)');
+    throw new DiscoveryError('--pred-pattern/--gt-pattern need two folders (--gt and --pred)');
   }
   const gts = walk(gtPath, 'ground truth', Boolean(o.recursive), stemMatcher('--gt-pattern', o.gtPattern));
-  if (gts.files.size === 0) throw new UsageError(`ground-truth folder ${gtPath} holds no data file${o.gtPattern ? ` named like ${o.gtPattern}` : ''}`);
+  if (gts.files.size === 0) throw new DiscoveryError(`ground-truth folder ${gtPath} holds no data file${o.gtPattern ? ` named like ${o.gtPattern}` : ''}`);
   const preds = walk(predPath, 'prediction', Boolean(o.recursive), stemMatcher('--pred-pattern', o.predPattern));
   return pairListings(gts, preds);
 }

@@ -4,16 +4,9 @@
 // means and the summary are those of the whole run, not of any shard.
 import { SURFACE_METRICS } from '../losses/params.js';
 import type { CaseResult, LabelResult, Report } from '../report/model.js';
-import { absentLabel, finalizeReport } from './buildReport.js';
-import { ReportConfigError, runConfigFromReport, type RunConfig } from './config.js';
-
-/** Why shard reports cannot be merged; the message is one line. */
-export class MergeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MergeError';
-  }
-}
+import { absentLabel, assembleReport, reportBody, type ReportBody } from './buildReport.js';
+import { MergeError, ReportConfigError } from '../errors.js';
+import { runConfigFromReport, type RunConfig } from './config.js';
 
 export interface MergeOptions {
   /** Merge even when some shards of i/n are not among the reports (default: an error). */
@@ -109,9 +102,15 @@ function uncomplete(row: CaseResult, c: RunConfig): CaseResult {
  * case sets with the same options) into one report, identical to the report of a single
  * run over all the cases apart from per-case timing. Throws MergeError when the configs
  * differ (naming the key), a case id occurs twice, or — for sharded reports — a shard is
- * missing or given twice.
+ * missing or given twice. The merged report has no gates or baseline: `passed` says
+ * whether every case is free of errors.
  */
 export function mergeReports(reports: unknown[], opts: MergeOptions = {}): Report {
+  return assembleReport(mergeShards(reports, opts));
+}
+
+/** mergeReports before the report is built: the merged body that `segloss merge` checks. */
+export function mergeShards(reports: unknown[], opts: MergeOptions = {}): ReportBody {
   const names = reports.map((_, k) => opts.names?.[k] ?? `report ${k + 1}`);
   if (reports.length === 0) throw new MergeError('no report to merge');
   reports.forEach((r, k) => checkShape(r, names[k]));
@@ -170,7 +169,7 @@ export function mergeReports(reports: unknown[], opts: MergeOptions = {}): Repor
       rows.push(uncomplete(withInfinities(row), config));
     }
   });
-  return finalizeReport(rows, config);
+  return reportBody(rows, config);
 }
 
 const INF_WARNING = /^label (.+): (hd|hd95|assd|nsd) is \+inf \(/;

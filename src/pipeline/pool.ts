@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
+import { caseSkeleton } from './caseSkeleton.js';
 import type { CaseOutcome } from './evaluateOne.js';
 import type { CaseTask } from './worker.js';
 
@@ -26,12 +27,7 @@ export interface PoolOptions {
 }
 
 function failed(pair: CasePair, reason: string): CaseOutcome {
-  return {
-    result: {
-      id: pair.id, pred: pair.pred, gt: pair.gt, status: 'error', error: reason,
-      input: null, shape: null, spacing: null, warnings: [],
-    },
-  };
+  return { result: caseSkeleton(pair, 'error', reason) };
 }
 
 export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts: PoolOptions): Promise<void> {

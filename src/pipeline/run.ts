@@ -1,9 +1,10 @@
 // A whole run: discover the cases, evaluate each (one bad case never stops the others),
-// build the report. Cases are reported in id order whatever order they finish in.
+// summarise them. Cases are reported in id order whatever order they finish in.
 import type { Report } from '../report/model.js';
-import { buildReport } from './buildReport.js';
+import { assembleReport, reportBody, type ReportBody } from './buildReport.js';
 import type { RunConfig } from './config.js';
-import { discoverCases, UsageError, type CasePair } from './discover.js';
+import { DiscoveryError } from '../errors.js';
+import { discoverCases, type CasePair } from './discover.js';
 import type { CaseOutcome } from './evaluateOne.js';
 import { isLargeCase } from './caseSize.js';
 import { discoverWithLayout, type LayoutOptions } from './layouts.js';
@@ -26,17 +27,31 @@ export interface RunResult {
   ignored: { gt: number; pred: number };
 }
 
+/** A run before its report: what the CLI checks (labels, gates, baseline) before it builds one. */
+export interface RunBody {
+  body: ReportBody;
+  unmatchedPredictions: string[];
+  ignored: { gt: number; pred: number };
+}
+
 /** A deterministic share of the cases for --shard i/n: every n-th case in id order. */
 export function shardCases(cases: CasePair[], shard: RunConfig['shard']): CasePair[] {
   if (!shard) return cases;
   return cases.filter((_, k) => k % shard.count === shard.index);
 }
 
+/** A run's report with no gates or baseline: `passed` says whether every case is free of errors. */
 export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  const { body, ...rest } = await evaluateRun(config, hooks);
+  return { report: assembleReport(body), ...rest };
+}
+
+/** Discovers and evaluates the cases of a run and summarises them. */
+export async function evaluateRun(config: RunConfig, hooks: RunHooks = {}): Promise<RunBody> {
   const found = hooks.layout ? discoverWithLayout(config.pred, config.gt, hooks.layout) : discoverCases(config.pred, config.gt);
   const cases = shardCases(found.cases, config.shard);
   if (found.cases.length > 0 && found.cases.every((c) => c.pred === null) && !config.shard) {
-    throw new UsageError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
+    throw new DiscoveryError(`no prediction in ${config.pred} matches a ground-truth case in ${config.gt}`);
   }
   // Fewer cases than workers and idle cores to spare: each case may split its large classes
   // over a helper thread (splitChoice.ts says why the idle cores matter).
@@ -73,5 +88,5 @@ export async function runEvaluation(config: RunConfig, hooks: RunHooks = {}): Pr
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { report: buildReport(outcomes, config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
+  return { body: reportBody(outcomes.map((o) => o.result), config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
 }

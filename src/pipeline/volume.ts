@@ -68,6 +68,7 @@ export function toGroundTruth(raw: RawArray, ignoreIndex: number | null): Ground
     if (bad > 0) throw new InputError(raw.path, `ground truth holds ${bad} non-integer value${bad > 1 ? 's' : ''}; expected a label map${hint}`);
   }
   const dims = raw.order === 'F' ? shape.slice() : shape.slice().reverse();
+  // The file's spacing into the engine's axis order: from here to the report it stays in this order.
   const spacing = raw.spacing ? (raw.order === 'F' ? raw.spacing.slice(0, dims.length) : raw.spacing.slice().reverse()) : null;
   return {
     data, dims, channels: 1, spacing: spacing && spacing.length === dims.length ? spacing : null,

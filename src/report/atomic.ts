@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { WriteAbortedError } from '../errors.js';
 
 export type OutputFormat = 'json' | 'csv' | 'markdown';
 
@@ -67,14 +68,6 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
     pending.delete(tmp);
   }
   await syncDir(dir);
-}
-
-/** An atomicWrite given up because abortPendingWrites was called (the target is untouched). */
-export class WriteAbortedError extends Error {
-  override readonly name = 'WriteAbortedError';
-  constructor(readonly path: string) {
-    super(`${path}: write aborted`);
-  }
 }
 
 /** Temp file → settles (never rejects) when that atomicWrite has finished or given up. */

@@ -4,8 +4,9 @@
 import Table from 'cli-table3';
 
 import { paint } from './ansi.js';
-import { GateUsageError, resolvePath, type GateProblem } from './gates.js';
-import type { CaseStatus, Num, Report } from './model.js';
+import { GateUsageError, type GateProblem } from '../errors.js';
+import { resolvePath } from './gates.js';
+import type { CaseStatus, Num, Report, Summary } from './model.js';
 import { fmt4, fmtExact, numOrNull } from './util.js';
 
 /**
@@ -50,9 +51,9 @@ export interface BaselineCheck {
  * Fails a path when it got worse by more than `delta`: a drop for higher-is-better
  * quantities, a rise for lower-is-better ones. A null on either side fails (a
  * regression check that cannot compare must not pass). A path missing from either
- * report, or a bad delta, is a usage error.
+ * report, or a bad delta, is a usage error: one GateUsageError listing every such check.
  */
-export function compareToBaseline(current: Report, baseline: Report, maxDrops: MaxDrop[]): BaselineCheck[] | GateUsageError {
+export function compareToBaseline(current: { summary: Summary }, baseline: { summary: Summary }, maxDrops: MaxDrop[]): BaselineCheck[] {
   const checks: BaselineCheck[] = [];
   const problems: GateProblem[] = [];
   for (const { path, delta } of maxDrops) {
@@ -82,7 +83,8 @@ export function compareToBaseline(current: Report, baseline: Report, maxDrops: M
       pass: worsening !== null && worsening <= delta,
     });
   }
-  return problems.length > 0 ? new GateUsageError(problems) : checks;
+  if (problems.length > 0) throw new GateUsageError(problems);
+  return checks;
 }
 
 export function formatBaselineFailure(c: BaselineCheck): string {

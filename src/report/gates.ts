@@ -3,6 +3,7 @@
 // a metric that was not computed, a stats object) is a usage error, and a null value
 // (nothing to measure) fails.
 
+import { GateSyntaxError, GateUsageError, type GateProblem } from '../errors.js';
 import type { CaseResult, GateResult, Num, Summary } from './model.js';
 import { fmtExact, numOrNull } from './util.js';
 
@@ -17,50 +18,28 @@ export interface Gate {
   threshold: number;
 }
 
-export class GateSyntaxError extends Error {
-  override readonly name = 'GateSyntaxError';
-  constructor(
-    readonly expr: string,
-    readonly reason: string,
-  ) {
-    super(`invalid gate "${expr}": ${reason}`);
-  }
-}
-
-/** A gate that is well-formed but cannot be evaluated against this report. */
-export interface GateProblem {
-  expr: string;
-  reason: string;
-}
-
-export class GateUsageError extends Error {
-  override readonly name = 'GateUsageError';
-  constructor(readonly problems: GateProblem[]) {
-    super(problems.map((p) => `gate "${p.expr}": ${p.reason}`).join('\n'));
-  }
-}
-
 const OPS: GateOp[] = ['>=', '<=', '==', '>', '<'];
 // Path segments exclude whitespace and operator characters so that "a => 1" or "a != 1"
 // are rejected instead of being read as a path ending in "=" or "!".
 const GATE_RE = /^\s*([^\s<>=!]+)\s*(>=|<=|==|>|<)\s*(\S+)\s*$/;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-export function parseGate(expr: string): Gate | GateSyntaxError {
+/** `<path> <op> <number>` as a Gate; anything else throws a GateSyntaxError naming the expression. */
+export function parseGate(expr: string): Gate {
   const m = GATE_RE.exec(expr);
   if (!m) {
     if (/!=|=>|=<|(?<![<>=])=(?!=)/.test(expr)) {
-      return new GateSyntaxError(expr, `unknown operator; use one of ${OPS.join(' ')}`);
+      throw new GateSyntaxError(expr, `unknown operator; use one of ${OPS.join(' ')}`);
     }
-    return new GateSyntaxError(expr, `expected "<path> <op> <number>" with op one of ${OPS.join(' ')}`);
+    throw new GateSyntaxError(expr, `expected "<path> <op> <number>" with op one of ${OPS.join(' ')}`);
   }
   const [, path, op, num] = m;
   const segments = path.split('.');
   if (segments.some((s) => s.length === 0)) {
-    return new GateSyntaxError(expr, `empty segment in path "${path}"`);
+    throw new GateSyntaxError(expr, `empty segment in path "${path}"`);
   }
   if (!NUMBER_RE.test(num)) {
-    return new GateSyntaxError(expr, `"${num}" is not a finite decimal number`);
+    throw new GateSyntaxError(expr, `"${num}" is not a finite decimal number`);
   }
   return { expr: expr.trim(), path, segments, op: op as GateOp, threshold: Number(num) };
 }
@@ -109,8 +88,11 @@ export function resolvePath(root: unknown, segments: string[]): Resolved {
   return { ok: true, value: v };
 }
 
-/** Summary gates. All gates are checked so one run reports every bad path at once. */
-export function evaluateGates(summary: Summary, gates: Gate[]): GateResult[] | GateUsageError {
+/**
+ * Summary gates. All gates are checked so one run reports every bad path at once: a path
+ * that does not resolve to a number throws one GateUsageError listing them all.
+ */
+export function evaluateGates(summary: Summary, gates: Gate[]): GateResult[] {
   const results: GateResult[] = [];
   const problems: GateProblem[] = [];
   for (const g of gates) {
@@ -121,7 +103,8 @@ export function evaluateGates(summary: Summary, gates: Gate[]): GateResult[] | G
     }
     results.push({ expr: g.expr, value: r.value, pass: r.value !== null && compare(r.value, g.op, g.threshold) });
   }
-  return problems.length > 0 ? new GateUsageError(problems) : results;
+  if (problems.length > 0) throw new GateUsageError(problems);
+  return results;
 }
 
 export interface CaseGateFailure {
@@ -142,9 +125,10 @@ export interface CaseGateResult {
  * Per-case gates (`metrics.dice>=0.5`, `labels.1.dice>=0.7`, `losses.dice<=0.3`): every
  * ok case must pass. Missing and error cases are skipped: they already fail the run
  * (or count in the aggregates under --missing zero). An ok case lacking the path fails
- * rather than being skipped; a path no ok case has is a usage error.
+ * rather than being skipped; a path no ok case has is a usage error (one GateUsageError
+ * listing every such gate).
  */
-export function evaluateCaseGates(cases: CaseResult[], gates: Gate[]): CaseGateResult[] | GateUsageError {
+export function evaluateCaseGates(cases: CaseResult[], gates: Gate[]): CaseGateResult[] {
   const ok = cases.filter((c) => c.status === 'ok');
   const results: CaseGateResult[] = [];
   const problems: GateProblem[] = [];
@@ -165,7 +149,8 @@ export function evaluateCaseGates(cases: CaseResult[], gates: Gate[]): CaseGateR
     }
     results.push({ expr: g.expr, pass: failures.length === 0, evaluated: ok.length, failures });
   }
-  return problems.length > 0 ? new GateUsageError(problems) : results;
+  if (problems.length > 0) throw new GateUsageError(problems);
+  return results;
 }
 
 const LISTED_FAILURES = 5;

@@ -6,18 +6,16 @@ export { writeTable, TRUNCATE_ABOVE, WORST_SHOWN, type TableOptions } from './ta
 export { writeMarkdown, mdEscape } from './markdown.js';
 export { groupWarnings, warningGroupLine, warningKind, type WarningGroup } from './warningGroups.js';
 export { writeNnunet, toNnunetSummary, pythonTupleKey, pythonFloat, NNUNET_METRIC_KEYS, type NnunetSummary } from './nnunet.js';
-export { atomicWrite, abortPendingWrites, WriteAbortedError, formatForPath, type OutputFormat } from './atomic.js';
+export { atomicWrite, abortPendingWrites, formatForPath, type OutputFormat } from './atomic.js';
+export { GateSyntaxError, GateUsageError, WriteAbortedError, type GateProblem } from '../errors.js';
 export {
   parseGate,
   evaluateGates,
   evaluateCaseGates,
   formatGateFailure,
   resolvePath,
-  GateSyntaxError,
-  GateUsageError,
   type Gate,
   type GateOp,
-  type GateProblem,
   type CaseGateResult,
   type CaseGateFailure,
 } from './gates.js';

@@ -24,6 +24,7 @@ export interface CaseResult {
   error: string | null;
   input: 'logits' | 'probs' | 'labels' | null;
   shape: number[] | null;
+  /** mm per voxel along the engine's axes, fastest first (x, y, z; a PNG's width, height: --spacing's order); 1 per axis when unknown. */
   spacing: number[] | null;
   warnings: string[];
   /** Case-level overlap metrics: dice and iou as the mean over evaluated labels (nulls left out). */

@@ -72,7 +72,7 @@ export function pathSegments(path: string): string[] {
 }
 
 /** Cases ok in both reports, paired by id, in the first report's order. */
-export function okPairs(a: Report, b: Report): [CaseResult, CaseResult][] {
+export function okPairs(a: Pick<Report, 'cases'>, b: Pick<Report, 'cases'>): [CaseResult, CaseResult][] {
   const byId = new Map(b.cases.map((c) => [c.id, c]));
   const out: [CaseResult, CaseResult][] = [];
   for (const ca of a.cases) {

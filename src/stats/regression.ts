@@ -37,8 +37,8 @@ export function regressionTest(
   path: string,
   worsening: number | null,
   delta: number,
-  current: Report,
-  baseline: Report,
+  current: Pick<Report, 'cases'>,
+  baseline: Pick<Report, 'cases'>,
   opts: { enabled: boolean; alpha: number },
 ): RegressionTestResult {
   const plainPass = worsening !== null && worsening <= delta;

@@ -18,7 +18,7 @@ function isStats(v: unknown): v is Stats {
 }
 
 /** The summary entries and the values behind each mean; entries whose values cannot be matched to their n are left out. */
-export function summaryEntries(report: Report): SummaryEntry[] {
+export function summaryEntries(report: Pick<Report, 'cases' | 'summary'>): SummaryEntry[] {
   const ok = report.cases.filter((c) => c.status === 'ok');
   const missing = report.cases.filter((c) => c.status === 'missing').length;
   const out: SummaryEntry[] = [];
@@ -43,11 +43,11 @@ export function summaryEntries(report: Report): SummaryEntry[] {
 }
 
 /**
- * The report with `ci_low`/`ci_high` on every summary entry (null when n = 0 or the values
- * behind the mean are unknown); the input is not changed.
+ * The report (or a report's body) with `ci_low`/`ci_high` on every summary entry (null when
+ * n = 0 or the values behind the mean are unknown); the input is not changed.
  */
-export function withSummaryIntervals(report: Report, seed: number, resamples?: number): Report {
-  const copy: Report = { ...report, summary: structuredClone(report.summary) };
+export function withSummaryIntervals<R extends Pick<Report, 'cases' | 'summary'>>(report: R, seed: number, resamples?: number): R {
+  const copy: R = { ...report, summary: structuredClone(report.summary) };
   const entries = summaryEntries(copy);
   const intervals = bootstrapMeanIntervals(
     entries.map((e) => e.values),

@@ -20,10 +20,7 @@ function withSummary(diceMean: number | null, lossMean: number, hd95: number): R
   return r;
 }
 
-const checks = (r: BaselineCheck[] | GateUsageError) => {
-  if (r instanceof GateUsageError) throw r;
-  return r;
-};
+const checks = (r: BaselineCheck[]) => r;
 
 describe('compareToBaseline', () => {
   // Binary fractions so the differences are exact.
@@ -62,9 +59,9 @@ describe('compareToBaseline', () => {
   });
 
   it('is a usage error for an unknown path or a negative delta', () => {
-    expect(compareToBaseline(base, base, [{ path: 'metrics.dcie.mean', delta: 0.1 }])).toBeInstanceOf(GateUsageError);
-    expect(compareToBaseline(base, base, [{ path: 'labels.1.dice', delta: 0.1 }])).toBeInstanceOf(GateUsageError);
-    expect(compareToBaseline(base, base, [{ path: 'metrics.dice.mean', delta: -1 }])).toBeInstanceOf(GateUsageError);
+    expect(() => compareToBaseline(base, base, [{ path: 'metrics.dcie.mean', delta: 0.1 }])).toThrow(GateUsageError);
+    expect(() => compareToBaseline(base, base, [{ path: 'labels.1.dice', delta: 0.1 }])).toThrow(GateUsageError);
+    expect(() => compareToBaseline(base, base, [{ path: 'metrics.dice.mean', delta: -1 }])).toThrow(GateUsageError);
   });
 
   it('formats a failure with both values and the allowance', () => {

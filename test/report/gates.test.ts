@@ -12,9 +12,17 @@ import {
 import { failedCase, label, makeReport, okCase, simpleCase } from '../helpers/reportFixtures.js';
 
 function gate(expr: string): Gate {
-  const g = parseGate(expr);
-  if (g instanceof GateSyntaxError) throw g;
-  return g;
+  return parseGate(expr);
+}
+
+/** The error `run` throws; a `run` that returns fails the test. */
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
 }
 
 describe('parseGate', () => {
@@ -43,8 +51,8 @@ describe('parseGate', () => {
     'metrics..mean >= 0.5',
     'metrics.dice.mean >= 0.5 extra',
     '',
-  ])('rejects %j as a syntax error value (not a throw)', (expr) => {
-    const r = parseGate(expr);
+  ])('rejects %j with a GateSyntaxError', (expr) => {
+    const r = thrown(() => parseGate(expr));
     expect(r).toBeInstanceOf(GateSyntaxError);
   });
 });
@@ -91,13 +99,13 @@ describe('evaluateGates', () => {
     'labels.9.dice.mean >= 0.5', // unknown label
     'metrics.constructor >= 0', // prototype keys never resolve
   ])('%s is a usage error, never a silent pass', (expr) => {
-    const r = evaluateGates(report.summary, [gate(expr)]);
+    const r = thrown(() => evaluateGates(report.summary, [gate(expr)]));
     expect(r).toBeInstanceOf(GateUsageError);
     expect((r as GateUsageError).problems[0].expr).toBe(expr);
   });
 
   it('reports every bad gate at once', () => {
-    const r = evaluateGates(report.summary, [gate('a.b>=1'), gate('metrics.dice.mean>=0'), gate('c>=1')]);
+    const r = thrown(() => evaluateGates(report.summary, [gate('a.b>=1'), gate('metrics.dice.mean>=0'), gate('c>=1')]));
     expect((r as GateUsageError).problems.map((p) => p.expr)).toEqual(['a.b>=1', 'c>=1']);
   });
 
@@ -145,9 +153,9 @@ describe('evaluateCaseGates', () => {
   });
 
   it('is a usage error when the path resolves for no ok case', () => {
-    expect(evaluateCaseGates(cases, [gate('labels.7.dice >= 0.5')])).toBeInstanceOf(GateUsageError);
-    expect(evaluateCaseGates(cases, [gate('metrics.dice.mean >= 0.5')])).toBeInstanceOf(GateUsageError);
-    expect(evaluateCaseGates([failedCase('e', 'error', 'x')], [gate('metrics.dice >= 0.5')])).toBeInstanceOf(GateUsageError);
+    expect(() => evaluateCaseGates(cases, [gate('labels.7.dice >= 0.5')])).toThrow(GateUsageError);
+    expect(() => evaluateCaseGates(cases, [gate('metrics.dice.mean >= 0.5')])).toThrow(GateUsageError);
+    expect(() => evaluateCaseGates([failedCase('e', 'error', 'x')], [gate('metrics.dice >= 0.5')])).toThrow(GateUsageError);
   });
 
   it('formats a failure as one line naming the failing cases and values', () => {
