@@ -6,6 +6,7 @@
 // per-target crop whose size is that of the structure, not of the image.
 
 import { squaredEdt } from './edt.js';
+import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
@@ -255,9 +256,14 @@ class Scratch {
   flags = new Uint8Array(0);
   field = new Float64Array(0);
   surfels = new SurfelScratch();
+  edtAt = new EdtAtScratch();
   ensure(size: number): void {
     if (this.flags.length < size) this.flags = new Uint8Array(size);
+  }
+  /** The whole-crop distance field, for grids of more than 3 axes. */
+  fieldOf(size: number): Float64Array {
     if (this.field.length < size) this.field = new Float64Array(size);
+    return this.field.subarray(0, size);
   }
 }
 
@@ -299,7 +305,6 @@ function targetMetrics(
   }
   scratch.ensure(size);
   const flags = scratch.flags.subarray(0, size);
-  const field = scratch.field.subarray(0, size);
 
   // Image strides, to map crop rows back to image indices.
   const istride = new Array<number>(n);
@@ -357,7 +362,13 @@ function targetMetrics(
   const edgeP = markBoundary(flags, cdims, IN_P, EDGE_P, countP);
   const edgeG = markBoundary(flags, cdims, IN_G, EDGE_G, countG);
 
-  // d(P→G): distance field to ∂G, read at ∂P; then the other way.
+  // d(P→G): distance to ∂G, read at ∂P; then the other way. Up to 3 axes, only where read (edtAt.ts).
+  if (n <= 3) {
+    const dPG = roots(squaredEdtAt(flags, EDGE_G, cdims, spacing, edgeG, edgeP, scratch.edtAt));
+    const dGP = roots(squaredEdtAt(flags, EDGE_P, cdims, spacing, edgeP, edgeG, scratch.edtAt));
+    return summarise(dPG, dGP, opts);
+  }
+  const field = scratch.fieldOf(size);
   squaredEdt(flags, EDGE_G, cdims, spacing, field);
   const dPG = gather(field, edgeP);
   squaredEdt(flags, EDGE_P, cdims, spacing, field);
@@ -411,6 +422,11 @@ function markBoundary(flags: Uint8Array, cdims: number[], inBit: number, edgeBit
     }
   }
   return out.subarray(0, m);
+}
+
+function roots(sq: Float64Array): Float64Array {
+  for (let j = 0; j < sq.length; j++) sq[j] = Math.sqrt(sq[j]!);
+  return sq;
 }
 
 function gather(sq: Float64Array, at: Int32Array): Float64Array {

@@ -1,0 +1,237 @@
+// The squared distance transform of edt.ts, evaluated only where it is read: at the
+// boundary voxels of the other mask. Same stages, same lines, same arithmetic; only the
+// work no query depends on is left out, so every value equals squaredEdt's bit for bit.
+//
+// Why that is exact. squaredEdt runs three separable stages (axis 0, 1, 2). A stage's
+// result along one line depends only on that line's input, and on it only through the
+// finite cells (Infinity never carries a parabola). So:
+// - axis 0: a row without a feature stays Infinity; only rows that hold a feature are swept;
+// - axis 1: a line (x, ·, z) has finite input exactly at the rows of slice z that hold a
+//   feature; its envelope is built from those and read at the y of the query columns at x
+//   (the envelope's read-out finds, for each position, the same parabola whether or not
+//   the positions before it are read);
+// - axis 2: a line (x, y, ·) has finite input exactly at the slices holding a feature; it
+//   is needed only for query columns (x, y), and read only at their queries' z.
+// Grids of one or two axes are taken as three with extra axes of length 1: a stage along
+// such an axis adds (w·0)² = 0 to every finite value, which leaves it unchanged.
+
+/** Buffers one thread reuses across calls. */
+export class EdtAtScratch {
+  slice = new Float64Array(0);
+  columns = new Float64Array(0);
+  colOf = new Int32Array(0);
+  ensure(slice: number, columns: number, plane: number): void {
+    if (this.slice.length < slice) this.slice = new Float64Array(slice);
+    if (this.columns.length < columns) this.columns = new Float64Array(columns);
+    if (this.colOf.length < plane) this.colOf = new Int32Array(plane);
+  }
+}
+
+/** The lower envelope of parabolas f_q + w²(p − q)² over a line's finite cells (Felzenszwalb & Huttenlocher). */
+class Envelope {
+  verts: Int32Array;
+  vals: Float64Array;
+  consts: Float64Array;
+  breaks: Float64Array;
+  k = -1;
+  private inv = 1;
+  constructor(longest: number) {
+    this.verts = new Int32Array(longest);
+    this.vals = new Float64Array(longest);
+    this.consts = new Float64Array(longest);
+    this.breaks = new Float64Array(longest + 1);
+  }
+
+  reset(w: number): void {
+    this.k = -1;
+    this.inv = 1 / (w * w);
+  }
+
+  /** Adds the parabola of cell q (ascending q) with value fq; edt.ts's envelopeLine, step for step. */
+  add(q: number, fq: number): void {
+    if (fq === Infinity) return;
+    const { verts, vals, consts, breaks } = this;
+    const cq = fq * this.inv + q * q;
+    let k = this.k;
+    if (k < 0) {
+      this.k = 0;
+      verts[0] = q;
+      vals[0] = fq;
+      consts[0] = cq;
+      breaks[0] = -Infinity;
+      breaks[1] = Infinity;
+      return;
+    }
+    let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+    while (s <= breaks[k]!) {
+      k--;
+      s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+    }
+    k++;
+    verts[k] = q;
+    vals[k] = fq;
+    consts[k] = cq;
+    breaks[k] = s;
+    breaks[k + 1] = Infinity;
+    this.k = k;
+  }
+}
+
+/**
+ * squaredEdt(flags, bit, dims, spacing) read at `queries`: the squared distance, in
+ * physical units², from each query cell to the nearest cell with `bit` set (Infinity
+ * when there is none), equal to squaredEdt's value there.
+ *
+ * @param features the cells with `bit` set, ascending (as markBoundary lists them)
+ * @param queries  the cells to read, ascending
+ * @returns one value per query, in the order of `queries`
+ */
+export function squaredEdtAt(
+  flags: Uint8Array,
+  bit: number,
+  dims: readonly number[],
+  spacing: readonly number[],
+  features: Int32Array,
+  queries: Int32Array,
+  scratch: EdtAtScratch,
+): Float64Array {
+  if (dims.length > 3) throw new Error(`squaredEdtAt: ${dims.length} axes (at most 3)`);
+  const X = dims[0]!;
+  const Y = dims[1] ?? 1;
+  const Z = dims[2] ?? 1;
+  const w0 = spacing[0]!;
+  const w1 = spacing[1] ?? 1;
+  const w2 = spacing[2] ?? 1;
+  const XY = X * Y;
+  const out = new Float64Array(queries.length);
+  if (features.length === 0 || queries.length === 0) return out.fill(Infinity);
+
+  // Slices that hold a feature, and the rows that do, slice by slice (rows ascending).
+  const rows: number[] = [];
+  const sliceZ: number[] = [];
+  const sliceStart: number[] = [];
+  for (let f = 0; f < features.length; f++) {
+    const row = Math.floor(features[f]! / X);
+    if (rows.length > 0 && rows[rows.length - 1] === row) continue;
+    const z = Math.floor(row / Y);
+    if (sliceZ.length === 0 || sliceZ[sliceZ.length - 1] !== z) {
+      sliceZ.push(z);
+      sliceStart.push(rows.length);
+    }
+    rows.push(row);
+  }
+  sliceStart.push(rows.length);
+  const nz = sliceZ.length;
+
+  // Query columns (x, y), ordered by x then y; per x, its columns' range.
+  scratch.ensure(0, 0, XY);
+  const colOf = scratch.colOf.subarray(0, XY).fill(-1);
+  for (let j = 0; j < queries.length; j++) {
+    const i = queries[j]! % XY;
+    colOf[(i % X) * Y + Math.floor(i / X)] = 0;
+  }
+  const xStart = new Int32Array(X + 1);
+  const colY: number[] = [];
+  for (let x = 0, key = 0; x < X; x++) {
+    xStart[x] = colY.length;
+    for (let y = 0; y < Y; y++, key++) {
+      if (colOf[key] === 0) {
+        colOf[key] = colY.length;
+        colY.push(y);
+      }
+    }
+  }
+  xStart[X] = colY.length;
+  const ncol = colY.length;
+  // Each column's queries, ascending z (queries come ascending, so z ascends within a column).
+  const colStart = new Int32Array(ncol + 1);
+  const colQuery = new Int32Array(queries.length);
+  const queryCol = new Int32Array(queries.length);
+  for (let j = 0; j < queries.length; j++) {
+    const i = queries[j]! % XY;
+    const c = colOf[(i % X) * Y + Math.floor(i / X)]!;
+    queryCol[j] = c;
+    colStart[c + 1]!++;
+  }
+  for (let c = 0; c < ncol; c++) colStart[c + 1]! += colStart[c]!;
+  const fill = colStart.slice(0, ncol);
+  for (let j = 0; j < queries.length; j++) colQuery[fill[queryCol[j]!]!++] = j;
+
+  let maxRows = 0;
+  for (let s = 0; s < nz; s++) maxRows = Math.max(maxRows, sliceStart[s + 1]! - sliceStart[s]!);
+  scratch.ensure(maxRows * X, ncol * nz, XY);
+  const slice = scratch.slice;
+  // Axis 1's result at each query column and feature slice: [column · nz + slice].
+  const columns = scratch.columns;
+  const env = new Envelope(Math.max(X, Y, Z));
+
+  for (let s = 0; s < nz; s++) {
+    const r0 = sliceStart[s]!;
+    const r1 = sliceStart[s + 1]!;
+    // Axis 0 on the slice's feature rows (edt.ts firstAxis, two sweeps).
+    for (let r = r0; r < r1; r++) {
+      const base = rows[r]! * X;
+      const o = (r - r0) * X;
+      let last = -1;
+      for (let x = 0; x < X; x++) {
+        if (flags[base + x]! & bit) last = x;
+        if (last < 0) slice[o + x] = Infinity;
+        else {
+          const t = w0 * (x - last);
+          slice[o + x] = t * t;
+        }
+      }
+      let next = -1;
+      for (let x = X - 1; x >= 0; x--) {
+        if (flags[base + x]! & bit) next = x;
+        if (next >= 0) {
+          const t = w0 * (next - x);
+          const d = t * t;
+          if (d < slice[o + x]!) slice[o + x] = d;
+        }
+      }
+    }
+    // Axis 1 on the lines (x, ·, z) of the query columns.
+    const zy = sliceZ[s]! * Y;
+    for (let x = 0; x < X; x++) {
+      const c0 = xStart[x]!;
+      const c1 = xStart[x + 1]!;
+      if (c0 === c1) continue;
+      env.reset(w1);
+      for (let r = r0; r < r1; r++) env.add(rows[r]! - zy, slice[(r - r0) * X + x]!);
+      const { verts, vals, breaks } = env;
+      if (env.k < 0) {
+        for (let c = c0; c < c1; c++) columns[c * nz + s] = Infinity;
+        continue;
+      }
+      let j = 0;
+      for (let c = c0; c < c1; c++) {
+        const p = colY[c]!;
+        while (breaks[j + 1]! < p) j++;
+        const t = w1 * (p - verts[j]!);
+        columns[c * nz + s] = vals[j]! + t * t;
+      }
+    }
+  }
+
+  // Axis 2 on the query columns, read at their queries.
+  for (let c = 0; c < ncol; c++) {
+    env.reset(w2);
+    const o = c * nz;
+    for (let s = 0; s < nz; s++) env.add(sliceZ[s]!, columns[o + s]!);
+    const { verts, vals, breaks } = env;
+    if (env.k < 0) {
+      for (let k = colStart[c]!; k < colStart[c + 1]!; k++) out[colQuery[k]!] = Infinity;
+      continue;
+    }
+    let j = 0;
+    for (let k = colStart[c]!; k < colStart[c + 1]!; k++) {
+      const q = colQuery[k]!;
+      const p = Math.floor(queries[q]! / XY);
+      while (breaks[j + 1]! < p) j++;
+      const t = w2 * (p - verts[j]!);
+      out[q] = vals[j]! + t * t;
+    }
+  }
+  return out;
+}
