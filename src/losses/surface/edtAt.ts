@@ -17,12 +17,8 @@
 
 /** Buffers one thread reuses across calls. */
 export class EdtAtScratch {
-  slice = new Float64Array(0);
-  columns = new Float64Array(0);
   colOf = new Int32Array(0);
-  ensure(slice: number, columns: number, plane: number): void {
-    if (this.slice.length < slice) this.slice = new Float64Array(slice);
-    if (this.columns.length < columns) this.columns = new Float64Array(columns);
+  ensure(plane: number): void {
     if (this.colOf.length < plane) this.colOf = new Int32Array(plane);
   }
 }
@@ -106,8 +102,10 @@ export function squaredEdtAt(
   const out = new Float64Array(queries.length);
   if (features.length === 0 || queries.length === 0) return out.fill(Infinity);
 
-  // Slices that hold a feature, and the rows that do, slice by slice (rows ascending).
+  // The rows that hold a feature (ascending) and where each one's features start; the
+  // slices that hold one, and where each one's rows start.
   const rows: number[] = [];
+  const rowFeature: number[] = [];
   const sliceZ: number[] = [];
   const sliceStart: number[] = [];
   for (let f = 0; f < features.length; f++) {
@@ -119,12 +117,14 @@ export function squaredEdtAt(
       sliceStart.push(rows.length);
     }
     rows.push(row);
+    rowFeature.push(f);
   }
   sliceStart.push(rows.length);
+  rowFeature.push(features.length);
   const nz = sliceZ.length;
 
   // Query columns (x, y), ordered by x then y; per x, its columns' range.
-  scratch.ensure(0, 0, XY);
+  scratch.ensure(XY);
   const colOf = scratch.colOf.subarray(0, XY).fill(-1);
   for (let j = 0; j < queries.length; j++) {
     const i = queries[j]! % XY;
@@ -157,80 +157,82 @@ export function squaredEdtAt(
   const fill = colStart.slice(0, ncol);
   for (let j = 0; j < queries.length; j++) colQuery[fill[queryCol[j]!]!++] = j;
 
-  let maxRows = 0;
-  for (let s = 0; s < nz; s++) maxRows = Math.max(maxRows, sliceStart[s + 1]! - sliceStart[s]!);
-  scratch.ensure(maxRows * X, ncol * nz, XY);
-  const slice = scratch.slice;
-  // Axis 1's result at each query column and feature slice: [column · nz + slice].
-  const columns = scratch.columns;
+  // Axis 0's value at (x, row) is (w0 · distance to the row's nearest feature)², the
+  // smaller of edt.ts firstAxis's two sweeps; x only rises, so each row keeps a cursor at
+  // its first feature ≥ x.
+  const R = rows.length;
+  const rowX0 = new Int32Array(R);
+  const cursor = new Int32Array(R);
+  const rowEnd = new Int32Array(R);
+  for (let r = 0; r < R; r++) {
+    rowX0[r] = rows[r]! * X;
+    cursor[r] = rowFeature[r]!;
+    rowEnd[r] = rowFeature[r + 1]!;
+  }
+  let maxCols = 0;
+  for (let x = 0; x < X; x++) maxCols = Math.max(maxCols, xStart[x + 1]! - xStart[x]!);
+  // Axis 1's values at x's query columns, by feature slice: [column − xStart[x]] · nz + slice.
+  const line = new Float64Array(maxCols * nz);
   const env = new Envelope(Math.max(X, Y, Z));
 
-  for (let s = 0; s < nz; s++) {
-    const r0 = sliceStart[s]!;
-    const r1 = sliceStart[s + 1]!;
-    // Axis 0 on the slice's feature rows (edt.ts firstAxis, two sweeps).
-    for (let r = r0; r < r1; r++) {
-      const base = rows[r]! * X;
-      const o = (r - r0) * X;
-      let last = -1;
-      for (let x = 0; x < X; x++) {
-        if (flags[base + x]! & bit) last = x;
-        if (last < 0) slice[o + x] = Infinity;
-        else {
-          const t = w0 * (x - last);
-          slice[o + x] = t * t;
-        }
-      }
-      let next = -1;
-      for (let x = X - 1; x >= 0; x--) {
-        if (flags[base + x]! & bit) next = x;
-        if (next >= 0) {
-          const t = w0 * (next - x);
-          const d = t * t;
-          if (d < slice[o + x]!) slice[o + x] = d;
-        }
-      }
-    }
-    // Axis 1 on the lines (x, ·, z) of the query columns.
-    const zy = sliceZ[s]! * Y;
-    for (let x = 0; x < X; x++) {
-      const c0 = xStart[x]!;
-      const c1 = xStart[x + 1]!;
-      if (c0 === c1) continue;
+  for (let x = 0; x < X; x++) {
+    const c0 = xStart[x]!;
+    const c1 = xStart[x + 1]!;
+    if (c0 === c1) continue;
+    // Axis 1 on the lines (x, ·, z) of the feature slices, read at x's query columns.
+    for (let s = 0; s < nz; s++) {
       env.reset(w1);
-      for (let r = r0; r < r1; r++) env.add(rows[r]! - zy, slice[(r - r0) * X + x]!);
-      const { verts, vals, breaks } = env;
-      if (env.k < 0) {
-        for (let c = c0; c < c1; c++) columns[c * nz + s] = Infinity;
-        continue;
+      const zy = sliceZ[s]! * Y;
+      for (let r = sliceStart[s]!; r < sliceStart[s + 1]!; r++) {
+        const base = rowX0[r]!;
+        const end = rowEnd[r]!;
+        let k = cursor[r]!;
+        while (k < end && features[k]! - base < x) k++;
+        cursor[r] = k;
+        let f = Infinity;
+        if (k > rowFeature[r]!) {
+          const t = w0 * (x - (features[k - 1]! - base));
+          f = t * t;
+        }
+        if (k < end) {
+          const t = w0 * (features[k]! - base - x);
+          const d = t * t;
+          if (d < f) f = d;
+        }
+        env.add(rows[r]! - zy, f);
       }
+      const { verts, vals, breaks } = env;
       let j = 0;
       for (let c = c0; c < c1; c++) {
+        const o = (c - c0) * nz + s;
+        if (env.k < 0) {
+          line[o] = Infinity;
+          continue;
+        }
         const p = colY[c]!;
         while (breaks[j + 1]! < p) j++;
         const t = w1 * (p - verts[j]!);
-        columns[c * nz + s] = vals[j]! + t * t;
+        line[o] = vals[j]! + t * t;
       }
     }
-  }
-
-  // Axis 2 on the query columns, read at their queries.
-  for (let c = 0; c < ncol; c++) {
-    env.reset(w2);
-    const o = c * nz;
-    for (let s = 0; s < nz; s++) env.add(sliceZ[s]!, columns[o + s]!);
-    const { verts, vals, breaks } = env;
-    if (env.k < 0) {
-      for (let k = colStart[c]!; k < colStart[c + 1]!; k++) out[colQuery[k]!] = Infinity;
-      continue;
-    }
-    let j = 0;
-    for (let k = colStart[c]!; k < colStart[c + 1]!; k++) {
-      const q = colQuery[k]!;
-      const p = Math.floor(queries[q]! / XY);
-      while (breaks[j + 1]! < p) j++;
-      const t = w2 * (p - verts[j]!);
-      out[q] = vals[j]! + t * t;
+    // Axis 2 on x's query columns, read at their queries.
+    for (let c = c0; c < c1; c++) {
+      env.reset(w2);
+      const o = (c - c0) * nz;
+      for (let s = 0; s < nz; s++) env.add(sliceZ[s]!, line[o + s]!);
+      const { verts, vals, breaks } = env;
+      let j = 0;
+      for (let k = colStart[c]!; k < colStart[c + 1]!; k++) {
+        const q = colQuery[k]!;
+        if (env.k < 0) {
+          out[q] = Infinity;
+          continue;
+        }
+        const p = Math.floor(queries[q]! / XY);
+        while (breaks[j + 1]! < p) j++;
+        const t = w2 * (p - verts[j]!);
+        out[q] = vals[j]! + t * t;
+      }
     }
   }
   return out;
