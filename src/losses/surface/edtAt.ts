@@ -15,6 +15,9 @@
 // Grids of one or two axes are taken as three with extra axes of length 1: a stage along
 // such an axis adds (w·0)² = 0 to every finite value, which leaves it unchanged.
 
+/** Columns of x taken together (see squaredEdtAt's axis 0). */
+const X_BLOCK = 32;
+
 /** Buffers one thread reuses across calls. */
 export class EdtAtScratch {
   colOf = new Int32Array(0);
@@ -23,54 +26,46 @@ export class EdtAtScratch {
   }
 }
 
-/** The lower envelope of parabolas f_q + w²(p − q)² over a line's finite cells (Felzenszwalb & Huttenlocher). */
-class Envelope {
+/** The lower envelope of parabolas f_q + w²(p − q)² over a line's finite cells (Felzenszwalb & Huttenlocher): its vertices, their values and constants, and the breakpoints. */
+interface Envelope {
   verts: Int32Array;
   vals: Float64Array;
   consts: Float64Array;
   breaks: Float64Array;
-  k = -1;
-  private inv = 1;
-  constructor(longest: number) {
-    this.verts = new Int32Array(longest);
-    this.vals = new Float64Array(longest);
-    this.consts = new Float64Array(longest);
-    this.breaks = new Float64Array(longest + 1);
-  }
+}
 
-  reset(w: number): void {
-    this.k = -1;
-    this.inv = 1 / (w * w);
-  }
+function envelope(longest: number): Envelope {
+  return { verts: new Int32Array(longest), vals: new Float64Array(longest), consts: new Float64Array(longest), breaks: new Float64Array(longest + 1) };
+}
 
-  /** Adds the parabola of cell q (ascending q) with value fq; edt.ts's envelopeLine, step for step. */
-  add(q: number, fq: number): void {
-    if (fq === Infinity) return;
-    const { verts, vals, consts, breaks } = this;
-    const cq = fq * this.inv + q * q;
-    let k = this.k;
-    if (k < 0) {
-      this.k = 0;
-      verts[0] = q;
-      vals[0] = fq;
-      consts[0] = cq;
-      breaks[0] = -Infinity;
-      breaks[1] = Infinity;
-      return;
-    }
-    let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-    while (s <= breaks[k]!) {
-      k--;
-      s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-    }
-    k++;
-    verts[k] = q;
-    vals[k] = fq;
-    consts[k] = cq;
-    breaks[k] = s;
-    breaks[k + 1] = Infinity;
-    this.k = k;
+/**
+ * Adds the parabola of cell q (ascending q) with value fq to an envelope whose top vertex
+ * is k (−1: empty), inv = 1/w²; returns the new top. edt.ts's envelopeLine, step for step.
+ */
+function addParabola(e: Envelope, k: number, q: number, fq: number, inv: number): number {
+  if (fq === Infinity) return k;
+  const { verts, vals, consts, breaks } = e;
+  const cq = fq * inv + q * q;
+  if (k < 0) {
+    verts[0] = q;
+    vals[0] = fq;
+    consts[0] = cq;
+    breaks[0] = -Infinity;
+    breaks[1] = Infinity;
+    return 0;
   }
+  let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+  while (s <= breaks[k]!) {
+    k--;
+    s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+  }
+  k++;
+  verts[k] = q;
+  vals[k] = fq;
+  consts[k] = cq;
+  breaks[k] = s;
+  breaks[k + 1] = Infinity;
+  return k;
 }
 
 /**
@@ -169,62 +164,84 @@ export function squaredEdtAt(
     cursor[r] = rowFeature[r]!;
     rowEnd[r] = rowFeature[r + 1]!;
   }
+  // x goes in blocks of X_BLOCK: axis 0 for a block's x in one visit of each feature row
+  // (the rows' cursors and features stream through the cache once per block, not per x).
+  let maxRows = 0;
+  for (let s = 0; s < nz; s++) maxRows = Math.max(maxRows, sliceStart[s + 1]! - sliceStart[s]!);
   let maxCols = 0;
-  for (let x = 0; x < X; x++) maxCols = Math.max(maxCols, xStart[x + 1]! - xStart[x]!);
-  // Axis 1's values at x's query columns, by feature slice: [column − xStart[x]] · nz + slice.
+  for (let x = 0; x < X; x += X_BLOCK) maxCols = Math.max(maxCols, xStart[Math.min(X, x + X_BLOCK)]! - xStart[x]!);
+  // Axis 0's values of one slice's feature rows at the block's x: [row − first row] · X_BLOCK + (x − block start).
+  const first = new Float64Array(maxRows * X_BLOCK);
+  // Axis 1's values at the block's query columns, by feature slice: [column − block's first] · nz + slice.
   const line = new Float64Array(maxCols * nz);
-  const env = new Envelope(Math.max(X, Y, Z));
+  const env = envelope(Math.max(X, Y, Z));
+  const inv1 = 1 / (w1 * w1);
+  const inv2 = 1 / (w2 * w2);
 
-  for (let x = 0; x < X; x++) {
-    const c0 = xStart[x]!;
-    const c1 = xStart[x + 1]!;
-    if (c0 === c1) continue;
-    // Axis 1 on the lines (x, ·, z) of the feature slices, read at x's query columns.
+  for (let xb = 0; xb < X; xb += X_BLOCK) {
+    const xe = Math.min(X, xb + X_BLOCK);
+    const cb = xStart[xb]!;
+    if (cb === xStart[xe]) continue;
     for (let s = 0; s < nz; s++) {
-      env.reset(w1);
-      const zy = sliceZ[s]! * Y;
-      for (let r = sliceStart[s]!; r < sliceStart[s + 1]!; r++) {
+      const r0 = sliceStart[s]!;
+      const r1 = sliceStart[s + 1]!;
+      // Axis 0 at the block's x that have query columns.
+      for (let r = r0; r < r1; r++) {
         const base = rowX0[r]!;
+        const start = rowFeature[r]!;
         const end = rowEnd[r]!;
+        const o = (r - r0) * X_BLOCK - xb;
         let k = cursor[r]!;
-        while (k < end && features[k]! - base < x) k++;
+        for (let x = xb; x < xe; x++) {
+          if (xStart[x] === xStart[x + 1]) continue;
+          while (k < end && features[k]! - base < x) k++;
+          let f = Infinity;
+          if (k > start) {
+            const t = w0 * (x - (features[k - 1]! - base));
+            f = t * t;
+          }
+          if (k < end) {
+            const t = w0 * (features[k]! - base - x);
+            const d = t * t;
+            if (d < f) f = d;
+          }
+          first[o + x] = f;
+        }
         cursor[r] = k;
-        let f = Infinity;
-        if (k > rowFeature[r]!) {
-          const t = w0 * (x - (features[k - 1]! - base));
-          f = t * t;
-        }
-        if (k < end) {
-          const t = w0 * (features[k]! - base - x);
-          const d = t * t;
-          if (d < f) f = d;
-        }
-        env.add(rows[r]! - zy, f);
       }
-      const { verts, vals, breaks } = env;
-      let j = 0;
-      for (let c = c0; c < c1; c++) {
-        const o = (c - c0) * nz + s;
-        if (env.k < 0) {
-          line[o] = Infinity;
-          continue;
+      // Axis 1 on the lines (x, ·, z), read at x's query columns.
+      const zy = sliceZ[s]! * Y;
+      for (let x = xb; x < xe; x++) {
+        const c0 = xStart[x]!;
+        const c1 = xStart[x + 1]!;
+        if (c0 === c1) continue;
+        let top = -1;
+        for (let r = r0; r < r1; r++) top = addParabola(env, top, rows[r]! - zy, first[(r - r0) * X_BLOCK + x - xb]!, inv1);
+        const { verts, vals, breaks } = env;
+        let j = 0;
+        for (let c = c0; c < c1; c++) {
+          const o = (c - cb) * nz + s;
+          if (top < 0) {
+            line[o] = Infinity;
+            continue;
+          }
+          const p = colY[c]!;
+          while (breaks[j + 1]! < p) j++;
+          const t = w1 * (p - verts[j]!);
+          line[o] = vals[j]! + t * t;
         }
-        const p = colY[c]!;
-        while (breaks[j + 1]! < p) j++;
-        const t = w1 * (p - verts[j]!);
-        line[o] = vals[j]! + t * t;
       }
     }
-    // Axis 2 on x's query columns, read at their queries.
-    for (let c = c0; c < c1; c++) {
-      env.reset(w2);
-      const o = (c - c0) * nz;
-      for (let s = 0; s < nz; s++) env.add(sliceZ[s]!, line[o + s]!);
+    // Axis 2 on the block's query columns, read at their queries.
+    for (let c = cb; c < xStart[xe]!; c++) {
+      let top = -1;
+      const o = (c - cb) * nz;
+      for (let s = 0; s < nz; s++) top = addParabola(env, top, sliceZ[s]!, line[o + s]!, inv2);
       const { verts, vals, breaks } = env;
       let j = 0;
       for (let k = colStart[c]!; k < colStart[c + 1]!; k++) {
         const q = colQuery[k]!;
-        if (env.k < 0) {
+        if (top < 0) {
           out[q] = Infinity;
           continue;
         }

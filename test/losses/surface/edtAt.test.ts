@@ -20,7 +20,8 @@ describe('squaredEdtAt', () => {
     const scratch = new EdtAtScratch();
     for (let t = 0; t < 300; t++) {
       const n = 1 + (t % 3);
-      const dims = Array.from({ length: n }, () => 1 + Math.floor(rand() * (n === 3 ? 12 : 30)));
+      // Axis 0 up to 80 cells: x is taken in blocks of 32, so several blocks and a partial last one.
+      const dims = Array.from({ length: n }, (_, k) => 1 + Math.floor(rand() * (k === 0 ? 80 : n === 3 ? 12 : 30)));
       // Spacings that are not binary fractions, so near-ties round differently along different paths.
       const spacing = dims.map(() => [0.8, 2.5, 0.3, 1.1, 0.7][Math.floor(rand() * 5)]!);
       const total = dims.reduce((a, b) => a * b, 1);
