@@ -5,7 +5,8 @@
 // Why that is exact. squaredEdt runs three separable stages (axis 0, 1, 2). A stage's
 // result along one line depends only on that line's input, and on it only through the
 // finite cells (Infinity never carries a parabola). So:
-// - axis 0: a row without a feature stays Infinity; only rows that hold a feature are swept;
+// - axis 0: a row without a feature stays Infinity; in a row that holds one, the value is
+//   the squared distance to its nearest feature, found from the row's feature positions;
 // - axis 1: a line (x, ·, z) has finite input exactly at the rows of slice z that hold a
 //   feature; its envelope is built from those and read at the y of the query columns at x
 //   (the envelope's read-out finds, for each position, the same parabola whether or not
@@ -69,21 +70,19 @@ function addParabola(e: Envelope, k: number, q: number, fq: number, inv: number)
 }
 
 /**
- * squaredEdt(flags, bit, dims, spacing) read at `queries`: the squared distance, in
- * physical units², from each query cell to the nearest cell with `bit` set (Infinity
- * when there is none), equal to squaredEdt's value there.
+ * squaredEdt read at `queries`: the squared distance, in physical units², from each query
+ * cell to the nearest feature cell (Infinity when there is none), equal to the value
+ * squaredEdt gives there for flags marking exactly the `features`.
  *
- * @param features the cells with `bit` set, ascending (as markBoundary lists them)
+ * @param features the feature cells, ascending (as markBoundary lists them)
  * @param queries  the cells to read, ascending
  * @returns one value per query, in the order of `queries`
  */
 export function squaredEdtAt(
-  flags: Uint8Array,
-  bit: number,
-  dims: readonly number[],
-  spacing: readonly number[],
   features: Int32Array,
   queries: Int32Array,
+  dims: readonly number[],
+  spacing: readonly number[],
   scratch: EdtAtScratch,
 ): Float64Array {
   if (dims.length > 3) throw new Error(`squaredEdtAt: ${dims.length} axes (at most 3)`);

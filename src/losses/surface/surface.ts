@@ -368,8 +368,8 @@ function targetMetrics(
 
   // d(P→G): distance to ∂G, read at ∂P; then the other way. Up to 3 axes, only where read (edtAt.ts).
   if (n <= 3) {
-    const dPG = roots(squaredEdtAt(flags, EDGE_G, cdims, spacing, edgeG, edgeP, scratch.edtAt));
-    const dGP = roots(squaredEdtAt(flags, EDGE_P, cdims, spacing, edgeP, edgeG, scratch.edtAt));
+    const dPG = roots(squaredEdtAt(edgeG, edgeP, cdims, spacing, scratch.edtAt));
+    const dGP = roots(squaredEdtAt(edgeP, edgeG, cdims, spacing, scratch.edtAt));
     return summarise(dPG, dGP, opts);
   }
   const field = scratch.fieldOf(size);

@@ -31,7 +31,7 @@ describe('squaredEdtAt', () => {
       const full = new Float64Array(total);
       squaredEdt(flags, FEATURE, dims, spacing, full);
       const queries = cellsWith(flags, QUERY);
-      const at = squaredEdtAt(flags, FEATURE, dims, spacing, cellsWith(flags, FEATURE), queries, scratch);
+      const at = squaredEdtAt(cellsWith(flags, FEATURE), queries, dims, spacing, scratch);
       expect(at.length).toBe(queries.length);
       for (let j = 0; j < queries.length; j++) expect(Object.is(at[j], full[queries[j]!]), `grid ${t} [${dims}] query ${queries[j]}: ${at[j]} vs ${full[queries[j]!]}`).toBe(true);
     }
@@ -39,11 +39,11 @@ describe('squaredEdtAt', () => {
 
   it('is Infinity at every query when no cell is a feature', () => {
     const flags = new Uint8Array(24).fill(QUERY);
-    const at = squaredEdtAt(flags, FEATURE, [2, 3, 4], [1, 1, 1], new Int32Array(0), cellsWith(flags, QUERY), new EdtAtScratch());
+    const at = squaredEdtAt(new Int32Array(0), cellsWith(flags, QUERY), [2, 3, 4], [1, 1, 1], new EdtAtScratch());
     expect([...at]).toEqual(new Array(24).fill(Infinity));
   });
 
   it('refuses a grid of more than 3 axes', () => {
-    expect(() => squaredEdtAt(new Uint8Array(1), FEATURE, [1, 1, 1, 1], [1, 1, 1, 1], new Int32Array(0), new Int32Array(0), new EdtAtScratch())).toThrow(/4 axes/);
+    expect(() => squaredEdtAt(new Int32Array(0), new Int32Array(0), [1, 1, 1, 1], [1, 1, 1, 1], new EdtAtScratch())).toThrow(/4 axes/);
   });
 });
