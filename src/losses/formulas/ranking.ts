@@ -2,8 +2,10 @@
 // already sorted, as the Lovász terms sort them: one walk from the highest score down
 // takes every tie group (the positives and negatives sharing one exact score) at once,
 // which is both the midrank rule of the Mann-Whitney U and sklearn's "ties are one
-// threshold" rule of AP. Nothing is sorted here.
-import { PASS_CHUNK } from '../speed/chunks.js';
+// threshold" rule of AP. Nothing is sorted here: the tie groups come from the one walk
+// over the sorted groups (walk/tieGroups.ts).
+import { walkTieGroups } from '../walk/tieGroups.js';
+import type { Keys } from '../walk/sortedWalk.js';
 
 type Num = number | null;
 
@@ -15,7 +17,7 @@ export interface Ranking {
 }
 
 /** Sorted scores of one truth group, ascending, in one or more runs. */
-type Run = ArrayLike<number>;
+type Run = Keys;
 
 /** What a walk over tie groups feeds: `a` positives and `b` negatives share `score`; scores fall from call to call. */
 export interface TieGroupSink {
@@ -70,71 +72,6 @@ export function rankingOfRuns(pos: readonly Run[], neg: readonly Run[]): Ranking
 
 /** The voxel counts of a group's runs. */
 export { total as runsLength };
-
-/**
- * Feeds `sink` every tie group of the two truth groups, from the highest score down
- * (each group sorted ascending, in any number of runs). Ties are exact equality.
- */
-export function walkTieGroups(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
-  if (pos.length <= 1 && neg.length <= 1) {
-    const pr = pos[0] ?? [];
-    const nr = neg[0] ?? [];
-    // In PASS_CHUNK tie groups per call (chunks.ts): one call over a CT would run as OSR code.
-    const at = { i: pr.length - 1, j: nr.length - 1 };
-    while (at.i >= 0 || at.j >= 0) takeTwo(pr, nr, at, sum, PASS_CHUNK);
-  } else takeMany(pos, neg, sum);
-}
-
-/** Up to `groups` tie groups of a 2-way merge, walking both runs down from `at`. */
-function takeTwo(pr: Run, nr: Run, at: { i: number; j: number }, sum: TieGroupSink, groups: number): void {
-  let { i, j } = at;
-  for (let g = 0; g < groups && (i >= 0 || j >= 0); g++) {
-    const s = i < 0 ? nr[j] : j < 0 ? pr[i] : pr[i] > nr[j] ? pr[i] : nr[j];
-    let a = 0;
-    while (i >= 0 && pr[i] === s) {
-      a++;
-      i--;
-    }
-    let b = 0;
-    while (j >= 0 && nr[j] === s) {
-      b++;
-      j--;
-    }
-    sum.take(s, a, b);
-  }
-  at.i = i;
-  at.j = j;
-}
-
-/** The general merge: the highest head of any run is the next score; every run gives up its copies of it. */
-function takeMany(pos: readonly Run[], neg: readonly Run[], sum: TieGroupSink): void {
-  const runs = [...pos, ...neg];
-  const P = pos.length;
-  const at = runs.map((r) => r.length - 1);
-  for (;;) {
-    let s = -Infinity;
-    let any = false;
-    for (let r = 0; r < runs.length; r++) {
-      if (at[r] >= 0 && (!any || runs[r][at[r]] > s)) {
-        s = runs[r][at[r]];
-        any = true;
-      }
-    }
-    if (!any) return;
-    let a = 0;
-    let b = 0;
-    for (let r = 0; r < runs.length; r++) {
-      const run = runs[r];
-      let k = at[r];
-      const from = k;
-      while (k >= 0 && run[k] === s) k--;
-      at[r] = k;
-      if (r < P) a += from - k;
-      else b += from - k;
-    }
-    sum.take(s, a, b);
-  }
-}
 
 /**
  * The same from histograms of a quantised score: h1[v], h0[v] = positives, negatives

@@ -1,8 +1,10 @@
 // The metrics that read a class's sorted truth groups (metrics-extra.md): AUROC/AP, and the
-// calibration sums when the groups are sorted anyway. One walk over the tie groups feeds
-// both, so a sigmoid is taken once per distinct score, not once per voxel.
+// calibration sums when the groups are sorted anyway. One walk over the tie groups (the
+// one walk in score order, walk/tieGroups.ts) feeds both, so a sigmoid is taken once per
+// distinct score, not once per voxel.
 import type { Runs } from '../walk/lovaszWalk.js';
-import { RankSum, runsLength, walkTieGroups, type Ranking, type TieGroupSink } from '../formulas/ranking.js';
+import { walkTieGroups } from '../walk/tieGroups.js';
+import { RankSum, runsLength, type Ranking, type TieGroupSink } from '../formulas/ranking.js';
 import { CalibrationSink, sigmoid, type CalibrationSums } from './calibration.js';
 
 export interface RunMetrics {

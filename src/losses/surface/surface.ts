@@ -6,6 +6,7 @@
 // per-target crop whose size is that of the structure, not of the image.
 
 import { squaredEdt } from './edt.js';
+import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
@@ -255,9 +256,14 @@ class Scratch {
   flags = new Uint8Array(0);
   field = new Float64Array(0);
   surfels = new SurfelScratch();
+  edtAt = new EdtAtScratch();
   ensure(size: number): void {
     if (this.flags.length < size) this.flags = new Uint8Array(size);
+  }
+  /** The whole-crop distance field, for grids of more than 3 axes. */
+  fieldOf(size: number): Float64Array {
     if (this.field.length < size) this.field = new Float64Array(size);
+    return this.field.subarray(0, size);
   }
 }
 
@@ -299,7 +305,6 @@ function targetMetrics(
   }
   scratch.ensure(size);
   const flags = scratch.flags.subarray(0, size);
-  const field = scratch.field.subarray(0, size);
 
   // Image strides, to map crop rows back to image indices.
   const istride = new Array<number>(n);
@@ -315,37 +320,41 @@ function targetMetrics(
   const { dense, sparse } = lut;
   const lsize = dense.length;
   const hasSparse = sparse.size > 0;
-  for (let row = 0; row < rows; row++) {
-    let src = lo[0]!;
-    for (let k = 1; k < n; k++) src += (lo[k]! + coord[k]!) * istride[k]!;
-    const dst = row * c0;
-    for (let x = 0; x < c0; x++) {
-      const i = src + x;
-      // Every crop byte is written, so the reused buffer needs no clearing.
-      let f = 0;
-      if (ignore !== undefined && ignore[i] !== 0) {
-        flags[dst + x] = 0;
-        continue;
+  if (!hasSparse && ignore === undefined && isIntegerArray(pred) && isIntegerArray(gt)) {
+    [countP, countG] = maskByTable(pred, gt, dense, members, flags, cdims, lo, istride);
+  } else {
+    for (let row = 0; row < rows; row++) {
+      let src = lo[0]!;
+      for (let k = 1; k < n; k++) src += (lo[k]! + coord[k]!) * istride[k]!;
+      const dst = row * c0;
+      for (let x = 0; x < c0; x++) {
+        const i = src + x;
+        // Every crop byte is written, so the reused buffer needs no clearing.
+        let f = 0;
+        if (ignore !== undefined && ignore[i] !== 0) {
+          flags[dst + x] = 0;
+          continue;
+        }
+        let v = pred[i]!;
+        let iv = v | 0;
+        let li = iv === v && iv >= 0 && iv < lsize ? dense[iv]! : hasSparse ? (sparse.get(v) ?? -1) : -1;
+        if (li >= 0 && members[li]) {
+          f = IN_P;
+          countP++;
+        }
+        v = gt[i]!;
+        iv = v | 0;
+        li = iv === v && iv >= 0 && iv < lsize ? dense[iv]! : hasSparse ? (sparse.get(v) ?? -1) : -1;
+        if (li >= 0 && members[li]) {
+          f |= IN_G;
+          countG++;
+        }
+        flags[dst + x] = f;
       }
-      let v = pred[i]!;
-      let iv = v | 0;
-      let li = iv === v && iv >= 0 && iv < lsize ? dense[iv]! : hasSparse ? (sparse.get(v) ?? -1) : -1;
-      if (li >= 0 && members[li]) {
-        f = IN_P;
-        countP++;
+      for (let k = 1; k < n; k++) {
+        if (++coord[k]! < cdims[k]!) break;
+        coord[k] = 0;
       }
-      v = gt[i]!;
-      iv = v | 0;
-      li = iv === v && iv >= 0 && iv < lsize ? dense[iv]! : hasSparse ? (sparse.get(v) ?? -1) : -1;
-      if (li >= 0 && members[li]) {
-        f |= IN_G;
-        countG++;
-      }
-      flags[dst + x] = f;
-    }
-    for (let k = 1; k < n; k++) {
-      if (++coord[k]! < cdims[k]!) break;
-      coord[k] = 0;
     }
   }
 
@@ -357,13 +366,77 @@ function targetMetrics(
   const edgeP = markBoundary(flags, cdims, IN_P, EDGE_P, countP);
   const edgeG = markBoundary(flags, cdims, IN_G, EDGE_G, countG);
 
-  // d(P→G): distance field to ∂G, read at ∂P; then the other way.
+  // d(P→G): distance to ∂G, read at ∂P; then the other way. Up to 3 axes, only where read (edtAt.ts).
+  if (n <= 3) {
+    const dPG = roots(squaredEdtAt(edgeG, edgeP, cdims, spacing, scratch.edtAt));
+    const dGP = roots(squaredEdtAt(edgeP, edgeG, cdims, spacing, scratch.edtAt));
+    return summarise(dPG, dGP, opts);
+  }
+  const field = scratch.fieldOf(size);
   squaredEdt(flags, EDGE_G, cdims, spacing, field);
   const dPG = gather(field, edgeP);
   squaredEdt(flags, EDGE_P, cdims, spacing, field);
   const dGP = gather(field, edgeG);
 
   return summarise(dPG, dGP, opts);
+}
+
+type IntegerArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+function isIntegerArray(a: ArrayLike<number>): a is IntegerArray {
+  return a instanceof Uint8Array || a instanceof Int8Array || a instanceof Uint16Array || a instanceof Int16Array || a instanceof Uint32Array || a instanceof Int32Array;
+}
+
+/**
+ * The crop's IN_P/IN_G flags when both volumes hold integers and every target label is in
+ * the dense table: one lookup per volume and voxel in a table of the flag itself (the
+ * label-map hot path; targetMetrics' general loop does the same through label indices).
+ * Returns the voxels of P and of G.
+ */
+function maskByTable(
+  pred: IntegerArray,
+  gt: IntegerArray,
+  dense: Int32Array,
+  members: Uint8Array,
+  flags: Uint8Array,
+  cdims: number[],
+  lo: number[],
+  istride: number[],
+): [number, number] {
+  const size = dense.length;
+  const pBit = new Uint8Array(size);
+  const gBit = new Uint8Array(size);
+  for (let v = 0; v < size; v++) {
+    const li = dense[v]!;
+    if (li >= 0 && members[li]) {
+      pBit[v] = IN_P;
+      gBit[v] = IN_G;
+    }
+  }
+  const n = cdims.length;
+  const c0 = cdims[0]!;
+  const rows = flags.length / c0;
+  const coord = new Int32Array(n);
+  let countP = 0;
+  let countG = 0;
+  for (let row = 0; row < rows; row++) {
+    let src = lo[0]!;
+    for (let k = 1; k < n; k++) src += (lo[k]! + coord[k]!) * istride[k]!;
+    const dst = row * c0;
+    for (let x = 0; x < c0; x++) {
+      const p = pred[src + x]!;
+      const g = gt[src + x]!;
+      const f = (p >= 0 && p < size ? pBit[p]! : 0) | (g >= 0 && g < size ? gBit[g]! : 0);
+      flags[dst + x] = f;
+      countP += f & IN_P;
+      countG += f & IN_G;
+    }
+    for (let k = 1; k < n; k++) {
+      if (++coord[k]! < cdims[k]!) break;
+      coord[k] = 0;
+    }
+  }
+  return [countP / IN_P, countG / IN_G];
 }
 
 /**
@@ -411,6 +484,11 @@ function markBoundary(flags: Uint8Array, cdims: number[], inBit: number, edgeBit
     }
   }
   return out.subarray(0, m);
+}
+
+function roots(sq: Float64Array): Float64Array {
+  for (let j = 0; j < sq.length; j++) sq[j] = Math.sqrt(sq[j]!);
+  return sq;
 }
 
 function gather(sq: Float64Array, at: Int32Array): Float64Array {

@@ -115,7 +115,7 @@ export function walkSorted(pos: SortedGroup, neg: SortedGroup, order: WalkOrder,
     }
   }
   consumer.start(voxelsOf(pos), voxelsOf(neg), before[0], before[1]);
-  if (R === 2 && P === 1 && !pos.counts && !neg.counts && order.pos.forward && !order.neg.forward && order.pos.linear && order.neg.linear) {
+  if (R === 2 && P === 1 && !pos.counts && !neg.counts && order.pos.linear && order.neg.linear) {
     walkTwo(pos.runs[0], neg.runs[0], at[0], at[1], floor, order, consumer);
     return;
   }
@@ -149,11 +149,11 @@ interface TwoWalk {
 }
 
 /**
- * walkSorted's loop for one run per group of single voxels, t = 1 taken forward and
- * t = 0 backward, linear keys (float values in the Lovász order, the common case): a
- * plain 2-way merge with the same steps, in PASS_CHUNK steps per call (chunks.ts). Its
- * keys are computed inline: a call per key leaves V8 too little of its inlining budget
- * for the consumer's `take`, which then costs a call per voxel.
+ * walkSorted's loop for one run per group of single voxels with linear keys (float values
+ * in the Lovász order, or in score order): a plain 2-way merge with the same steps, in
+ * PASS_CHUNK steps per call (chunks.ts). Its keys are computed inline: a call per key
+ * leaves V8 too little of its inlining budget for the consumer's `take`, which then costs
+ * a call per voxel.
  */
 function walkTwo(pr: Keys, nr: Keys, i: number, j: number, floor: number, order: WalkOrder, consumer: WalkConsumer): void {
   const w: TwoWalk = { i, j, done: false };
@@ -164,9 +164,13 @@ function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
   let { i, j } = w;
   const { scale: ps, offset: po } = order.pos.linear!;
   const { scale: ns, offset: no } = order.neg.linear!;
+  const di = order.pos.forward ? 1 : -1;
+  const dj = order.neg.forward ? 1 : -1;
+  // An index is in its run when it is as an unsigned number below the length (−1 is not).
   const pEnd = pr.length;
-  let kp = i < pEnd ? ps * pr[i] + po : -Infinity;
-  let kn = j >= 0 ? ns * nr[j] + no : -Infinity;
+  const nEnd = nr.length;
+  let kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
+  let kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
   let left = steps;
   for (; left > 0; left--) {
     const positive = kp >= kn;
@@ -174,11 +178,13 @@ function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
     if (!(key > floor)) break;
     let x: number;
     if (positive) {
-      x = pr[i++];
-      kp = i < pEnd ? ps * pr[i] + po : -Infinity;
+      x = pr[i];
+      i += di;
+      kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
     } else {
-      x = nr[j--];
-      kn = j >= 0 ? ns * nr[j] + no : -Infinity;
+      x = nr[j];
+      j += dj;
+      kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
     }
     consumer.take(x, positive, 1);
   }

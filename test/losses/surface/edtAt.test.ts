@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { squaredEdt } from '../../../src/losses/surface/edt.js';
+import { EdtAtScratch, squaredEdtAt } from '../../../src/losses/surface/edtAt.js';
+import { rng as mulberry32 } from '../../helpers/rng.js';
+
+const FEATURE = 4;
+const QUERY = 8;
+
+/** Cells of `flags` with `bit`, ascending. */
+function cellsWith(flags: Uint8Array, bit: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i]! & bit) out.push(i);
+  return Int32Array.from(out);
+}
+
+describe('squaredEdtAt', () => {
+  it('equals the whole-grid squaredEdt bit for bit at every query, on random anisotropic grids of 1 to 3 axes', () => {
+    const rand = mulberry32(2026);
+    // One scratch for every grid: buffers left over from a larger grid must not leak into a smaller one.
+    const scratch = new EdtAtScratch();
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + (t % 3);
+      // Axis 0 up to 80 cells: x is taken in blocks of 32, so several blocks and a partial last one.
+      const dims = Array.from({ length: n }, (_, k) => 1 + Math.floor(rand() * (k === 0 ? 80 : n === 3 ? 12 : 30)));
+      // Spacings that are not binary fractions, so near-ties round differently along different paths.
+      const spacing = dims.map(() => [0.8, 2.5, 0.3, 1.1, 0.7][Math.floor(rand() * 5)]!);
+      const total = dims.reduce((a, b) => a * b, 1);
+      const density = [0.002, 0.02, 0.2, 0.6][t % 4]!;
+      const flags = new Uint8Array(total);
+      for (let i = 0; i < total; i++) flags[i] = (rand() < density ? FEATURE : 0) | (rand() < 0.3 ? QUERY : 0);
+      const full = new Float64Array(total);
+      squaredEdt(flags, FEATURE, dims, spacing, full);
+      const queries = cellsWith(flags, QUERY);
+      const at = squaredEdtAt(cellsWith(flags, FEATURE), queries, dims, spacing, scratch);
+      expect(at.length).toBe(queries.length);
+      for (let j = 0; j < queries.length; j++) expect(Object.is(at[j], full[queries[j]!]), `grid ${t} [${dims}] query ${queries[j]}: ${at[j]} vs ${full[queries[j]!]}`).toBe(true);
+    }
+  });
+
+  it('is Infinity at every query when no cell is a feature', () => {
+    const flags = new Uint8Array(24).fill(QUERY);
+    const at = squaredEdtAt(new Int32Array(0), cellsWith(flags, QUERY), [2, 3, 4], [1, 1, 1], new EdtAtScratch());
+    expect([...at]).toEqual(new Array(24).fill(Infinity));
+  });
+
+  it('refuses a grid of more than 3 axes', () => {
+    expect(() => squaredEdtAt(new Int32Array(0), new Int32Array(0), [1, 1, 1, 1], [1, 1, 1, 1], new EdtAtScratch())).toThrow(/4 axes/);
+  });
+});
