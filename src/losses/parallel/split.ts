@@ -68,6 +68,8 @@ export class SplitHelper {
 /**
  * One class of a prediction (as probClass/logitClass), over this thread and the scratch's
  * helper when there is one and the case is large enough.
+ * @param consume the values are not needed afterwards: float32 keys are sorted in their
+ *   own memory (no key buffer, no helper: the helper sees only shared memory)
  */
 export function splitClass(
   input: ClassInput,
@@ -77,9 +79,13 @@ export function splitClass(
   lovasz: boolean,
   scratch: ThreadScratch,
   onRuns?: RunsReader,
+  consume = false,
 ): ClassResult {
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
+  if (consume && lovasz && values instanceof Float32Array) {
+    return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns);
+  }
   const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
   if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys)], input, gamma, lovasz, undefined, onRuns);
