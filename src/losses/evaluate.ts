@@ -21,6 +21,7 @@ import { hardLabeller, hardLabels } from './producers/prediction.js';
 import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
+import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
 import { ignoreMaskOf, truthCodes } from './producers/truth.js';
 import { splitClass } from './parallel/split.js';
 import {
@@ -129,13 +130,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const extraCache = new Map<number, RunMetrics>();
   // AUROC/AP and the calibration sums: from the sorted runs in one walk when the groups are
   // sorted (for the Lovász terms, or for AUROC/AP alone), else calibration in one voxel pass.
+  // Every requested loss a function of Σp, Σp·t and the counts, no NLL: the pass over the
+  // voxels takes those sums alone (one exp per logit, no log1p, no focal term).
+  const probabilitiesOnly = opts.losses.every((l) => PROBABILITY_SUM_LOSSES.includes(l)) && !opts.metrics.includes('nll');
   const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean, consume = false): [ClassResult, RunMetrics] => {
     const sort = lovasz || wantRank;
     let extra: RunMetrics = {};
     const onRuns = sort && (wantRank || wantCalibration)
       ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
       : undefined;
-    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns, consume && sort);
+    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns, consume && sort, probabilitiesOnly);
     if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
     return [r, extra];
   };

@@ -11,6 +11,7 @@ import { bucketGroupsInPlace } from '../sort/inPlaceBuckets.js';
 import { lovaszTerms, type LovaszTerms, type Runs } from '../walk/lovaszWalk.js';
 import { countTruth, IGNORED } from './truth.js';
 import { addVoxelSums, VoxelTerms, type ClassInput } from './voxelTerms.js';
+import { addProbabilitySums, newProbabilitySums } from './probabilitySums.js';
 
 export type { ClassInput } from './voxelTerms.js';
 
@@ -96,8 +97,8 @@ export interface ClassPart {
  *   combines each class before it starts the next; 'in-place': in the values' own memory
  *   (float32 values only; they are overwritten).
  */
-export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean, keys?: KeyRoom): ClassPart {
-  if (!lovasz) return { sums: voxelSums(input, values, t, gamma), pos: [], neg: [] };
+export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean, keys?: KeyRoom, probabilitiesOnly = false): ClassPart {
+  if (!lovasz) return { sums: probabilitiesOnly ? probabilitySums(input, values, t) : voxelSums(input, values, t, gamma), pos: [], neg: [] };
   const [pos, neg] = sortedGroups(values, t, keys);
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
@@ -147,6 +148,17 @@ function voxelSums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, 
   const counts = new Float64Array(2); // t = 0 and t = 1 voxels
   inChunks(t.length, (from, to) => addVoxels(terms, counts, logits, values, t, from, to));
   return { n: counts[0] + counts[1], st: counts[1], ...terms.sums(), lovaszHinge: 0 };
+}
+
+/**
+ * n, st, Σp and Σp·t alone (probabilitySums.ts), the other sums left 0: for requests whose
+ * every quantity is a function of these (PROBABILITY_SUM_LOSSES and the confusion counts).
+ */
+function probabilitySums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array): ClassSums {
+  const acc = newProbabilitySums();
+  const logits = input === 'logits';
+  inChunks(t.length, (from, to) => addProbabilitySums(acc, logits, values, t, from, to));
+  return { ...emptySums(acc[2] + acc[3]), st: acc[3], sp: acc[0], spt: acc[1] };
 }
 
 function addVoxels(terms: VoxelTerms, counts: Float64Array, logits: boolean, values: ArrayLike<number>, t: Uint8Array, from: number, to: number): void {
