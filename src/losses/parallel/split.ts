@@ -68,8 +68,8 @@ export class SplitHelper {
 /**
  * One class of a prediction (as probClass/logitClass), over this thread and the scratch's
  * helper when there is one and the case is large enough.
- * @param consume the values are not needed afterwards: float32 keys are sorted in their
- *   own memory (no key buffer, no helper: the helper sees only shared memory)
+ * @param consume the values are not needed afterwards: when the class is not split,
+ *   float32 keys are sorted in their own memory instead of the thread's key buffer
  */
 export function splitClass(
   input: ClassInput,
@@ -84,10 +84,12 @@ export function splitClass(
 ): ClassResult {
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
-  if (consume && lovasz && values instanceof Float32Array) {
+  const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
+  // A split case keeps the key buffer: a late helper could still be sorting in it, and only
+  // a separate buffer can then be given up on while the values are still there to start over.
+  if (!h && consume && lovasz && values instanceof Float32Array) {
     return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns);
   }
-  const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
   if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys, probabilitiesOnly)], input, gamma, lovasz, undefined, onRuns);
   if (lovasz && values instanceof Float32Array) return splitBuckets(h, scratch, input, values, t, gamma, onRuns);
