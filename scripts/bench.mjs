@@ -171,7 +171,14 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
 }
 
 async function nodeJson(script, payload, env = process.env) {
-  const r = await run(process.execPath, [join(ROOT, 'scripts', 'bench', script), JSON.stringify(payload)], { env });
+  // A long payload (W5's 6000 file names) goes through a file: argv has a size limit (E2BIG).
+  let arg = JSON.stringify(payload);
+  if (arg.length > 64 * 1024) {
+    const file = join(work, `payload-${++seq}.json`);
+    writeFileSync(file, arg);
+    arg = `@${file}`;
+  }
+  const r = await run(process.execPath, [join(ROOT, 'scripts', 'bench', script), arg], { env });
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
