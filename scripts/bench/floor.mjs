@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 
-const { files, reps = 3 } = JSON.parse(process.argv[2]);
+// "@FILE": the payload is in FILE (the bench passes long file lists that way).
+const arg = process.argv[2];
+const { files, reps = 3 } = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
 
 const NIFTI_TYPES = { 2: Uint8Array, 4: Int16Array, 8: Int32Array, 16: Float32Array, 64: Float64Array, 256: Int8Array, 512: Uint16Array };
 const NPY_TYPES = { u1: Uint8Array, i1: Int8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, f4: Float32Array, f8: Float64Array, b1: Uint8Array };

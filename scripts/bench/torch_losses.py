@@ -1,12 +1,16 @@
 """The W2 loss set in PyTorch float32 on the same arrays, for a speed comparison only.
 
-Run by scripts/bench.mjs with Debian's /usr/bin/python3 when `import torch` works there
-(python3-torch); the bench never installs torch. Reads the ground truth .nii.gz (uint8,
+Run by scripts/bench.mjs with /usr/bin/python3 when `import torch` works there (Debian's
+python3-torch, or the CPU wheel: `python3 -m pip install --no-index --no-deps torch` where
+pip has one offline); the bench never installs torch. Reads the ground truth .nii.gz (uint8,
 vox_offset 352, as the bench writes it) and the logits .npy without numpy, then times the
 default loss set of spec/losses.md computed the way a PyTorch training script would
 (float32, whole-volume reductions, torch.sort for Lovász).
 
-Usage: python3 torch_losses.py GT.nii.gz PRED.npy THREADS  -> one JSON line
+Usage: python3 torch_losses.py GT.nii.gz PRED.npy THREADS  -> one JSON line with
+`seconds` (the losses alone), `load_seconds` (reading and inflating both files into
+tensors) and `total_seconds` (both: PyTorch end to end, as segloss is timed; the
+interpreter's start-up and `import torch` are not counted)
 """
 import ast
 import gzip
@@ -79,6 +83,7 @@ def losses(z, t, smooth=1.0, alpha=0.8, gamma=2.0, ta=0.5, tb=0.5, ftg=2.0, ca=0
 def main():
     gt_path, pred_path, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
     torch.set_num_threads(threads)
+    t_load = time.perf_counter()
     t = read_gt(gt_path).to(torch.float32)
     z = read_npy(pred_path)
     if t.numel() != z.numel():
@@ -86,7 +91,8 @@ def main():
     t0 = time.perf_counter()
     values = losses(z, t)
     seconds = time.perf_counter() - t0
-    print(json.dumps({'seconds': seconds, 'threads': threads, 'torch': torch.__version__, 'losses': values}))
+    load = t0 - t_load
+    print(json.dumps({'seconds': seconds, 'load_seconds': load, 'total_seconds': load + seconds, 'threads': threads, 'torch': torch.__version__, 'losses': values}))
 
 
 if __name__ == '__main__':

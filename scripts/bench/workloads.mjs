@@ -148,7 +148,7 @@ const voxelsOf = (dims) => dims.reduce((a, b) => a * b, 1);
  * needs: the gt/pred paths (files for one case, folders for a batch), voxels, bytes.
  * `log` reports progress.
  */
-export async function generate(root, ids, quick, log) {
+export async function generate(root, ids, quick, log, { cases } = {}) {
   const S = quick ? SHAPES.quick : SHAPES.full;
   const out = {};
   const want = (id) => ids.includes(id);
@@ -177,7 +177,7 @@ export async function generate(root, ids, quick, log) {
       const niiBytes = writeNifti(nii, z, dims, spacing, 1);
       // NumPy (z, y, x), C order: the same bytes as NIfTI's x-fastest layout; segloss reverses the axes.
       const npyBytes = writeNpy(npy, z, dims.slice().reverse());
-      out.W2 = { id: 'W2', gt: gtPath, predNii: nii, predNpy: npy, cases: 1, voxels: n, rawBytes: 5 * n, fileBytes: { gt: files.gt, predNii: niiBytes, predNpy: npyBytes }, dims };
+      out.W2 = { id: 'W2', gt: gtPath, predNii: nii, predNpy: npy, cases: 1, voxels: n, rawBytes: 5 * n, predRawBytes: 4 * n, fileBytes: { gt: files.gt, predNii: niiBytes, predNpy: npyBytes }, dims };
     }
   }
 
@@ -229,7 +229,9 @@ export async function generate(root, ids, quick, log) {
   }
 
   if (want('W5')) {
-    const { png, pngSize, vols, volDims } = S.batch;
+    const { pngSize, vols, volDims } = S.batch;
+    // `cases`: a longer batch, the extra cases as PNG pairs.
+    const png = cases ? cases - vols : S.batch.png;
     log(`W5: ${png} PNG pairs ${pngSize}×${pngSize} and ${vols} volumes ${volDims.join('×')}`);
     const d = dir('W5');
     const gtDir = dir('W5/gt');
@@ -257,7 +259,7 @@ export async function generate(root, ids, quick, log) {
         disc(gt, cx, cy, r, label);
         disc(pred, cx + (random() * 2 - 1) * 3, cy + (random() * 2 - 1) * 3, r * (0.9 + 0.2 * random()), label);
       }
-      const id = `img_${String(k).padStart(3, '0')}.png`;
+      const id = `img_${String(k).padStart(png > 1000 ? 4 : 3, '0')}.png`;
       jobs.push(() => writePngGrey8(join(gtDir, id), gt, w, w), () => writePngGrey8(join(predDir, id), pred, w, w));
       voxels += w * w;
       bytes += 2 * w * w;

@@ -54,8 +54,8 @@ export function inflatePrefix(kind: Container, src: Uint8Array, want: number): U
 
 // Deflate cannot expand data by more than 1032:1 (a 258-byte match coded in 2 bits), so
 // a stream of n bytes inflates to at most this many: a bound no header can talk us past.
-const MAX_DEFLATE_RATIO = 1032;
-const MIN_CHUNK = 64 * 1024;
+export const MAX_DEFLATE_RATIO = 1032;
+export const MIN_CHUNK = 64 * 1024;
 
 /**
  * Streams that inflate to at most this many bytes (a small volume, a 2D slice) are
@@ -110,7 +110,7 @@ function inflateOptions(src: Uint8Array, limit: number): zlib.ZlibOptions {
   };
 }
 
-function zlibReason(kind: Container, err: unknown, limit: number): string {
+export function zlibReason(kind: Container, err: unknown, limit: number): string {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof RangeError && /allocat/i.test(err.message)) {
     return `needs up to ${limit} bytes to decompress, more than this process can allocate`;

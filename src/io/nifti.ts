@@ -4,8 +4,9 @@
 import type { RawArray } from '../types.js';
 import { FormatError, guarded } from './errors.js';
 import { decodeElements, type Decoded } from './elements.js';
-import { readRange, withFile } from './file.js';
+import { readRange, withFile, type OpenedFile } from './file.js';
 import { inflateAllAsync, inflatePrefix, isGzip } from './inflate.js';
+import { inflateFile } from './inflateFile.js';
 import { NIFTI_HEADER_BYTES, parseNiftiHeader, type NiftiHeader } from './niftiHeader.js';
 import { elementCount, maxVoxelsOf, type ReadOptions } from './options.js';
 import { niftiGeometry } from './niftiGeometry.js';
@@ -24,6 +25,10 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
     withFile(path, async (file) => {
       const head = await readRange(file, 0, Math.min(file.size, NIFTI_HEADER_BYTES));
       if (isGzip(head)) {
+        if (file.size > STREAM_MIN) {
+          const streamed = await fromCompressedFile(path, file, maxVoxels);
+          if (streamed) return streamed;
+        }
         const compressed = await readRange(file, 0, file.size);
         return await fromCompressed(path, compressed, maxVoxels);
       }
@@ -43,13 +48,44 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
   );
 }
 
+/** Compressed files larger than this are inflated from the file a piece at a time (inflateFile.ts), never held whole. */
+const STREAM_MIN = 8 << 20;
+
+/** Compressed bytes whose inflate should hold the header; a file that needs more takes fromCompressed's road. */
+const HEADER_PREFIX = 64 << 10;
+
+/**
+ * fromCompressed without holding the compressed bytes: the header from a prefix of the
+ * file, then the whole stream inflated from the file. Undefined when the prefix does not
+ * yield a whole header (an odd gzip with a large extra field, or a damaged one): the
+ * caller then reads the file whole, which also words any error as before.
+ */
+async function fromCompressedFile(path: string, file: OpenedFile, maxVoxels: number): Promise<RawArray | undefined> {
+  const prefix = await readRange(file, 0, Math.min(file.size, HEADER_PREFIX));
+  let head: Uint8Array;
+  try {
+    head = inflatePrefix('gzip', prefix, NIFTI_HEADER_BYTES);
+  } catch {
+    return undefined;
+  }
+  if (head.length < NIFTI_HEADER_BYTES) return undefined;
+  const header = parseNiftiHeader(head);
+  const layout = planLayout(header, maxVoxels);
+  const end = header.voxOffset + layout.dataBytes;
+  return fromInflated(path, header, layout, await inflateFile('gzip', file, 0, end + GZIP_SLACK));
+}
+
 async function fromCompressed(path: string, compressed: Uint8Array, maxVoxels: number): Promise<RawArray> {
   // Inflate just the header first: a hostile or damaged header is refused before the
   // body is inflated, and the body's inflate is capped at what the header promises.
   const header = parseNiftiHeader(inflatePrefix('gzip', compressed, NIFTI_HEADER_BYTES));
   const layout = planLayout(header, maxVoxels);
   const end = header.voxOffset + layout.dataBytes;
-  const whole = await inflateAllAsync('gzip', compressed, end + GZIP_SLACK);
+  return fromInflated(path, header, layout, await inflateAllAsync('gzip', compressed, end + GZIP_SLACK));
+}
+
+function fromInflated(path: string, header: NiftiHeader, layout: Layout, whole: Buffer): RawArray {
+  const end = header.voxOffset + layout.dataBytes;
   if (whole.length < end && whole.length < header.voxOffset) {
     throw new FormatError(`vox_offset ${header.voxOffset} is past the end of the decompressed file (${whole.length} bytes)`);
   }

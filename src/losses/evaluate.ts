@@ -21,6 +21,7 @@ import { hardLabeller, hardLabels } from './producers/prediction.js';
 import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
+import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
 import { ignoreMaskOf, truthCodes } from './producers/truth.js';
 import { splitClass } from './parallel/split.js';
 import {
@@ -97,8 +98,11 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
 /**
  * @param scratch this thread's buffers and its helper thread, if any (ThreadScratch); a
  *   fresh one when not given
+ * @param consumable the caller does not need `pred.data` afterwards: the engine may
+ *   overwrite it (the float32 sort then keys in the prediction's own memory, see
+ *   sort/inPlaceBuckets.ts, instead of a second buffer as large)
  */
-export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch()): CaseEvaluation {
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch(), consumable = false): CaseEvaluation {
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
@@ -126,13 +130,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const extraCache = new Map<number, RunMetrics>();
   // AUROC/AP and the calibration sums: from the sorted runs in one walk when the groups are
   // sorted (for the Lovász terms, or for AUROC/AP alone), else calibration in one voxel pass.
-  const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean): [ClassResult, RunMetrics] => {
+  // Every requested loss a function of Σp, Σp·t and the counts, no NLL: the pass over the
+  // voxels takes those sums alone (one exp per logit, no log1p, no focal term).
+  const probabilitiesOnly = opts.losses.every((l) => PROBABILITY_SUM_LOSSES.includes(l)) && !opts.metrics.includes('nll');
+  const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean, consume = false): [ClassResult, RunMetrics] => {
     const sort = lovasz || wantRank;
     let extra: RunMetrics = {};
     const onRuns = sort && (wantRank || wantCalibration)
       ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
       : undefined;
-    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns);
+    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns, consume && sort, probabilitiesOnly);
     if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
     return [r, extra];
   };
@@ -152,7 +159,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
         const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
-        [r, extra] = probClassOf('logits', zz, t, wantLovasz);
+        [r, extra] = probClassOf('logits', zz, t, wantLovasz, zz === z && lastUseOfValues(label));
       } else {
         [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);
       }
@@ -160,6 +167,16 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       extraCache.set(label, extra);
     }
     return r;
+  };
+
+  // The binary logits' one class is the last reader of pred.data when it is the only
+  // target, and both truth groups hold voxels (else the Lovász-softmax's absent-class term
+  // reads the prediction again); every other reader (hard labels, confusion counts) has run.
+  const lastUseOfValues = (label: number): boolean => {
+    if (!consumable || pred.channels !== 1 || pred.kind !== 'logits' || opts.regions) return false;
+    if (targets.length !== 1 || targets[0].labels.length !== 1 || targets[0].labels[0] !== label) return false;
+    const c = hist.confusion(new Set([label]));
+    return c.tp + c.fn > 0 && c.tn + c.fp > 0;
   };
 
   const labels: Record<string, TargetResult> = {};

@@ -95,7 +95,8 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       if (pred.kind === 'labels') checkDiscoveredLabels(pred.data, pair.pred, 'prediction');
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
-    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split));
+    // The prediction's data are read by nothing after the engine: it may sort in their memory.
+    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split), true);
     return {
       result: {
         ...caseSkeleton(pair),

@@ -68,6 +68,8 @@ export class SplitHelper {
 /**
  * One class of a prediction (as probClass/logitClass), over this thread and the scratch's
  * helper when there is one and the case is large enough.
+ * @param consume the values are not needed afterwards: when the class is not split,
+ *   float32 keys are sorted in their own memory instead of the thread's key buffer
  */
 export function splitClass(
   input: ClassInput,
@@ -77,19 +79,26 @@ export function splitClass(
   lovasz: boolean,
   scratch: ThreadScratch,
   onRuns?: RunsReader,
+  consume = false,
+  probabilitiesOnly = false,
 ): ClassResult {
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
+  // A split case keeps the key buffer: a late helper could still be sorting in it, and only
+  // a separate buffer can then be given up on while the values are still there to start over.
+  if (!h && consume && lovasz && values instanceof Float32Array) {
+    return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns);
+  }
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
-  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys)], input, gamma, lovasz, undefined, onRuns);
+  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys, probabilitiesOnly)], input, gamma, lovasz, undefined, onRuns);
   if (lovasz && values instanceof Float32Array) return splitBuckets(h, scratch, input, values, t, gamma, onRuns);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
-  const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz };
+  const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz, probabilitiesOnly };
   h.post(task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
-  const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz);
-  const upper = h.answer<ClassPart>(n - half) ?? dropHelper(h, scratch, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz));
+  const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz, undefined, probabilitiesOnly);
+  const upper = h.answer<ClassPart>(n - half) ?? dropHelper(h, scratch, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz, undefined, probabilitiesOnly));
   return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g) => splitWalk(h, scratch, pos, neg, inp, g, n), onRuns);
 }
 

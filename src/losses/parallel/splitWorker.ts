@@ -15,6 +15,8 @@ export interface PartTask {
   t: Uint8Array;
   gamma: number;
   lovasz: boolean;
+  /** Σp and Σp·t alone (producers/probabilitySums.ts). */
+  probabilitiesOnly?: boolean;
 }
 
 /** Sort buckets [from, to) of both groups in place (keys in shared memory); answers true. */
@@ -58,7 +60,7 @@ port.on('message', (task: SplitTask) => {
     answer = true;
   } else {
     // The sorted runs are in shared memory: posting them shares, nothing is copied.
-    answer = classPart(task.input, task.values, task.t, task.gamma, task.lovasz);
+    answer = classPart(task.input, task.values, task.t, task.gamma, task.lovasz, undefined, task.probabilitiesOnly);
   }
   port.postMessage(answer);
   Atomics.store(signal, 0, 1);

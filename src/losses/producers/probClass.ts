@@ -7,9 +7,11 @@ import { presentTerm } from '../formulas/lovaszSoftmax.js';
 import { radixSortFloat64 } from '../sort/radix.js';
 import { inChunks } from '../speed/chunks.js';
 import { bucketGroups, BUCKETS, sortBucketRange, sortedRuns, type KeyBuffer } from '../sort/bucketSort.js';
+import { bucketGroupsInPlace } from '../sort/inPlaceBuckets.js';
 import { lovaszTerms, type LovaszTerms, type Runs } from '../walk/lovaszWalk.js';
 import { countTruth, IGNORED } from './truth.js';
 import { addVoxelSums, VoxelTerms, type ClassInput } from './voxelTerms.js';
+import { addProbabilitySums, newProbabilitySums } from './probabilitySums.js';
 
 export type { ClassInput } from './voxelTerms.js';
 
@@ -47,13 +49,19 @@ function splitRuns<T extends Keys | Uint32Array>(all: T, len: number): T[] {
 }
 
 /**
+ * Where float32 keys are sorted: a thread's key buffer, new memory (undefined), or
+ * 'in-place': the values' own memory, which then no longer holds the values.
+ */
+export type KeyRoom = KeyBuffer | 'in-place' | undefined;
+
+/**
  * The prediction values of each truth group, sorted ascending. Float32 inputs (logits or
  * probabilities straight from a file) sort by bucket and radix on their 32 bits into one
  * run per group; float64 ones by radix on their 64, in runs (see runLength).
  */
-function sortedGroups(values: ArrayLike<number>, t: Uint8Array, keys?: KeyBuffer): [Runs, Runs] {
+function sortedGroups(values: ArrayLike<number>, t: Uint8Array, keys?: KeyRoom): [Runs, Runs] {
   if (values instanceof Float32Array) {
-    const g = bucketGroups(values, t, keys?.take(t.length));
+    const g = keys === 'in-place' ? bucketGroupsInPlace(values, t) : bucketGroups(values, t, keys?.take(t.length));
     sortBucketRange(g, 0, BUCKETS);
     const [pos, neg] = sortedRuns(g);
     return [[pos], [neg]];
@@ -86,10 +94,11 @@ export interface ClassPart {
 /**
  * @param keys sort float32 keys in this thread's key buffer instead of new memory: the
  *   part's runs are then valid only until the buffer's next use, as in the engine, which
- *   combines each class before it starts the next.
+ *   combines each class before it starts the next; 'in-place': in the values' own memory
+ *   (float32 values only; they are overwritten).
  */
-export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean, keys?: KeyBuffer): ClassPart {
-  if (!lovasz) return { sums: voxelSums(input, values, t, gamma), pos: [], neg: [] };
+export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, gamma: number, lovasz: boolean, keys?: KeyRoom, probabilitiesOnly = false): ClassPart {
+  if (!lovasz) return { sums: probabilitiesOnly ? probabilitySums(input, values, t) : voxelSums(input, values, t, gamma), pos: [], neg: [] };
   const [pos, neg] = sortedGroups(values, t, keys);
   const nPos = pos.reduce((n, r) => n + r.length, 0);
   const nNeg = neg.reduce((n, r) => n + r.length, 0);
@@ -139,6 +148,17 @@ function voxelSums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array, 
   const counts = new Float64Array(2); // t = 0 and t = 1 voxels
   inChunks(t.length, (from, to) => addVoxels(terms, counts, logits, values, t, from, to));
   return { n: counts[0] + counts[1], st: counts[1], ...terms.sums(), lovaszHinge: 0 };
+}
+
+/**
+ * n, st, Σp and Σp·t alone (probabilitySums.ts), the other sums left 0: for requests whose
+ * every quantity is a function of these (PROBABILITY_SUM_LOSSES and the confusion counts).
+ */
+function probabilitySums(input: ClassInput, values: ArrayLike<number>, t: Uint8Array): ClassSums {
+  const acc = newProbabilitySums();
+  const logits = input === 'logits';
+  inChunks(t.length, (from, to) => addProbabilitySums(acc, logits, values, t, from, to));
+  return { ...emptySums(acc[2] + acc[3]), st: acc[3], sp: acc[0], spt: acc[1] };
 }
 
 function addVoxels(terms: VoxelTerms, counts: Float64Array, logits: boolean, values: ArrayLike<number>, t: Uint8Array, from: number, to: number): void {
