@@ -11,6 +11,9 @@ import { discoverWithLayout, type LayoutOptions } from './layouts.js';
 import { runPool, workerScript } from './pool.js';
 import { splitNow } from './splitChoice.js';
 
+
+/** How long the main thread may evaluate cases before it looks at pending signals. */
+const SIGNAL_TURN_MS = 200;
 export interface RunHooks {
   /** Called once before the first case (done 0, id '') and after each case with the number done and the total. */
   onProgress?: (done: number, total: number, id: string) => void;
@@ -82,10 +85,17 @@ export async function evaluateRun(config: RunConfig, hooks: RunHooks = {}): Prom
     // Loaded here, not at the top: with worker threads the main thread never needs the
     // readers and the engine, and their modules take ~70 ms to load.
     const { evaluatePair } = await import('./evaluateOne.js');
+    let lastTurn = performance.now();
     for (let k = 0; k < cases.length; k++) {
       record(k, await evaluatePair(cases[k], config, hooks.debug, split));
-      // One turn of the event loop between cases: a pending signal is handled here.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // A turn of the event loop, where a pending signal is handled, at least every
+      // SIGNAL_TURN_MS. Not after every case: each turn also lets the memory of the cases
+      // before it go back to the system, and the next case faults it in again (small PNG
+      // cases ran ~1.7× slower so).
+      if (performance.now() - lastTurn >= SIGNAL_TURN_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
     }
   }
   return { body: reportBody(outcomes.map((o) => o.result), config), unmatchedPredictions: found.unmatchedPredictions, ignored: found.ignored };
