@@ -132,6 +132,7 @@ function run(cmd, argv, { stdoutFile = null, env = process.env } = {}) {
 }
 
 let seq = 0;
+const splitRule = () => import(join(ROOT, 'dist', 'pipeline', 'splitChoice.js'));
 /** `segloss eval` on a workload: wall seconds, peak RSS, and a check of the report. */
 async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   const tag = `run-${++seq}`;
@@ -139,13 +140,18 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   const rssFile = join(work, `${tag}.rss`);
   const evalArgs = [BIN, 'eval', '--pred', pred, '--gt', gt, ...flags, '--format', 'json', '--quiet'];
   log(`${label}: segloss eval ${flags.join(' ')}`);
+  // Whether a lone case is split over two threads depends on the load average when the
+  // run starts (pipeline/splitChoice.ts); the bench's own previous runs count there too.
+  const load = loadavg()[0];
+  const w = flags.indexOf('--workers');
+  const split = expectCases === 1 && w >= 0 ? (await splitRule()).splitPays(Number(flags[w + 1]), 1, cpus().length, load) : null;
   const r = haveTime
     ? await run(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...evalArgs], { stdoutFile: outFile, env })
     : await run(process.execPath, ['--import', join(ROOT, 'scripts', 'bench', 'maxrss.mjs'), ...evalArgs], {
         stdoutFile: outFile,
         env: { ...env, BENCH_MAXRSS_FILE: rssFile },
       });
-  const res = { run: label, flags, seconds: r.seconds, exit: r.status, rss_bytes: null, ok: null, errors: null, cases: null, dice_mean: null, problem: null };
+  const res = { run: label, flags, seconds: r.seconds, exit: r.status, rss_bytes: null, ok: null, errors: null, cases: null, dice_mean: null, problem: null, load, split };
   try {
     const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
     if (Number.isFinite(kib)) res.rss_bytes = kib * 1024;
@@ -263,6 +269,8 @@ function torchAvailable() {
  */
 function w2Targets(w2, target, okRun) {
   const [rNii, rNpy] = w2.cli;
+  // Split or not changes both the time and the memory of a lone case: say which it was.
+  const how = (r) => (r.split === true ? '; the case split over 2 threads' : r.split === false ? `; one thread, load ${r.load.toFixed(2)}` : '');
   const torch = w2.torch;
   for (const [r, want, name] of [[rNpy, 20, '.npy'], [rNii, 10, '.nii.gz']]) {
     const title = `W2 ${name} end to end ≥ ${want}× faster than PyTorch end to end`;
@@ -270,7 +278,7 @@ function w2Targets(w2, target, okRun) {
     else if (torch?.total_seconds == null) target(title, null, want, null, `not measured (${torch?.skipped ?? torch?.problem ?? 'no PyTorch run'})`);
     else {
       const x = torch.total_seconds / r.seconds;
-      target(title, x, want, x >= want, `${fmtX(x)} (PyTorch ${fmtS(torch.total_seconds)} s vs segloss ${fmtS(r.seconds)} s)`);
+      target(title, x, want, x >= want, `${fmtX(x)} (PyTorch ${fmtS(torch.total_seconds)} s vs segloss ${fmtS(r.seconds)} s${how(r)})`);
     }
   }
   for (const r of w2.cliDice ?? []) {
@@ -280,14 +288,14 @@ function w2Targets(w2, target, okRun) {
     if (!okRun(r)) target(title, null, 1.5, null, 'not measured (the run failed)');
     else {
       const x = r.seconds / fl.read_inflate_s;
-      target(title, x, 1.5, x <= 1.5, `${fmtX(x)} (${fmtS(r.seconds)} s vs ${fmtS(fl.read_inflate_s)} s)`);
+      target(title, x, 1.5, x <= 1.5, `${fmtX(x)} (${fmtS(r.seconds)} s vs ${fmtS(fl.read_inflate_s)} s${how(r)})`);
     }
   }
   const limit = w2.predRawBytes + 300 * MB;
   for (const r of [...w2.cli, ...(w2.cliDice ?? [])]) {
     const name = `W2 peak RSS ≤ raw prediction bytes + 300 MB (${r.run.replace('CLI, logits ', '')})`;
     if (r.rss_bytes == null) target(name, null, limit, null, 'not measured');
-    else target(name, r.rss_bytes, limit, r.rss_bytes <= limit, `${fmtMB(r.rss_bytes)} vs limit ${fmtMB(limit)} (prediction ${fmtMB(w2.predRawBytes)})`);
+    else target(name, r.rss_bytes, limit, r.rss_bytes <= limit, `${fmtMB(r.rss_bytes)} vs limit ${fmtMB(limit)} (prediction ${fmtMB(w2.predRawBytes)}${how(r)})`);
   }
 }
 
@@ -338,6 +346,10 @@ async function main() {
       fl && seconds != null ? fmtX(seconds / fl.sum_s) : '–',
     ]);
   const runRow = (w, r, voxels, fl, extra = '') => {
+    if (r.split === true) extra = [extra, 'split over 2 threads'].filter(Boolean).join('; ');
+    if (r.split === false && r.flags.includes('--workers') && r.flags[r.flags.indexOf('--workers') + 1] !== '1') {
+      extra = [extra, `1 thread: load ${r.load.toFixed(2)}`].filter(Boolean).join('; ');
+    }
     if (r.problem) rows.push([w, `${r.run}: FAILED ${r.problem}`.slice(0, 160), fmtCount(voxels), fmtS(r.seconds), '–', fmtMB(r.rss_bytes), '–', '–']);
     else addRow(w, r.run, voxels, r.seconds, r.rss_bytes, fl, extra);
   };
