@@ -36,11 +36,9 @@ export function squaredEdt(
   firstAxis(flags, bit, dims[0]!, total, spacing[0]!, out);
 
   if (n === 1) return;
-  // Scratch for one line: values, parabola vertices and their constants, breakpoints.
+  // Scratch for one line: its values, and the envelope of their parabolas.
   const line = new Float64Array(longest);
-  const verts = new Int32Array(longest);
-  const consts = new Float64Array(longest);
-  const breaks = new Float64Array(longest + 1);
+  const env = envelope(longest);
   let stride = dims[0]!;
   for (let k = 1; k < n; k++) {
     const len = dims[k]!;
@@ -48,7 +46,7 @@ export function squaredEdt(
     const w = spacing[k]!;
     for (let outer = 0; outer < total; outer += block) {
       for (let inner = 0; inner < stride; inner++) {
-        envelopeLine(out, outer + inner, stride, len, w, line, verts, consts, breaks);
+        envelopeLine(out, outer + inner, stride, len, w, line, env);
       }
     }
     stride = block;
@@ -102,9 +100,7 @@ function envelopeLine(
   len: number,
   w: number,
   line: Float64Array,
-  verts: Int32Array,
-  consts: Float64Array,
-  breaks: Float64Array,
+  env: Envelope,
 ): void {
   let any = false;
   for (let q = 0, i = start; q < len; q++, i += stride) {
@@ -122,31 +118,9 @@ function envelopeLine(
   // Only finite cells carry a parabola; Infinity ones can never be the minimum,
   // and leaving them out keeps the breakpoint arithmetic free of Inf − Inf.
   let k = -1;
-  for (let q = 0; q < len; q++) {
-    const fq = line[q]!;
-    if (fq === Infinity) continue;
-    const cq = fq * inv + q * q;
-    if (k < 0) {
-      k = 0;
-      verts[0] = q;
-      consts[0] = cq;
-      breaks[0] = -Infinity;
-      breaks[1] = Infinity;
-      continue;
-    }
-    // breaks[0] = −∞ stops the pop at k = 0: s is finite because q > verts[k].
-    let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-    while (s <= breaks[k]!) {
-      k--;
-      s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-    }
-    k++;
-    verts[k] = q;
-    consts[k] = cq;
-    breaks[k] = s;
-    breaks[k + 1] = Infinity;
-  }
+  for (let q = 0; q < len; q++) k = addParabola(env, k, q, line[q]!, inv);
 
+  const { verts, breaks } = env;
   let j = 0;
   for (let p = 0, i = start; p < len; p++, i += stride) {
     while (breaks[j + 1]! < p) j++;
@@ -154,4 +128,47 @@ function envelopeLine(
     const t = w * (p - v);
     out[i] = line[v]! + t * t;
   }
+}
+
+/** The lower envelope of parabolas f_q + w²(p − q)² over a line's finite cells (Felzenszwalb & Huttenlocher): its vertices, their values and constants, and the breakpoints. */
+export interface Envelope {
+  verts: Int32Array;
+  vals: Float64Array;
+  consts: Float64Array;
+  breaks: Float64Array;
+}
+
+export function envelope(longest: number): Envelope {
+  return { verts: new Int32Array(longest), vals: new Float64Array(longest), consts: new Float64Array(longest), breaks: new Float64Array(longest + 1) };
+}
+
+/**
+ * Adds the parabola of cell q (ascending q) with value fq to an envelope whose top vertex
+ * is k (−1: empty), inv = 1/w²; returns the new top. The one step of the
+ * envelope, for envelopeLine here and for edtAt.ts.
+ */
+export function addParabola(e: Envelope, k: number, q: number, fq: number, inv: number): number {
+  if (fq === Infinity) return k;
+  const { verts, vals, consts, breaks } = e;
+  const cq = fq * inv + q * q;
+  if (k < 0) {
+    verts[0] = q;
+    vals[0] = fq;
+    consts[0] = cq;
+    breaks[0] = -Infinity;
+    breaks[1] = Infinity;
+    return 0;
+  }
+  let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+  while (s <= breaks[k]!) {
+    k--;
+    s = (cq - consts[k]!) / (2 * (q - verts[k]!));
+  }
+  k++;
+  verts[k] = q;
+  vals[k] = fq;
+  consts[k] = cq;
+  breaks[k] = s;
+  breaks[k + 1] = Infinity;
+  return k;
 }

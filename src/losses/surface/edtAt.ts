@@ -16,6 +16,8 @@
 // Grids of one or two axes are taken as three with extra axes of length 1: a stage along
 // such an axis adds (w·0)² = 0 to every finite value, which leaves it unchanged.
 
+import { addParabola, envelope } from './edt.js';
+
 /** Columns of x taken together (see squaredEdtAt's axis 0). */
 const X_BLOCK = 32;
 
@@ -27,47 +29,6 @@ export class EdtAtScratch {
   }
 }
 
-/** The lower envelope of parabolas f_q + w²(p − q)² over a line's finite cells (Felzenszwalb & Huttenlocher): its vertices, their values and constants, and the breakpoints. */
-interface Envelope {
-  verts: Int32Array;
-  vals: Float64Array;
-  consts: Float64Array;
-  breaks: Float64Array;
-}
-
-function envelope(longest: number): Envelope {
-  return { verts: new Int32Array(longest), vals: new Float64Array(longest), consts: new Float64Array(longest), breaks: new Float64Array(longest + 1) };
-}
-
-/**
- * Adds the parabola of cell q (ascending q) with value fq to an envelope whose top vertex
- * is k (−1: empty), inv = 1/w²; returns the new top. edt.ts's envelopeLine, step for step.
- */
-function addParabola(e: Envelope, k: number, q: number, fq: number, inv: number): number {
-  if (fq === Infinity) return k;
-  const { verts, vals, consts, breaks } = e;
-  const cq = fq * inv + q * q;
-  if (k < 0) {
-    verts[0] = q;
-    vals[0] = fq;
-    consts[0] = cq;
-    breaks[0] = -Infinity;
-    breaks[1] = Infinity;
-    return 0;
-  }
-  let s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-  while (s <= breaks[k]!) {
-    k--;
-    s = (cq - consts[k]!) / (2 * (q - verts[k]!));
-  }
-  k++;
-  verts[k] = q;
-  vals[k] = fq;
-  consts[k] = cq;
-  breaks[k] = s;
-  breaks[k + 1] = Infinity;
-  return k;
-}
 
 /**
  * squaredEdt read at `queries`: the squared distance, in physical units², from each query
