@@ -153,8 +153,17 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
         const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
-        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank ? (h1, h0) => (extra.ranking = rankingOfHistograms(h1, h0)) : undefined);
-        if (wantCalibration) extra.calibration = quantizedCalibrationSums(pred.data, max, t, bins, label !== fg);
+        // The class's histograms of v serve AUROC/AP and the calibration sums: no second pass.
+        const readHistograms = (h1: Float64Array, h0: Float64Array) => {
+          if (wantRank) extra.ranking = rankingOfHistograms(h1, h0);
+          // The calibration counts the stored value x; the background's v is max − x.
+          if (wantCalibration) {
+            extra.calibration = label === fg
+              ? quantizedCalibrationSums(h1, h0, max, bins, false)
+              : quantizedCalibrationSums(h1.slice().reverse(), h0.slice().reverse(), max, bins, true);
+          }
+        };
+        r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank || wantCalibration ? readHistograms : undefined);
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.

@@ -103,16 +103,11 @@ function addVoxels(
 
 /**
  * The same for a probability quantised to v / max (8/16-bit PNG), from the histograms of
- * v: p = v / max, or 1 − v / max for the complement (the background of a binary map).
+ * the stored value v among the t = 1 (h1) and t = 0 (h0) voxels (quantizedClass's
+ * valueHistograms): p = v / max, or 1 − v / max for the complement (the background of a
+ * binary map).
  */
-export function quantizedCalibrationSums(values: ArrayLike<number>, max: number, t: Uint8Array, bins: number, complement: boolean): CalibrationSums {
-  const h1 = new Float64Array(max + 1);
-  const h0 = new Float64Array(max + 1);
-  for (let i = 0; i < t.length; i++) {
-    const ti = t[i];
-    if (ti === 1) h1[values[i]]++;
-    else if (ti === 0) h0[values[i]]++;
-  }
+export function quantizedCalibrationSums(h1: Float64Array, h0: Float64Array, max: number, bins: number, complement: boolean): CalibrationSums {
   const sink = new CalibrationSink(bins);
   for (let v = 0; v <= max; v++) if (h1[v] > 0 || h0[v] > 0) sink.add(complement ? 1 - v / max : v / max, h1[v], h0[v]);
   return sink.sums();

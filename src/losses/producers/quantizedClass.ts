@@ -21,13 +21,7 @@ export function quantizedClass(
   lovasz: boolean,
   onHistograms?: (h1: Float64Array, h0: Float64Array) => void,
 ): ClassResult {
-  const h1 = new Float64Array(max + 1);
-  const h0 = new Float64Array(max + 1);
-  for (let i = 0; i < t.length; i++) {
-    const ti = t[i];
-    if (ti === 1) h1[values[i]]++;
-    else if (ti === 0) h0[values[i]]++;
-  }
+  const [h1, h0] = valueHistograms(values, max, t);
   let nPos = 0, nNeg = 0, sp = 0, spt = 0, sTLogP = 0, sNotTLog1mP = 0, fPos = 0, fNeg = 0;
   const lp = new Float64Array(max + 1);
   const l1p = new Float64Array(max + 1);
@@ -94,4 +88,16 @@ function walk(pos: SortedGroup, neg: SortedGroup, posErr: (v: number) => number,
     take: (v, positive, count) => void sum.take(positive ? posErr(v) : negErr(v), positive, count),
   }, { above: 0 });
   return [sum.loss, sum.complementLoss];
+}
+
+/** How often each value 0..max occurs among the t = 1 voxels (h1) and the t = 0 voxels (h0); ignored voxels count in neither. */
+export function valueHistograms(values: ArrayLike<number>, max: number, t: Uint8Array): [Float64Array, Float64Array] {
+  const h1 = new Float64Array(max + 1);
+  const h0 = new Float64Array(max + 1);
+  for (let i = 0; i < t.length; i++) {
+    const ti = t[i];
+    if (ti === 1) h1[values[i]]++;
+    else if (ti === 0) h0[values[i]]++;
+  }
+  return [h1, h0];
 }

@@ -5,6 +5,7 @@ import {
   binOf, calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
 } from '../../../src/losses/producers/calibration.js';
 import { IGNORED } from '../../../src/losses/producers/truth.js';
+import { valueHistograms } from '../../../src/losses/producers/quantizedClass.js';
 
 describe('binOf: bins (k/B, (k+1)/B], p = 0 in bin 0', () => {
   it('puts p = 0 in the first bin and p = 1 in the last', () => {
@@ -73,9 +74,9 @@ describe('calibrationSums', () => {
     // 8-bit v = 17 (p = 1/15, the first edge) and 255 − 17 = 238; B = 15.
     const v = Uint8Array.of(17, 238, 0);
     const t = Uint8Array.of(0, 1, 0);
-    const fg = quantizedCalibrationSums(v, 255, t, 15, false);
+    const fg = quantizedCalibrationSums(...valueHistograms(v, 255, t), 255, 15, false);
     expect(Array.from(fg.count)).toEqual([2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
-    const bg = quantizedCalibrationSums(v, 255, t, 15, true);
+    const bg = quantizedCalibrationSums(...valueHistograms(v, 255, t), 255, 15, true);
     // 1 − 17/255 = 14/15 (edge, bin 13); 1 − 238/255 = 1/15 (edge, bin 0); 1 − 0 = 1 (bin 14).
     expect(Array.from(bg.count)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
     const direct = calibrationSums('probs', Float64Array.from(v, (x) => x / 255), t, 15);
