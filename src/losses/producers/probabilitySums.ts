@@ -2,7 +2,7 @@
 // need nothing else: dice, IoU, Tversky and focal Tversky are functions of these and the
 // confusion counts. Same p as VoxelTerms (one exp per logit, no log1p, no focal term),
 // added in the same voxel order, so the sums are bit for bit the ones the full pass makes.
-import { expNeg } from '../speed/fastMath.js';
+import { logisticOf } from './voxelTerms.js';
 import { IGNORED } from './truth.js';
 
 /** Losses whose per-class value needs only n, Σp, Σt and Σp·t (losses.md). */
@@ -24,13 +24,8 @@ export function addProbabilitySums(acc: ProbabilitySums, logits: boolean, values
   for (let i = from; i < to; i++) {
     const ti = t[i];
     if (ti === IGNORED) continue;
-    let p: number;
     const v = values[i];
-    if (logits) {
-      const E = expNeg(v < 0 ? -v : v);
-      const inv = 1 / (1 + E);
-      p = v >= 0 ? inv : E * inv;
-    } else p = v;
+    const p = logits ? logisticOf(v) : v;
     sp += p;
     if (ti === 1) {
       spt += p;

@@ -10,6 +10,16 @@ export type ClassInput = 'probs' | 'logits';
 export type VoxelSums = Omit<ClassSums, 'n' | 'st' | 'lovaszHinge'>;
 
 /**
+ * p = sigmoid(z) exactly as VoxelTerms.logit forms it (1/(1 + e^−|z|), times e^−|z| for
+ * z < 0), for passes that need p alone and must add the same bits.
+ */
+export function logisticOf(z: number): number {
+  const E = expNeg(z < 0 ? -z : z);
+  const inv = 1 / (1 + E);
+  return z >= 0 ? inv : E * inv;
+}
+
+/**
  * The per-voxel terms of the sums, fed voxels one at a time. Logits: one exp and one
  * log1p per voxel (none when the value repeats the previous one, as sorted float32 values
  * often do); softplus(±z) = max(±z, 0) + log1p(e^{−|z|}) is exact. Probabilities:
