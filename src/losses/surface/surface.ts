@@ -7,6 +7,8 @@
 
 import { squaredEdt } from './edt.js';
 import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
+import { nearestSquared } from './nearest.js';
+import { boundaryOf, cellsOf, maskVoxels, type LabelSet } from './sparseBoundary.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
@@ -20,6 +22,13 @@ export interface SurfaceOptions {
   nsd?: 'pooled' | 'mean';
   /** 'voxels' (default): boundary voxel centres; 'surfels': DeepMind's area-weighted surface elements (surfels.ts). */
   surface?: 'voxels' | 'surfels';
+  /**
+   * How boundary voxels and their distances are found, with equal values: 'lists' from the
+   * masks' voxel lists and a k-d tree (sparseBoundary.ts, nearest.ts), 'grid' on a crop of
+   * flags with the distance transform; 'auto' (default) takes lists when the masks hold at
+   * most 1/32 of the volume (up to 3 axes, boundary voxels).
+   */
+  method?: 'auto' | 'lists' | 'grid';
 }
 
 export interface SurfaceMetrics {
@@ -84,6 +93,12 @@ export function surfaceMetrics(
 
   const lut = buildLookup(targets);
   const L = lut.labels.length;
+  const method = opts.method ?? 'auto';
+  if (L > 0 && n <= 3 && opts.surface !== 'surfels' && method !== 'grid') {
+    const cap = method === 'lists' ? total : Math.floor(total * SPARSE_PART);
+    const sparse = sparseMetrics(pred, gt, ignore, dims, spacing, targets, lut, opts, cap);
+    if (sparse) return sparse;
+  }
   const pBox = new BoxSet(L, n);
   const gBox = new BoxSet(L, n);
   if (L > 0) scanBoxes(pred, gt, ignore, dims, lut, pBox, gBox);
@@ -107,6 +122,53 @@ export function surfaceMetrics(
     }
     return targetMetrics(pred, gt, ignore, dims, spacing, lut, members, lo, hi, opts, scratch);
   });
+}
+
+/**
+ * 'auto': when the masks hold at most this part of the volume, their voxels are listed and
+ * their boundaries found and measured from the lists (sparseBoundary.ts, nearest.ts),
+ * whatever their bounding box; beyond it, a crop of flags and the distance transform,
+ * whose cost follows the crop. (On a 512×512×300 CT volume with 0.6 % of its voxels in the
+ * masks, scattered: lists 0.7 s, grid 2.4 s; docs/metrics-extra.md.)
+ */
+const SPARSE_PART = 1 / 32;
+
+/** Every target's metrics from the lists of mask voxels; null when the masks are too large for that. */
+function sparseMetrics(
+  pred: ArrayLike<number>,
+  gt: ArrayLike<number>,
+  ignore: Uint8Array | undefined,
+  dims: number[],
+  spacing: number[],
+  targets: number[][],
+  lut: Lookup,
+  opts: SurfaceOptions,
+  cap: number,
+): SurfaceMetrics[] | null {
+  const voxels = maskVoxels(pred, gt, ignore, labelSet(lut.labels), cap);
+  if (voxels === null) return null;
+  return targets.map((labels) => {
+    const set = labelSet(labels);
+    const p = boundaryOf(pred, ignore, set, voxels, dims);
+    if (p.count === 0) return nullMetrics(PRED_EMPTY);
+    const g = boundaryOf(gt, ignore, set, voxels, dims);
+    if (g.count === 0) return nullMetrics(GT_EMPTY);
+    const cp = cellsOf(p.edges, dims);
+    const cg = cellsOf(g.edges, dims);
+    return summarise(roots(nearestSquared(cg, cp, spacing)), roots(nearestSquared(cp, cg, spacing)), opts);
+  });
+}
+
+function labelSet(labels: readonly number[]): LabelSet {
+  let max = -1;
+  for (const l of labels) if (Number.isInteger(l) && l >= 0 && l < DENSE_LABEL_LIMIT && l > max) max = l;
+  const table = new Uint8Array(max + 1);
+  const others = new Set<number>();
+  for (const l of labels) {
+    if (Number.isInteger(l) && l >= 0 && l < DENSE_LABEL_LIMIT) table[l] = 1;
+    else others.add(l);
+  }
+  return { table, others };
 }
 
 function nullMetrics(reason: string): SurfaceMetrics {

@@ -1,0 +1,149 @@
+// The boundary voxels of small masks, found from the list of their voxels instead of a
+// grid of flags: one pass over the volume lists the voxels in any target's mask, and each
+// of those is tested against its face-neighbours where they lie. Used when the masks hold
+// a small part of the volume (a structure, or a prediction's scattered false positives, in
+// a CT scan), where the cost of a grid — and of a distance transform over it — follows the
+// masks' bounding box, which scattered voxels stretch to the whole image.
+//
+// Same rule as surface.ts's markBoundary: a voxel of the mask is boundary when a
+// face-neighbour is outside the mask or beyond the image border; an ignored voxel belongs
+// to no mask. Lists come out ascending, in the order markBoundary gives.
+
+/** Which label values form a mask: table[v] for integers in [0, table.length), else `others`. */
+export interface LabelSet {
+  table: Uint8Array;
+  others: ReadonlySet<number>;
+}
+
+function has(set: LabelSet, v: number): boolean {
+  const iv = v | 0;
+  return iv === v && iv >= 0 && iv < set.table.length ? set.table[iv] === 1 : set.others.has(v);
+}
+
+/**
+ * The voxels (ascending) whose prediction or ground truth is in `any` and that are not
+ * ignored; null as soon as there are more than `cap`.
+ */
+export function maskVoxels(
+  pred: ArrayLike<number>,
+  gt: ArrayLike<number>,
+  ignore: Uint8Array | undefined,
+  any: LabelSet,
+  cap: number,
+): Int32Array | null {
+  const n = pred.length;
+  let out = new Int32Array(Math.min(cap, 1 << 16));
+  let m = 0;
+  const keep = (i: number): boolean => {
+    if (m === out.length) {
+      if (m >= cap) return false;
+      const grown = new Int32Array(Math.min(cap, 2 * m));
+      grown.set(out);
+      out = grown;
+    }
+    out[m++] = i;
+    return true;
+  };
+  if (pred instanceof Uint8Array && gt instanceof Uint8Array && ignore === undefined && !any.table[0] && !any.others.size) {
+    // Byte label maps whose background is not a target (the common case): a voxel with both
+    // bytes zero is in no mask, and four voxels are ruled out with one 32-bit test.
+    const t = any.table;
+    const size = t.length;
+    let i = 0;
+    if (pred.byteOffset % 4 === gt.byteOffset % 4) {
+      for (; i < n && (pred.byteOffset + i) % 4 !== 0; i++) {
+        const p = pred[i]!;
+        const g = gt[i]!;
+        if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(i)) return null;
+      }
+      const words = (n - i) >>> 2;
+      const pw = new Uint32Array(pred.buffer, pred.byteOffset + i, words);
+      const gw = new Uint32Array(gt.buffer, gt.byteOffset + i, words);
+      for (let w = 0; w < words; w++) {
+        if ((pw[w]! | gw[w]!) === 0) continue;
+        for (let j = i + 4 * w, e = j + 4; j < e; j++) {
+          const p = pred[j]!;
+          const g = gt[j]!;
+          if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(j)) return null;
+        }
+      }
+      i += 4 * words;
+    }
+    for (; i < n; i++) {
+      const p = pred[i]!;
+      const g = gt[i]!;
+      if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(i)) return null;
+    }
+    return out.subarray(0, m);
+  }
+  for (let i = 0; i < n; i++) {
+    if (ignore !== undefined && ignore[i] !== 0) continue;
+    if ((has(any, pred[i]!) || has(any, gt[i]!)) && !keep(i)) return null;
+  }
+  return out.subarray(0, m);
+}
+
+/** A mask's voxel count and its boundary voxels, ascending. */
+export interface MaskBoundary {
+  count: number;
+  edges: Int32Array;
+}
+
+/**
+ * The boundary of the mask {i : labels[i] ∈ set, not ignored}, read at `voxels` (which
+ * must hold every voxel of the mask, ascending).
+ *
+ * @param dims up to three axes, fastest first
+ */
+export function boundaryOf(
+  labels: ArrayLike<number>,
+  ignore: Uint8Array | undefined,
+  set: LabelSet,
+  voxels: Int32Array,
+  dims: readonly number[],
+): MaskBoundary {
+  const n = dims.length;
+  const X = dims[0]!;
+  const Y = n > 1 ? dims[1]! : 1;
+  const Z = n > 2 ? dims[2]! : 1;
+  const XY = X * Y;
+  const inMask = (j: number): boolean => has(set, labels[j]!) && (ignore === undefined || ignore[j] === 0);
+  const edges = new Int32Array(voxels.length);
+  let count = 0;
+  let m = 0;
+  for (let k = 0; k < voxels.length; k++) {
+    const i = voxels[k]!;
+    if (!inMask(i)) continue;
+    count++;
+    const x = i % X;
+    const r = (i - x) / X;
+    const y = r % Y;
+    const z = (r - y) / Y;
+    // An axis that exists is checked on both sides; its ends are the image border.
+    const edge =
+      x === 0 || x === X - 1 || !inMask(i - 1) || !inMask(i + 1) ||
+      (n > 1 && (y === 0 || y === Y - 1 || !inMask(i - X) || !inMask(i + X))) ||
+      (n > 2 && (z === 0 || z === Z - 1 || !inMask(i - XY) || !inMask(i + XY)));
+    if (edge) edges[m++] = i;
+  }
+  return { count, edges: edges.subarray(0, m) };
+}
+
+/** Grid coordinates of voxel indices (missing axes 0). */
+export function cellsOf(at: Int32Array, dims: readonly number[]): { x: Int32Array; y: Int32Array; z: Int32Array } {
+  const X = dims[0]!;
+  const Y = dims.length > 1 ? dims[1]! : 1;
+  const x = new Int32Array(at.length);
+  const y = new Int32Array(at.length);
+  const z = new Int32Array(at.length);
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k]!;
+    const xi = i % X;
+    const r = (i - xi) / X;
+    const yi = r % Y;
+    x[k] = xi;
+    y[k] = yi;
+    z[k] = (r - yi) / Y;
+  }
+  return { x, y, z };
+}
