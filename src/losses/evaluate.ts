@@ -17,7 +17,7 @@ import { categoricalFocalByClass } from './producers/categoricalFocal.js';
 import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
 import { channelSource, regionProb } from './producers/channels.js';
 import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
-import { hardLabeller, hardLabels } from './producers/prediction.js';
+import { foregroundCut, hardLabeller, hardLabels } from './producers/prediction.js';
 import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
@@ -106,10 +106,13 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
-  // A whole-volume hard label map only when the surface metrics need one (or it exists
-  // already: a label-map prediction); otherwise the counts are made chunk by chunk.
+  // A whole-volume hard label map only when lesions or the surface metrics of a prediction
+  // with several channels need one (or it exists already: a label-map prediction);
+  // otherwise the counts are made chunk by chunk, and the surface metrics of one channel
+  // read it through its cut.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  const cut = wantSurface && !opts.lesions ? foregroundCut(pred, opts.threshold) : null;
+  const hard = pred.kind === 'labels' || (wantSurface && cut === null) || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
@@ -194,6 +197,18 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const emptyPair = new Map<string, boolean>();
   const wantReliability = pred.kind !== 'labels' && opts.metrics.includes('ece');
   const reliability: Record<string, ReliabilityTable> = {};
+  // Before the classes: the last of them may take the prediction's memory for its sort keys.
+  const surf = wantSurface
+    ? surfaceMetrics(
+        hard ?? { values: pred.data, cut: cut!, foreground: fg, labels: () => hardLabels(pred, opts.threshold, fg) },
+        gt.data,
+        gt.dims,
+        spacing ?? gt.dims.map(() => 1),
+        targets.map((t) => t.labels),
+        { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
+        opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex),
+      )
+    : null;
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
@@ -232,17 +247,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     }
   }
 
-  if (hard && wantSurface) {
-    const ignoreMask = opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex);
-    const surf = surfaceMetrics(
-      hard,
-      gt.data,
-      gt.dims,
-      spacing ?? gt.dims.map(() => 1),
-      targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
-      ignoreMask,
-    );
+  if (surf) {
     targets.forEach((t, k) => {
       const s = surf[k];
       const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;

@@ -35,7 +35,7 @@ class FeatureTree {
   readonly box: Int32Array;
   private nodes = 0;
 
-  constructor(cells: Cells) {
+  constructor(cells: Cells, private readonly w: readonly [number, number, number]) {
     const n = cells.x.length;
     this.x = cells.x.slice();
     this.y = cells.y.slice();
@@ -50,7 +50,7 @@ class FeatureTree {
     this.split(0, n);
   }
 
-  /** Builds the node of cells [lo, hi); returns its id. The split is at the median along the box's longest side, in cells. */
+  /** Builds the node of cells [lo, hi); returns its id. The split is at the median along the box's longest side in mm, so boxes stay near cubes in space. */
   private split(lo: number, hi: number): number {
     const id = this.nodes++;
     this.lo[id] = lo;
@@ -79,7 +79,8 @@ class FeatureTree {
       this.right[id] = -1;
       return id;
     }
-    const sx = x1 - x0, sy = y1 - y0, sz = z1 - z0;
+    const [w0, w1, w2] = this.w;
+    const sx = w0 * (x1 - x0), sy = w1 * (y1 - y0), sz = w2 * (z1 - z0);
     const axis = sx >= sy && sx >= sz ? 0 : sy >= sz ? 1 : 2;
     const mid = (lo + hi) >>> 1;
     select(axis === 0 ? [x, y, z] : axis === 1 ? [y, x, z] : [z, x, y], lo, hi - 1, mid);
@@ -134,7 +135,7 @@ export function nearestSquared(features: Cells, queries: Cells, spacing: readonl
   const w0 = spacing[0]!;
   const w1 = spacing[1] ?? 1;
   const w2 = spacing[2] ?? 1;
-  const tree = new FeatureTree(features);
+  const tree = new FeatureTree(features, [w0, w1, w2]);
   const { x: fx, y: fy, z: fz, lo: nlo, hi: nhi, left, right, box } = tree;
   // Two entries a level at most; a median split keeps the depth near log₂ of the features.
   const stack = new Int32Array(2 * 40);

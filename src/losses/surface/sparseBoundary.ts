@@ -9,26 +9,44 @@
 // face-neighbour is outside the mask or beyond the image border; an ignored voxel belongs
 // to no mask. Lists come out ascending, in the order markBoundary gives.
 
-/** Which label values form a mask: table[v] for integers in [0, table.length), else `others`. */
+/** Which values of a volume put a voxel in a mask. */
+export type Members = LabelSet | CutSet;
+
+/** Label values: table[v] for integers in [0, table.length), else `others`. */
 export interface LabelSet {
+  kind: 'labels';
   table: Uint8Array;
   others: ReadonlySet<number>;
 }
 
-function has(set: LabelSet, v: number): boolean {
+/**
+ * A one-channel prediction read through its cut, without a hard label map: a value ≥ cut
+ * is a voxel of the foreground label, any other of the background; `above` and `below`
+ * say whether those labels are in the mask.
+ */
+export interface CutSet {
+  kind: 'cut';
+  cut: number;
+  above: boolean;
+  below: boolean;
+}
+
+function has(set: Members, v: number): boolean {
+  if (set.kind === 'cut') return v >= set.cut ? set.above : set.below;
   const iv = v | 0;
   return iv === v && iv >= 0 && iv < set.table.length ? set.table[iv] === 1 : set.others.has(v);
 }
 
 /**
- * The voxels (ascending) whose prediction or ground truth is in `any` and that are not
- * ignored; null as soon as there are more than `cap`.
+ * The voxels (ascending) whose prediction is in `predAny` or ground truth in `gtAny` and
+ * that are not ignored; null as soon as there are more than `cap`.
  */
 export function maskVoxels(
   pred: ArrayLike<number>,
+  predAny: Members,
   gt: ArrayLike<number>,
+  gtAny: Members,
   ignore: Uint8Array | undefined,
-  any: LabelSet,
   cap: number,
 ): Int32Array | null {
   const n = pred.length;
@@ -44,10 +62,13 @@ export function maskVoxels(
     out[m++] = i;
     return true;
   };
-  if (pred instanceof Uint8Array && gt instanceof Uint8Array && ignore === undefined && !any.table[0] && !any.others.size) {
+  if (
+    pred instanceof Uint8Array && gt instanceof Uint8Array && ignore === undefined &&
+    predAny === gtAny && predAny.kind === 'labels' && !predAny.table[0] && !predAny.others.size
+  ) {
     // Byte label maps whose background is not a target (the common case): a voxel with both
     // bytes zero is in no mask, and four voxels are ruled out with one 32-bit test.
-    const t = any.table;
+    const t = predAny.table;
     const size = t.length;
     let i = 0;
     if (pred.byteOffset % 4 === gt.byteOffset % 4) {
@@ -78,7 +99,7 @@ export function maskVoxels(
   }
   for (let i = 0; i < n; i++) {
     if (ignore !== undefined && ignore[i] !== 0) continue;
-    if ((has(any, pred[i]!) || has(any, gt[i]!)) && !keep(i)) return null;
+    if ((has(predAny, pred[i]!) || has(gtAny, gt[i]!)) && !keep(i)) return null;
   }
   return out.subarray(0, m);
 }
@@ -90,7 +111,7 @@ export interface MaskBoundary {
 }
 
 /**
- * The boundary of the mask {i : labels[i] ∈ set, not ignored}, read at `voxels` (which
+ * The boundary of the mask {i : labels[i] in set, not ignored}, read at `voxels` (which
  * must hold every voxel of the mask, ascending).
  *
  * @param dims up to three axes, fastest first
@@ -98,7 +119,7 @@ export interface MaskBoundary {
 export function boundaryOf(
   labels: ArrayLike<number>,
   ignore: Uint8Array | undefined,
-  set: LabelSet,
+  set: Members,
   voxels: Int32Array,
   dims: readonly number[],
 ): MaskBoundary {

@@ -8,7 +8,7 @@
 import { squaredEdt } from './edt.js';
 import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
 import { nearestSquared } from './nearest.js';
-import { boundaryOf, cellsOf, maskVoxels, type LabelSet } from './sparseBoundary.js';
+import { boundaryOf, cellsOf, maskVoxels, type LabelSet, type Members } from './sparseBoundary.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
@@ -40,6 +40,18 @@ export interface SurfaceMetrics {
   reason: string | null;
 }
 
+/**
+ * A one-channel prediction by its cut (producers/prediction.ts foregroundCut): the hard
+ * label is `foreground` where the value is ≥ cut, else 0. The lists method reads the
+ * values through the cut; the grid method asks for the label map.
+ */
+export interface CutPrediction {
+  values: ArrayLike<number>;
+  cut: number;
+  foreground: number;
+  labels(): ArrayLike<number>;
+}
+
 export const PRED_EMPTY = 'prediction mask empty';
 export const GT_EMPTY = 'ground truth mask empty';
 
@@ -61,7 +73,7 @@ const DENSE_LABEL_LIMIT = 1 << 16;
  * @param ignore  1 = voxel ignored: it belongs to neither mask
  */
 export function surfaceMetrics(
-  pred: ArrayLike<number>,
+  prediction: ArrayLike<number> | CutPrediction,
   gt: ArrayLike<number>,
   dims: number[],
   spacing: number[],
@@ -84,9 +96,11 @@ export function surfaceMetrics(
       throw new Error(`surfaceMetrics: spacing must be positive and finite, got [${spacing.join(', ')}]`);
     }
   }
-  if (pred.length !== total || gt.length !== total || (ignore && ignore.length !== total)) {
+  const byCut = 'cut' in prediction ? prediction : null;
+  const values = byCut ? byCut.values : (prediction as ArrayLike<number>);
+  if (values.length !== total || gt.length !== total || (ignore && ignore.length !== total)) {
     throw new Error(
-      `surfaceMetrics: array lengths (pred ${pred.length}, gt ${gt.length}` +
+      `surfaceMetrics: array lengths (pred ${values.length}, gt ${gt.length}` +
         `${ignore ? `, ignore ${ignore.length}` : ''}) do not match dims [${dims.join(', ')}] = ${total}`,
     );
   }
@@ -96,9 +110,10 @@ export function surfaceMetrics(
   const method = opts.method ?? 'auto';
   if (L > 0 && n <= 3 && opts.surface !== 'surfels' && method !== 'grid') {
     const cap = method === 'lists' ? total : Math.floor(total * SPARSE_PART);
-    const sparse = sparseMetrics(pred, gt, ignore, dims, spacing, targets, lut, opts, cap);
+    const sparse = sparseMetrics(values, byCut, gt, ignore, dims, spacing, targets, lut, opts, cap);
     if (sparse) return sparse;
   }
+  const pred = byCut ? byCut.labels() : values;
   const pBox = new BoxSet(L, n);
   const gBox = new BoxSet(L, n);
   if (L > 0) scanBoxes(pred, gt, ignore, dims, lut, pBox, gBox);
@@ -136,6 +151,7 @@ const SPARSE_PART = 1 / 32;
 /** Every target's metrics from the lists of mask voxels; null when the masks are too large for that. */
 function sparseMetrics(
   pred: ArrayLike<number>,
+  byCut: CutPrediction | null,
   gt: ArrayLike<number>,
   ignore: Uint8Array | undefined,
   dims: number[],
@@ -145,13 +161,15 @@ function sparseMetrics(
   opts: SurfaceOptions,
   cap: number,
 ): SurfaceMetrics[] | null {
-  const voxels = maskVoxels(pred, gt, ignore, labelSet(lut.labels), cap);
+  const predSet = (labels: readonly number[]): Members =>
+    byCut ? { kind: 'cut', cut: byCut.cut, above: labels.includes(byCut.foreground), below: labels.includes(0) } : labelSet(labels);
+  const any = labelSet(lut.labels);
+  const voxels = maskVoxels(pred, byCut ? predSet(lut.labels) : any, gt, any, ignore, cap);
   if (voxels === null) return null;
   return targets.map((labels) => {
-    const set = labelSet(labels);
-    const p = boundaryOf(pred, ignore, set, voxels, dims);
+    const p = boundaryOf(pred, ignore, predSet(labels), voxels, dims);
     if (p.count === 0) return nullMetrics(PRED_EMPTY);
-    const g = boundaryOf(gt, ignore, set, voxels, dims);
+    const g = boundaryOf(gt, ignore, labelSet(labels), voxels, dims);
     if (g.count === 0) return nullMetrics(GT_EMPTY);
     const cp = cellsOf(p.edges, dims);
     const cg = cellsOf(g.edges, dims);
@@ -168,7 +186,7 @@ function labelSet(labels: readonly number[]): LabelSet {
     if (Number.isInteger(l) && l >= 0 && l < DENSE_LABEL_LIMIT) table[l] = 1;
     else others.add(l);
   }
-  return { table, others };
+  return { kind: 'labels', table, others };
 }
 
 function nullMetrics(reason: string): SurfaceMetrics {

@@ -66,7 +66,7 @@ describe('boundaryOf (a mask from its voxel list)', () => {
       const total = dims.reduce((a, b) => a * b, 1);
       const labels = Uint8Array.from({ length: total }, () => (rand() < 0.5 ? 1 + Math.floor(rand() * 3) : 0));
       const ignore = t % 2 ? Uint8Array.from({ length: total }, () => (rand() < 0.1 ? 1 : 0)) : undefined;
-      const set = { table: Uint8Array.of(0, 1, 0, 1), others: new Set<number>() };
+      const set = { kind: 'labels' as const, table: Uint8Array.of(0, 1, 0, 1), others: new Set<number>() };
       const inMask = (i: number) => (labels[i] === 1 || labels[i] === 3) && !(ignore && ignore[i]);
       const all = Int32Array.from({ length: total }, (_, i) => i);
       const got = boundaryOf(labels, ignore, set, all, dims);
@@ -101,14 +101,14 @@ describe('boundaryOf (a mask from its voxel list)', () => {
     gt[17] = 5; // not a target label
     gt[18] = 1;
     pred[39] = 1;
-    const any = { table: Uint8Array.of(0, 1, 1), others: new Set<number>() };
-    expect(Array.from(maskVoxels(pred, gt, undefined, any, 40)!)).toEqual([3, 18, 39]);
-    expect(maskVoxels(pred, gt, undefined, any, 2)).toBeNull();
+    const any = { kind: 'labels' as const, table: Uint8Array.of(0, 1, 1), others: new Set<number>() };
+    expect(Array.from(maskVoxels(pred, any, gt, any, undefined, 40)!)).toEqual([3, 18, 39]);
+    expect(maskVoxels(pred, any, gt, any, undefined, 2)).toBeNull();
     // Float labels and a label outside the table go through the general path.
     const fp = Float32Array.from(pred);
     fp[7] = 70000;
-    const withOther = { table: Uint8Array.of(0, 1, 1), others: new Set([70000]) };
-    expect(Array.from(maskVoxels(fp, gt, undefined, withOther, 40)!)).toEqual([3, 7, 18, 39]);
+    const withOther = { kind: 'labels' as const, table: Uint8Array.of(0, 1, 1), others: new Set([70000]) };
+    expect(Array.from(maskVoxels(fp, withOther, gt, withOther, undefined, 40)!)).toEqual([3, 7, 18, 39]);
   });
 
   it('gives each voxel index its grid coordinates, fastest axis first', () => {
@@ -159,6 +159,30 @@ describe('surfaceMetrics: voxel lists and the grid give equal values', () => {
           else expect(Math.abs(a - b), `map ${t} [${dims}] target ${k} ${key}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
         }
       }
+    }
+  });
+
+  it('read through a cut (one channel, no label map), equal to the hard label map, by both methods', () => {
+    const rand = mulberry32(99);
+    for (let t = 0; t < 60; t++) {
+      const dims = [3 + Math.floor(rand() * 30), 3 + Math.floor(rand() * 20), 1 + Math.floor(rand() * 8)];
+      const total = dims[0]! * dims[1]! * dims[2]!;
+      const gt = Uint8Array.from({ length: total }, () => (rand() < 0.04 ? 2 : 0));
+      // Logits, a few exactly on the cut (a value ≥ cut is foreground).
+      const cut = t % 2 ? 0 : -0.3;
+      const z = Float32Array.from({ length: total }, () => (rand() < 0.02 ? cut : rand() < 0.05 ? 1 + rand() : -1 - rand()));
+      const hard = Uint8Array.from(z, (v) => (v >= cut ? 2 : 0));
+      let materialised = 0;
+      const byCut = { values: z, cut, foreground: 2, labels: () => (materialised++, hard) };
+      const targets = [[2], [0], [0, 2]];
+      for (const method of ['lists', 'grid', 'auto'] as const) {
+        const opts: SurfaceOptions = { hd95: 'union', nsdTolerance: 1, method };
+        expect(surfaceMetrics(byCut, gt, dims, [0.8, 0.8, 2.5], targets, opts), `volume ${t} ${method}`).toEqual(
+          surfaceMetrics(hard, gt, dims, [0.8, 0.8, 2.5], targets, opts),
+        );
+      }
+      // 'lists' never needs the label map; 'grid' asks for it once per call.
+      expect(materialised).toBe(2);
     }
   });
 
