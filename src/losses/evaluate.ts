@@ -30,7 +30,8 @@ import {
 } from './params.js';
 import type { CaseEvaluation, TargetResult } from './results.js';
 import { ThreadScratch } from './scratch.js';
-import { surfaceMetrics } from './surface/surface.js';
+import { surfaceListCap, surfaceMetrics } from './surface/surface.js';
+import { ForegroundVoxels } from './surface/sparseBoundary.js';
 import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 import type { Runs } from './walk/lovaszWalk.js';
 import { caseLesions } from '../lesions/caseLesions.js';
@@ -113,9 +114,11 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
   const cut = wantSurface && !opts.lesions ? foregroundCut(pred, opts.threshold) : null;
   const hard = pred.kind === 'labels' || (wantSurface && cut === null) || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  // The surface metrics' voxel list, gathered by the counting pass (surface/sparseBoundary.ts).
+  const foreground = cut !== null ? new ForegroundVoxels(surfaceListCap(n)) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
-    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
+    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs, foreground ? (start, labels, count) => foreground.add(gt.data, start, labels, count) : undefined);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const wantRank = pred.kind !== 'labels' && (opts.metrics.includes('auroc') || opts.metrics.includes('ap'));
@@ -207,6 +210,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
         targets.map((t) => t.labels),
         { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
         opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex),
+        foreground?.voxels(),
       )
     : null;
   for (const target of targets) {

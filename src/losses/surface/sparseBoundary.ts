@@ -50,18 +50,8 @@ export function maskVoxels(
   cap: number,
 ): Int32Array | null {
   const n = pred.length;
-  let out = new Int32Array(Math.min(cap, 1 << 16));
-  let m = 0;
-  const keep = (i: number): boolean => {
-    if (m === out.length) {
-      if (m >= cap) return false;
-      const grown = new Int32Array(Math.min(cap, 2 * m));
-      grown.set(out);
-      out = grown;
-    }
-    out[m++] = i;
-    return true;
-  };
+  const list = new VoxelList(cap);
+  const keep = (i: number): boolean => list.push(i);
   if (
     pred instanceof Uint8Array && gt instanceof Uint8Array && ignore === undefined &&
     predAny === gtAny && predAny.kind === 'labels' && !predAny.table[0] && !predAny.others.size
@@ -95,13 +85,77 @@ export function maskVoxels(
       const g = gt[i]!;
       if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(i)) return null;
     }
-    return out.subarray(0, m);
+    return list.voxels();
+  }
+  if (predAny.kind === 'cut' && !predAny.below && gtAny.kind === 'labels' && !gtAny.table[0] && !gtAny.others.size && ignore === undefined) {
+    // A one-channel prediction against a label map, background in no target: the mask of
+    // the prediction is where a value reaches the cut, the truth's where its label is in
+    // the table (a value that is no index of it reads undefined).
+    const { cut, above } = predAny;
+    const t = gtAny.table;
+    for (let i = 0; i < n; i++) {
+      if (((above && pred[i]! >= cut) || t[gt[i]!] === 1) && !keep(i)) return null;
+    }
+    return list.voxels();
   }
   for (let i = 0; i < n; i++) {
     if (ignore !== undefined && ignore[i] !== 0) continue;
     if ((has(predAny, pred[i]!) || has(gtAny, gt[i]!)) && !keep(i)) return null;
   }
-  return out.subarray(0, m);
+  return list.voxels();
+}
+
+/** Voxel indices as they are found, up to a cap. */
+class VoxelList {
+  private out: Int32Array;
+  private m = 0;
+  /** The cap was passed. */
+  over = false;
+  constructor(private readonly cap: number) {
+    this.out = new Int32Array(Math.min(cap, 1 << 16));
+  }
+  /** Adds voxel i; false (and the list is over) when it would pass the cap. */
+  push(i: number): boolean {
+    if (this.m === this.out.length) {
+      if (this.m >= this.cap) {
+        this.over = true;
+        return false;
+      }
+      const grown = new Int32Array(Math.min(this.cap, 2 * this.m));
+      grown.set(this.out);
+      this.out = grown;
+    }
+    this.out[this.m++] = i;
+    return true;
+  }
+  /** The voxels in the order added; null when the cap was passed. */
+  voxels(): Int32Array | null {
+    return this.over ? null : this.out.subarray(0, this.m);
+  }
+}
+
+/**
+ * The voxels whose hard label or truth is not 0, gathered chunk by chunk as the confusion
+ * counts read them (producers/confusion.ts jointHistogramChunked): when no target holds
+ * label 0, every voxel of every mask is among them, and boundaryOf takes them as they are.
+ */
+export class ForegroundVoxels {
+  private readonly list: VoxelList;
+  constructor(cap: number) {
+    this.list = new VoxelList(cap);
+  }
+  /** Voxels [start, start + count): hard labels labels[0, count), truth gt[start, …). */
+  add(gt: ArrayLike<number>, start: number, labels: ArrayLike<number>, count: number): void {
+    const list = this.list;
+    if (list.over) return;
+    for (let k = 0; k < count; k++) {
+      if ((labels[k] !== 0 || gt[start + k] !== 0) && !list.push(start + k)) return;
+    }
+  }
+  /** Ascending; null when there were more than the cap. */
+  voxels(): Int32Array | null {
+    return this.list.voxels();
+  }
 }
 
 /** A mask's voxel count and its boundary voxels, ascending. */

@@ -71,6 +71,9 @@ const DENSE_LABEL_LIMIT = 1 << 16;
  * @param dims    spatial dims, fastest-varying first: index = x + dims[0]·(y + dims[1]·z); any n ≥ 1
  * @param spacing mm per voxel along each of dims
  * @param ignore  1 = voxel ignored: it belongs to neither mask
+ * @param foreground the voxels whose hard label or truth is not 0, ascending, as another
+ *   pass gathered them (sparseBoundary.ts ForegroundVoxels; null: more than the lists'
+ *   share of the volume); used when no target holds label 0, instead of a pass of its own
  */
 export function surfaceMetrics(
   prediction: ArrayLike<number> | CutPrediction,
@@ -80,6 +83,7 @@ export function surfaceMetrics(
   targets: number[][],
   opts: SurfaceOptions,
   ignore?: Uint8Array,
+  foreground?: Int32Array | null,
 ): SurfaceMetrics[] {
   const n = dims.length;
   if (n < 1) throw new Error('surfaceMetrics: dims must have at least one axis');
@@ -109,8 +113,9 @@ export function surfaceMetrics(
   const L = lut.labels.length;
   const method = opts.method ?? 'auto';
   if (L > 0 && n <= 3 && opts.surface !== 'surfels' && method !== 'grid') {
-    const cap = method === 'lists' ? total : Math.floor(total * SPARSE_PART);
-    const sparse = sparseMetrics(values, byCut, gt, ignore, dims, spacing, targets, lut, opts, cap);
+    const cap = method === 'lists' ? total : surfaceListCap(total);
+    const gathered = foreground !== undefined && !targets.some((t) => t.includes(0)) ? foreground : undefined;
+    const sparse = gathered === null && method === 'auto' ? null : sparseMetrics(values, byCut, gt, ignore, dims, spacing, targets, lut, opts, cap, gathered ?? undefined);
     if (sparse) return sparse;
   }
   const pred = byCut ? byCut.labels() : values;
@@ -149,6 +154,11 @@ export function surfaceMetrics(
  */
 const SPARSE_PART = 1 / 64;
 
+/** The most voxels the lists take in 'auto' for a volume of `total` voxels. */
+export function surfaceListCap(total: number): number {
+  return Math.floor(total * SPARSE_PART);
+}
+
 /** Every target's metrics from the lists of mask voxels; null when the masks are too large for that. */
 function sparseMetrics(
   pred: ArrayLike<number>,
@@ -161,11 +171,12 @@ function sparseMetrics(
   lut: Lookup,
   opts: SurfaceOptions,
   cap: number,
+  gathered?: Int32Array,
 ): SurfaceMetrics[] | null {
   const predSet = (labels: readonly number[]): Members =>
     byCut ? { kind: 'cut', cut: byCut.cut, above: labels.includes(byCut.foreground), below: labels.includes(0) } : labelSet(labels);
   const any = labelSet(lut.labels);
-  const voxels = maskVoxels(pred, byCut ? predSet(lut.labels) : any, gt, any, ignore, cap);
+  const voxels = gathered ?? maskVoxels(pred, byCut ? predSet(lut.labels) : any, gt, any, ignore, cap);
   if (voxels === null) return null;
   return targets.map((labels) => {
     const p = boundaryOf(pred, ignore, predSet(labels), voxels, dims);

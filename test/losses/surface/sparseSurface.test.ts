@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearestSquared } from '../../../src/losses/surface/nearest.js';
-import { boundaryOf, cellsOf, maskVoxels } from '../../../src/losses/surface/sparseBoundary.js';
+import { boundaryOf, cellsOf, ForegroundVoxels, maskVoxels } from '../../../src/losses/surface/sparseBoundary.js';
 import { surfaceMetrics, type SurfaceOptions } from '../../../src/losses/surface/surface.js';
 import { rng as mulberry32 } from '../../helpers/rng.js';
 
@@ -184,6 +184,32 @@ describe('surfaceMetrics: voxel lists and the grid give equal values', () => {
       // 'lists' never needs the label map; 'grid' asks for it once per call.
       expect(materialised).toBe(2);
     }
+  });
+
+  it('takes the voxels another pass gathered (not background in the hard labels or the truth), chunk by chunk, with the same values', () => {
+    const rand = mulberry32(5);
+    const dims = [40, 30, 12];
+    const total = 40 * 30 * 12;
+    const gt = Uint8Array.from({ length: total }, () => (rand() < 0.01 ? 1 + Math.floor(rand() * 3) : 0));
+    const hard = Uint8Array.from({ length: total }, () => (rand() < 0.01 ? 2 : 0));
+    const gathered = new ForegroundVoxels(total);
+    // Chunks of 1000 voxels, the last one short.
+    for (let start = 0; start < total; start += 1000) {
+      const count = Math.min(1000, total - start);
+      gathered.add(gt, start, hard.subarray(start, start + count), count);
+    }
+    const voxels = gathered.voxels()!;
+    const want: number[] = [];
+    for (let i = 0; i < total; i++) if (hard[i] !== 0 || gt[i] !== 0) want.push(i);
+    expect(Array.from(voxels)).toEqual(want);
+    const opts: SurfaceOptions = { hd95: 'max', nsdTolerance: 2, method: 'auto' };
+    const grid = surfaceMetrics(hard, gt, dims, [1, 1.5, 3], [[2], [1, 2]], { ...opts, method: 'grid' });
+    expect(surfaceMetrics(hard, gt, dims, [1, 1.5, 3], [[2], [1, 2]], opts, undefined, voxels)).toEqual(grid);
+    // Over its cap the gatherer gives null, and 'auto' then takes the grid.
+    const small = new ForegroundVoxels(10);
+    small.add(gt, 0, hard, total);
+    expect(small.voxels()).toBeNull();
+    expect(surfaceMetrics(hard, gt, dims, [1, 1.5, 3], [[2], [1, 2]], opts, undefined, null)).toEqual(grid);
   });
 
   it("'auto' (here: lists, 432 of 163 840 voxels in the masks) gives the grid's values", () => {
