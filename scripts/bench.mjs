@@ -140,11 +140,11 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   const rssFile = join(work, `${tag}.rss`);
   const evalArgs = [BIN, 'eval', '--pred', pred, '--gt', gt, ...flags, '--format', 'json', '--quiet'];
   log(`${label}: segloss eval ${flags.join(' ')}`);
-  // Whether a lone case is split over two threads depends on the load average when the
-  // run starts (pipeline/splitChoice.ts); the bench's own previous runs count there too.
+  // Whether a lone case is split over two threads depends on the idle cores when the run
+  // starts (pipeline/splitChoice.ts): the same rule, a moment before the run.
   const load = loadavg()[0];
   const w = flags.indexOf('--workers');
-  const split = expectCases === 1 && w >= 0 ? (await splitRule()).splitPays(Number(flags[w + 1]), 1, cpus().length, load) : null;
+  const split = expectCases === 1 && w >= 0 ? await (await splitRule()).splitNow(Number(flags[w + 1]), 1, true) : null;
   const r = haveTime
     ? await run(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...evalArgs], { stdoutFile: outFile, env })
     : await run(process.execPath, ['--import', join(ROOT, 'scripts', 'bench', 'maxrss.mjs'), ...evalArgs], {
