@@ -10,13 +10,13 @@ import { BIN, ROOT } from '../helpers/cli.js';
 import { gatesFixture, slowFixture, workspace, type Workspace } from '../helpers/cliFixtures.js';
 
 describe('shouldRelaunch', () => {
-  const yes = () => true;
+  const yes = (): boolean => true;
   it.each([
     ['eval on Linux with glibc', ['eval', '--pred', 'p'], {}, 'linux', yes, true],
     ['another command', ['inspect', 'x.nii'], {}, 'linux', yes, false],
     ['no command', [], {}, 'linux', yes, false],
     ['macOS', ['eval'], {}, 'darwin', yes, false],
-    ['no glibc (musl)', ['eval'], {}, 'linux', () => false, false],
+    ['no glibc (musl)', ['eval'], {}, 'linux', (): boolean => false, false],
     ["the user's GLIBC_TUNABLES (even empty) wins", ['eval'], { GLIBC_TUNABLES: '' }, 'linux', yes, false],
     ['SEGLOSS_RELAUNCH=0', ['eval'], { SEGLOSS_RELAUNCH: '0' }, 'linux', yes, false],
   ] as const)('%s', (_name, args, env, platform, glibc, want) => {
