@@ -22,6 +22,7 @@ import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
 import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
+import type { Precounted } from './producers/sumsOnlyChunks.js';
 import { ignoreMaskOf, truthCodes } from './producers/truth.js';
 import { splitClass } from './parallel/split.js';
 import {
@@ -74,7 +75,7 @@ export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
 };
 
 /** The foreground label a single-channel prediction stands for. */
-function binaryForeground(opts: EvalOptions): number {
+export function binaryForeground(opts: EvalOptions): number {
   if (!opts.regions && opts.targets) {
     const fg = opts.targets.flatMap((t) => t.labels).filter((l) => l !== 0);
     if (fg.length === 1) return fg[0];
@@ -101,16 +102,21 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
  * @param consumable the caller does not need `pred.data` afterwards: the engine may
  *   overwrite it (the float32 sort then keys in the prediction's own memory, see
  *   sort/inPlaceBuckets.ts, instead of a second buffer as large)
+ * @param precounted the prediction's confusion counts and class sums, taken as its file
+ *   was read (sumsOnlyChunks.ts; sums-only requests on one channel): `pred.data` is then
+ *   not read, and every class's sums are these
  */
-export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch(), consumable = false): CaseEvaluation {
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch(), consumable = false, precounted?: Precounted): CaseEvaluation {
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
   // A whole-volume hard label map only when the surface metrics need one (or it exists
   // already: a label-map prediction); otherwise the counts are made chunk by chunk.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
-  const hist = hard
+  const hard = !precounted && (pred.kind === 'labels' || wantSurface || opts.lesions) ? hardLabels(pred, opts.threshold, fg) : null;
+  const hist = precounted
+    ? precounted.hist
+    : hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
@@ -145,6 +151,11 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   };
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
+    if (!r && precounted) {
+      r = { sums: precounted.classSums(label), softmaxTerm: NaN, complementSoftmaxTerm: NaN };
+      classCache.set(label, r);
+      extraCache.set(label, {});
+    }
     if (!r) {
       let extra: RunMetrics = {};
       // A binary uint8 ground truth already is the truth codes of label 1: no copy.
