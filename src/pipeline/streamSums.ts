@@ -7,8 +7,10 @@
 // would refuse) goes the whole-array road, which reads the file again and says the same
 // as before.
 import { fileKindOf } from '../io/formats.js';
+import { ChunkReadFailed, FLOAT_CHUNK_BYTES, readFloatChunks, type FloatChunkSource } from '../io/floatChunks.js';
 import { readArray } from '../io/index.js';
-import { probeFloatNpy, readNpyChunks, NPY_CHUNK_BYTES, type NpyChunkSource } from '../io/npyChunks.js';
+import { probeFloatNifti } from '../io/niftiChunks.js';
+import { probeFloatNpy } from '../io/npyChunks.js';
 import { binaryForeground, type EvalOptions } from '../losses/evaluate.js';
 import { SPLIT_MIN } from '../losses/parallel/split.js';
 import { AGREEMENT_METRICS, OVERLAP_METRICS } from '../losses/params.js';
@@ -19,19 +21,20 @@ import type { ClassInput } from '../losses/producers/voxelTerms.js';
 import type { ThreadScratch } from '../losses/scratch.js';
 import type { RawArray } from '../types.js';
 import type { RunConfig } from './config.js';
-import { countNonFinite, floatKind, layoutPrediction, scanFlags, type GroundTruth, type Prediction, type ValueScan } from './volume.js';
+import { countNonFinite, floatKind, layoutPrediction, scanFlags, spacingWarnings, type GroundTruth, type Prediction, type ValueScan } from './volume.js';
 
 const COUNT_METRICS: ReadonlySet<string> = new Set([...OVERLAP_METRICS, ...AGREEMENT_METRICS]);
+const STREAMED_FORMATS: ReadonlySet<string> = new Set(['npy', 'nifti']);
 
 /**
- * Whether a case's prediction may be streamed: a .npy, and every requested quantity a
+ * Whether a case's prediction may be streamed: a .npy, .nii or .nii.gz, and every requested quantity a
  * function of the confusion counts and of the foreground's Σp, Σp·t (no NLL, calibration,
  * ranking, surface or lesion metric; no loss beyond PROBABILITY_SUM_LOSSES), for one
  * class of one channel (no regions, no background class).
  */
 export function streamableRequest(c: RunConfig, predPath: string): boolean {
   return (
-    fileKindOf(predPath)?.format === 'npy' &&
+    STREAMED_FORMATS.has(fileKindOf(predPath)?.format ?? '') &&
     c.input !== 'labels' &&
     c.losses.every((l) => PROBABILITY_SUM_LOSSES.includes(l)) &&
     c.metrics.every((m) => COUNT_METRICS.has(m)) &&
@@ -42,19 +45,20 @@ export function streamableRequest(c: RunConfig, predPath: string): boolean {
   );
 }
 
-/** The prediction read whole, or for a streamable request on a float .npy its header alone. */
-export async function readPredictionOrHeader(path: string, c: RunConfig, streamable: boolean): Promise<RawArray | NpyChunkSource> {
+/** The prediction read whole, or for a streamable request on a float .npy or NIfTI its header alone. */
+export async function readPredictionOrHeader(path: string, c: RunConfig, streamable: boolean): Promise<RawArray | FloatChunkSource> {
   const opts = { maxVoxels: c.maxVoxels };
-  return (streamable ? await probeFloatNpy(path, opts) : null) ?? readArray(path, opts);
+  const probe = fileKindOf(path)?.format === 'npy' ? probeFloatNpy : probeFloatNifti;
+  return (streamable ? await probe(path, opts) : null) ?? readArray(path, opts);
 }
 
 /** The prediction read whole: as read, or now when only its header was. */
-export async function wholePrediction(read: RawArray | NpyChunkSource, c: RunConfig): Promise<RawArray> {
+export async function wholePrediction(read: RawArray | FloatChunkSource, c: RunConfig): Promise<RawArray> {
   return isChunkSource(read) ? readArray(read.path, { maxVoxels: c.maxVoxels }) : read;
 }
 
-function isChunkSource(read: RawArray | NpyChunkSource): read is NpyChunkSource {
-  return 'header' in read && 'raw' in read;
+function isChunkSource(read: RawArray | FloatChunkSource): read is FloatChunkSource {
+  return 'plan' in read && 'raw' in read;
 }
 
 export interface StreamedPrediction {
@@ -70,7 +74,7 @@ let threadRoom: { labels: Int32Array; tables: PairTables } | null = null;
 let roomLent = false;
 
 function borrowRoom(): [{ labels: Int32Array; tables: PairTables }, () => void] {
-  const fresh = () => ({ labels: new Int32Array(NPY_CHUNK_BYTES / 4), tables: new PairTables() });
+  const fresh = () => ({ labels: new Int32Array(FLOAT_CHUNK_BYTES / 4), tables: new PairTables() });
   if (roomLent) return [fresh(), () => {}];
   threadRoom ??= fresh();
   roomLent = true;
@@ -86,7 +90,7 @@ class ReadAsLogits {}
  * would (NaN/±Inf, probabilities outside [0, 1]) and the reader's (a file that changed).
  */
 export async function streamPrediction(
-  read: RawArray | NpyChunkSource,
+  read: RawArray | FloatChunkSource,
   gt: GroundTruth,
   gtPath: string,
   c: RunConfig,
@@ -114,7 +118,7 @@ export async function streamPrediction(
       const s: ValueScan = { nonFinite: 0, allBinary: true, inUnit: true, allInteger: true };
       let pass = new SumsOnlyChunks(gt.data, { input, foreground: fg, threshold: c.threshold, ignoreIndex: c.ignoreIndex, splitAt }, room.tables, room.labels);
       try {
-        await readNpyChunks(read, (v) => {
+        await readFloatChunks(read, (v) => {
           let i = 0;
           if (s.inUnit || s.allInteger) i = scanFlags(v, s, 0, v.length);
           if (i < v.length) s.nonFinite += countNonFinite(v, i, v.length);
@@ -131,6 +135,8 @@ export async function streamPrediction(
           input = 'logits';
           continue;
         }
+        // A file that changed since its header was read, a damaged stream: the whole-file reader words it.
+        if (e instanceof ChunkReadFailed) return null;
         throw e;
       } finally {
         // Clears the thread's count tables whatever happened.
@@ -140,7 +146,7 @@ export async function streamPrediction(
       // A map of 0s and 1s read as labels: the label-map road.
       if (kind === 'labels') return null;
       if (kind !== input) throw new Error(`streamed pass read the values as ${input}, the scan says ${kind}`);
-      const pred: Prediction = { data: read.raw.data, dims: gt.dims, channels: 1, spacing: gt.spacing, kind, integer: false, npyAxes, warnings: [] };
+      const pred: Prediction = { data: read.raw.data, dims: gt.dims, channels: 1, spacing: gt.spacing, kind, integer: false, npyAxes, warnings: spacingWarnings(read.raw, gt) };
       return { raw: read.raw, pred, precounted: pass.finish() };
     }
   } finally {

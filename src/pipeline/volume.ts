@@ -201,6 +201,14 @@ export function floatKind(path: string, s: ValueScan, input: InputMode, channels
   return kind;
 }
 
+/** The prediction's warning when its header's spacing is not the ground truth's (the engine uses the ground truth's). */
+export function spacingWarnings(raw: RawArray, gt: GroundTruth): string[] {
+  if (!(raw.spacing && gt.spacing && raw.order === 'F')) return [];
+  const ps = raw.spacing;
+  const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
+  return differs ? [`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`] : [];
+}
+
 export interface PredictionOptions {
   input: InputMode;
   ignoreIndex: number | null;
@@ -208,15 +216,10 @@ export interface PredictionOptions {
 }
 
 export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opts: PredictionOptions): Prediction {
-  const warnings: string[] = [];
   const lay = layoutPrediction(raw, gt, gtPath, opts.npyAxes);
   let data = lay.data;
   const channels = lay.channels;
-  if (raw.spacing && gt.spacing && raw.order === 'F') {
-    const ps = raw.spacing;
-    const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
-    if (differs) warnings.push(`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`);
-  }
+  const warnings = spacingWarnings(raw, gt);
   let kind: InputKind;
   if (raw.png && opts.input === 'probs') {
     // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs), kept as the

@@ -4,8 +4,8 @@
 import { truncateSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/io/index.js';
-import { NPY_CHUNK_BYTES, probeFloatNpy, readNpyChunks } from '../../src/io/npyChunks.js';
-import { InputError } from '../../src/types.js';
+import { ChunkReadFailed, FLOAT_CHUNK_BYTES, readFloatChunks } from '../../src/io/floatChunks.js';
+import { probeFloatNpy } from '../../src/io/npyChunks.js';
 import { npyBytes, type NpySpec } from '../helpers/npy.js';
 import { rng } from '../helpers/rng.js';
 import { scratch } from '../helpers/tmp.js';
@@ -19,10 +19,10 @@ const write = (spec: NpySpec): string => tmp.write(`c${counter++}.npy`, npyBytes
 async function allChunks(path: string): Promise<{ values: Float64Array; lengths: number[] }> {
   const src = await probeFloatNpy(path);
   if (!src) throw new Error('not streamable');
-  const values = new Float64Array(src.header.count);
+  const values = new Float64Array(src.plan.count);
   const lengths: number[] = [];
   let at = 0;
-  await readNpyChunks(src, (v) => {
+  await readFloatChunks(src, (v) => {
     lengths.push(v.length);
     values.set(v, at);
     at += v.length;
@@ -37,9 +37,9 @@ function differences(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-describe('readNpyChunks', () => {
+describe('readFloatChunks', () => {
   // 2.5 chunks of float32 and 5 of float64: the last chunk is a partial one.
-  const count = Math.floor((NPY_CHUNK_BYTES / 4) * 2.5) + 3;
+  const count = Math.floor((FLOAT_CHUNK_BYTES / 4) * 2.5) + 3;
   const r = rng(9);
   const values = Float64Array.from({ length: count }, () => (r() - 0.5) * 20);
   for (const descr of ['<f4', '>f4', '<f8', '>f8']) {
@@ -49,7 +49,7 @@ describe('readNpyChunks', () => {
       const got = await allChunks(path);
       expect(differences(got.values, whole.data)).toBe(0);
       const size = Number(descr.slice(2));
-      const per = NPY_CHUNK_BYTES / size;
+      const per = FLOAT_CHUNK_BYTES / size;
       expect(got.lengths.slice(0, -1).every((l) => l === per)).toBe(true);
       expect(got.lengths.reduce((a, b) => a + b, 0)).toBe(count);
     });
@@ -75,13 +75,14 @@ describe('readNpyChunks', () => {
     expect(await probeFloatNpy(write(spec))).toBeNull();
   });
 
-  it('names the file and says it is truncated when it shrinks after its header was read', async () => {
+  it('fails as a failed read, saying the file is truncated, when it shrinks after its header was read', async () => {
     const path = write({ descr: '<f4', shape: [1000], values: Array.from({ length: 1000 }, (_, i) => i) });
     const src = await probeFloatNpy(path);
     truncateSync(path, 2000);
-    const err = await readNpyChunks(src!, () => {}).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read NumPy \\.npy \\(file is truncated`));
+    const err = await readFloatChunks(src!, () => {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChunkReadFailed);
+    expect((err as ChunkReadFailed).path).toBe(path);
+    expect(String((err as ChunkReadFailed).cause)).toMatch(/file is truncated: 4000 bytes of data needed/);
   });
 
   it('passes on what the chunk callback throws, as it is, and can read again afterwards', async () => {
@@ -89,7 +90,7 @@ describe('readNpyChunks', () => {
     const src = await probeFloatNpy(path);
     const stop = new Error('stop');
     let calls = 0;
-    const err = await readNpyChunks(src!, () => {
+    const err = await readFloatChunks(src!, () => {
       calls++;
       if (calls === 2) throw stop;
     }).catch((e: unknown) => e);

@@ -46,11 +46,12 @@ async function stream(name: string, c: RunConfig) {
 }
 
 describe('streamableRequest', () => {
-  it('takes a .npy with sum losses and count metrics only', () => {
-    expect(streamableRequest(config({ losses: ['dice', 'iou', 'tversky', 'focal_tversky'], metrics: ['dice', 'tp', 'mcc'] }), 'a.npy')).toBe(true);
+  it.each(['a.npy', 'a.nii', 'a.nii.gz'])('takes %s with sum losses and count metrics only', (path) => {
+    expect(streamableRequest(config({ losses: ['dice', 'iou', 'tversky', 'focal_tversky'], metrics: ['dice', 'tp', 'mcc'] }), path)).toBe(true);
   });
   it.each([
-    ['another format', {}, 'a.nii.gz'],
+    ['another format', {}, 'a.png'],
+    ['a .npz', {}, 'a.npz'],
     ['a loss beyond Σp and Σp·t (focal)', { losses: ['dice', 'focal'] }, 'a.npy'],
     ['a probability metric (nll)', { metrics: ['dice', 'nll'] }, 'a.npy'],
     ['a surface metric', { metrics: ['dice', 'hd95'] }, 'a.npy'],
