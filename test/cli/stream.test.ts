@@ -4,8 +4,10 @@
 // kind --input auto decides, and the one-line errors of bad files, naming the file.
 // Needs `npx tsc -p tsconfig.json` first. The volume (64×96×50 = 307 200 voxels) is 1.17
 // chunks of float32 (262 144 values a chunk): the chunks do not divide it.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { niftiBytes } from '../helpers/nifti.js';
 import { npyBytes } from '../helpers/npy.js';
 import { rng } from '../helpers/rng.js';
 import { scratch, type Scratch } from '../helpers/tmp.js';
@@ -37,6 +39,10 @@ beforeAll(() => {
   const nan = z.slice();
   nan[300_000] = Number.NaN;
   files.nan = npy('nan.npy', '<f4', nan);
+  // The same logits as a .nii.gz: NIfTI (x, y, z) first axis fastest is the .npy's (z, y, x) C order.
+  const gz = gzipSync(niftiBytes({ dims: [64, 96, 50], datatype: 'float32', values: z }));
+  files.niiGz = tmp.write('logits.nii.gz', gz);
+  files.niiGzCut = tmp.write('cut.nii.gz', gz.subarray(0, gz.length - 5000));
   const whole = npyBytes({ descr: '<f4', shape: SHAPE, values: z });
   files.truncated = tmp.write('truncated.npy', whole.subarray(0, whole.length - 4000));
 });
@@ -120,6 +126,21 @@ describe('eval streams a sums-only request on a float .npy', () => {
     expect(c.error).toBe(
       `${files.truncated}: cannot read NumPy .npy (file is truncated: shape (50, 96, 64) of '<f4' needs ${4 * N} bytes of data, file holds ${4 * N - 4000})`,
     );
+  });
+
+  it('streams a .nii.gz as it inflates, with the .npy\'s numbers for the same values', () => {
+    const gzRun = evalCase(files.niiGz, '--losses', SUM_LOSSES);
+    const npyRun = evalCase(files.logits, '--losses', SUM_LOSSES);
+    expect(gzRun.status).toBe(0);
+    expect(gzRun.c.labels).toEqual(npyRun.c.labels);
+  });
+
+  it('fails a .nii.gz cut short with the whole-file reader\'s words, naming the file', () => {
+    const streamed = evalCase(files.niiGzCut, '--losses', 'dice');
+    const whole = evalCase(files.niiGzCut, '--losses', 'dice,focal');
+    expect(streamed.status).toBe(1);
+    expect(streamed.c.error).toMatch(new RegExp(`^${files.niiGzCut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read NIfTI \\(`));
+    expect(streamed.c.error).toBe(whole.c.error);
   });
 
   it('refuses values outside [0, 1] under --input probs, after the whole file is scanned', () => {

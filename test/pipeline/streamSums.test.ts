@@ -2,7 +2,8 @@
 // prediction toPrediction would make (without its values) and counts that give the
 // whole-array evaluation exactly; everything else is left to the whole-array road (null).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNpy } from '../../src/io/index.js';
+import { gzipSync } from 'node:zlib';
+import { readNifti, readNpy } from '../../src/io/index.js';
 import { evaluateCase } from '../../src/losses/evaluate.js';
 import { ThreadScratch } from '../../src/losses/scratch.js';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/pipeline/config.js';
@@ -10,6 +11,7 @@ import { evalOptionsOf } from '../../src/pipeline/evaluateOne.js';
 import { readPredictionOrHeader, streamableRequest, streamPrediction } from '../../src/pipeline/streamSums.js';
 import { toGroundTruth, toPrediction, type GroundTruth } from '../../src/pipeline/volume.js';
 import { InputError } from '../../src/types.js';
+import { niftiBytes } from '../helpers/nifti.js';
 import { npyBytes } from '../helpers/npy.js';
 import { rng } from '../helpers/rng.js';
 import { scratch, type Scratch } from '../helpers/tmp.js';
@@ -92,5 +94,66 @@ describe('streamPrediction', () => {
     const err = await stream('logits', config({ input: 'probs' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toBe(`${files.logits}: prediction read as probabilities holds values outside [0, 1] (use --input logits)`);
+  });
+});
+
+describe('streamPrediction on NIfTI (.nii, and .nii.gz inflated as it is read)', () => {
+  // 64×64×80 float32 = 1.25 MiB: two chunks, the gzip stream's 1 MiB pieces cut across them.
+  const dims = [64, 64, 80];
+  const n = 64 * 64 * 80;
+  let niiGt: GroundTruth;
+  let niiGtPath: string;
+  const nii: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const r = rng(33);
+    const g = Uint8Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+    const z = Float32Array.from(g, (v) => (v ? 1.5 : -1.5) + (r() - 0.5) * 6);
+    niiGtPath = tmp.write('gt.nii.gz', gzipSync(niftiBytes({ dims, datatype: 'uint8', values: g, pixdim: [0.8, 0.8, 2.5] })));
+    niiGt = toGroundTruth(await readNifti(niiGtPath), null);
+    const plain = niftiBytes({ dims, datatype: 'float32', values: z, pixdim: [0.8, 0.8, 2.5] });
+    nii.plain = tmp.write('plain.nii', plain);
+    nii.gz = tmp.write('gz.nii.gz', gzipSync(plain));
+    nii.bigEndian64 = tmp.write('be64.nii.gz', gzipSync(niftiBytes({ dims, datatype: 'float64', values: z, littleEndian: false, pixdim: [0.8, 0.8, 2.5] })));
+    nii.otherSpacing = tmp.write('spacing.nii.gz', gzipSync(niftiBytes({ dims, datatype: 'float32', values: z, pixdim: [1, 1, 1] })));
+    nii.scaled = tmp.write('scaled.nii', niftiBytes({ dims, datatype: 'float32', values: z, slope: 2 }));
+    const gz = gzipSync(plain);
+    nii.truncatedGz = tmp.write('truncated.nii.gz', gz.subarray(0, gz.length >> 1));
+  });
+
+  async function streamNii(name: string, c: RunConfig) {
+    const read = await readPredictionOrHeader(nii[name], c, streamableRequest(c, nii[name]));
+    return streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c), new ThreadScratch());
+  }
+
+  for (const name of ['plain', 'gz', 'bigEndian64', 'otherSpacing']) {
+    it(`streams ${name} and hands the engine what gives the whole-array evaluation exactly`, async () => {
+      const c = config({ losses: ['dice', 'iou', 'tversky', 'focal_tversky'], metrics: ['dice', 'iou', 'tp', 'fp', 'fn', 'tn', 'mcc'] });
+      const s = await streamNii(name, c);
+      expect(s).not.toBeNull();
+      const whole = await readNifti(nii[name]);
+      const pred = toPrediction(whole, niiGt, niiGtPath, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+      // The same prediction (warnings included: a spacing that differs is told), the file's description without the values.
+      expect({ ...s!.pred, data: null }).toEqual({ ...pred, data: null });
+      expect({ ...s!.raw, data: null }).toEqual({ ...whole, data: null });
+      const o = evalOptionsOf(c);
+      expect(evaluateCase(niiGt, s!.pred, o, new ThreadScratch(), false, s!.precounted)).toEqual(evaluateCase(niiGt, pred, o));
+    });
+  }
+
+  it('tells a spacing that differs from the ground truth\'s, as the whole road does', async () => {
+    const s = await streamNii('otherSpacing', config());
+    expect(s!.pred.warnings).toEqual(['spacing differs: pred [1, 1, 1] vs gt [0.8, 0.8, 2.5]']);
+  });
+
+  it('leaves a scaled file (scl_slope 2) to the whole-array road', async () => {
+    expect(await streamNii('scaled', config())).toBeNull();
+  });
+
+  it('leaves a .nii.gz whose stream breaks off to the whole-file reader, which words the error', async () => {
+    const c = config();
+    const read = await readPredictionOrHeader(nii.truncatedGz, c, true);
+    expect('plan' in read).toBe(true); // its header was read: the break shows only while streaming
+    expect(await streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c), new ThreadScratch())).toBeNull();
   });
 });
