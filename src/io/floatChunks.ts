@@ -49,13 +49,18 @@ export async function fill(file: OpenedFile, buf: Uint8Array, length: number, po
   }
 }
 
-/** This thread's two chunk buffers, lent to one read at a time (a second read at once gets its own). */
-let threadBuffers: [Buffer, Buffer] | null = null;
+/** Chunk buffers a read uses: two alternate for stored values; gzip output fills one while the others wait for the pass. */
+const RING = 3;
+type Ring = [Buffer, Buffer, Buffer];
+
+/** This thread's chunk buffers, lent to one read at a time (a second read at once gets its own). */
+let threadBuffers: Ring | null = null;
 let lent = false;
 
-function borrowBuffers(): [[Buffer, Buffer], () => void] {
-  if (lent) return [[allocBytes(FLOAT_CHUNK_BYTES), allocBytes(FLOAT_CHUNK_BYTES)], () => {}];
-  threadBuffers ??= [allocBytes(FLOAT_CHUNK_BYTES), allocBytes(FLOAT_CHUNK_BYTES)];
+function borrowBuffers(): [Ring, () => void] {
+  const fresh = (): Ring => [allocBytes(FLOAT_CHUNK_BYTES), allocBytes(FLOAT_CHUNK_BYTES), allocBytes(FLOAT_CHUNK_BYTES)];
+  if (lent) return [fresh(), () => {}];
+  threadBuffers ??= fresh();
   lent = true;
   return [threadBuffers, () => (lent = false)];
 }
@@ -85,7 +90,7 @@ export async function readFloatChunks(src: FloatChunkSource, each: (values: Floa
     }
   };
   try {
-    await withFile(src.path, (file) => (src.plan.gzip ? inflateChunks(file, src.plan, src.plan.gzip.limit, buffers[0], guardedEach) : storedChunks(file, src.plan, buffers, guardedEach)));
+    await withFile(src.path, (file) => (src.plan.gzip ? inflateChunks(file, src.plan, src.plan.gzip.limit, buffers, guardedEach) : storedChunks(file, src.plan, [buffers[0], buffers[1]], guardedEach)));
   } catch (err) {
     throw new ChunkReadFailed(src.path, err);
   } finally {
@@ -129,18 +134,25 @@ const PIECE = 1 << 20;
 
 /**
  * A gzip file inflated a piece at a time, its output from `plan.offset` on cut into
- * whole-element chunks of `buf` and handed to `each` as they fill. Output beyond `limit`
- * bytes, a stream that ends before the last value, and zlib's complaints reject.
+ * whole-element chunks and handed to `each`. The pass over a full chunk runs on its own
+ * turn of the event loop (setImmediate), so zlib inflates the next piece on the thread
+ * pool meanwhile; with every buffer waiting for the pass, the stream is paused. Output
+ * beyond `limit` bytes, a stream that ends before the last value, and zlib's complaints reject.
  */
-function inflateChunks(file: OpenedFile, plan: FloatChunkPlan, limit: number, buf: Buffer, each: (v: FloatChunk) => boolean): Promise<void> {
+function inflateChunks(file: OpenedFile, plan: FloatChunkPlan, limit: number, ring: Ring, each: (v: FloatChunk) => boolean): Promise<void> {
   const need = plan.count * plan.bytes;
   const chunkBytes = Math.floor(FLOAT_CHUNK_BYTES / plan.bytes) * plan.bytes;
   return new Promise((resolve, reject) => {
     const z = zlib.createGunzip({ chunkSize: PIECE });
+    const free: Buffer[] = ring.slice(1);
+    const full: { buf: Buffer; len: number }[] = [];
+    let cur = ring[0];
     let written = 0;
     let skip = plan.offset;
     let filled = 0;
     let delivered = 0;
+    let ended = false;
+    let passing = false;
     let over = false;
     const finish = (err?: unknown) => {
       if (over) return;
@@ -149,27 +161,52 @@ function inflateChunks(file: OpenedFile, plan: FloatChunkPlan, limit: number, bu
       if (err === undefined) resolve();
       else reject(err);
     };
+    // One full chunk per turn; the buffer goes back to the free ones, and a paused stream resumes.
+    const pass = () => {
+      passing = false;
+      if (over) return;
+      const next = full.shift();
+      if (next) {
+        if (!each(view(next.buf, plan, next.len))) return finish();
+        free.push(next.buf);
+        if (z.isPaused()) z.resume();
+      }
+      if (full.length > 0) schedule();
+      else if (ended) finish(delivered < need ? new FormatError(`decompressed data end after ${delivered} of ${need} bytes`) : undefined);
+    };
+    const schedule = () => {
+      if (!passing) {
+        passing = true;
+        setImmediate(pass);
+      }
+    };
     z.on('data', (out: Buffer) => {
       if (over) return;
       written += out.length;
       if (written > limit) return finish(new FormatError(`decompresses to more than the ${limit} bytes its header promises`));
       let at = Math.min(skip, out.length);
       skip -= at;
+      // A piece is at most one chunk long, so it fills the current buffer and at most one free one.
       while (at < out.length && delivered < need) {
         const take = Math.min(chunkBytes - filled, out.length - at, need - delivered - filled);
-        out.copy(buf, filled, at, at + take);
+        out.copy(cur, filled, at, at + take);
         filled += take;
         at += take;
         if (filled === chunkBytes || delivered + filled === need) {
+          full.push({ buf: cur, len: filled / plan.bytes });
           delivered += filled;
-          const len = filled / plan.bytes;
           filled = 0;
-          if (!each(view(buf, plan, len))) return finish();
+          cur = free.shift()!;
+          schedule();
         }
       }
+      if (free.length === 0) z.pause();
     });
     z.on('error', (err) => finish(new FormatError(`corrupt gzip stream (${err.message})`)));
-    z.on('end', () => finish(delivered < need ? new FormatError(`decompressed data end after ${delivered} of ${need} bytes`) : undefined));
+    z.on('end', () => {
+      ended = true;
+      schedule();
+    });
     feed(file, z, () => over).catch(finish);
   });
 }
