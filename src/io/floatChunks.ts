@@ -40,7 +40,7 @@ export function emptyOf(bytes: 4 | 8): Float32Array | Float64Array {
 }
 
 /** Reads exactly `length` bytes at `position` into buf[0, length), as readRange does (same message when the file ends early). */
-export async function fill(file: OpenedFile, buf: Uint8Array, length: number, position: number): Promise<void> {
+async function fill(file: OpenedFile, buf: Uint8Array, length: number, position: number): Promise<void> {
   let done = 0;
   while (done < length) {
     const got = await file.read(buf, done, length - done, position + done);
@@ -50,7 +50,6 @@ export async function fill(file: OpenedFile, buf: Uint8Array, length: number, po
 }
 
 /** Chunk buffers a read uses: two alternate for stored values; gzip output fills one while the others wait for the pass. */
-const RING = 3;
 type Ring = [Buffer, Buffer, Buffer];
 
 /** This thread's chunk buffers, lent to one read at a time (a second read at once gets its own). */

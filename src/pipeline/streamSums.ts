@@ -1,6 +1,6 @@
-// Sums-only requests on a one-channel float .npy prediction: the prediction is evaluated
-// chunk by chunk as it is read (io/npyChunks.ts into losses/producers/sumsOnlyChunks.ts),
-// never held whole. What the whole-array road decides from the values (NaN/±Inf, the
+// Sums-only requests on a one-channel float .npy or NIfTI prediction: the prediction is
+// evaluated chunk by chunk as it is read or inflated (io/floatChunks.ts into
+// losses/producers/sumsOnlyChunks.ts), never held whole. What the whole-array road decides from the values (NaN/±Inf, the
 // input kind) is decided here from the same scan, with the same messages (volume.ts
 // floatKind); anything this road does not take (several channels, an axis order that is
 // not the file's memory order, a map of 0s and 1s read as labels, a header the reader
@@ -27,10 +27,10 @@ const COUNT_METRICS: ReadonlySet<string> = new Set([...OVERLAP_METRICS, ...AGREE
 const STREAMED_FORMATS: ReadonlySet<string> = new Set(['npy', 'nifti']);
 
 /**
- * Whether a case's prediction may be streamed: a .npy, .nii or .nii.gz, and every requested quantity a
- * function of the confusion counts and of the foreground's Σp, Σp·t (no NLL, calibration,
- * ranking, surface or lesion metric; no loss beyond PROBABILITY_SUM_LOSSES), for one
- * class of one channel (no regions, no background class).
+ * Whether a case's prediction may be streamed: a .npy, .nii or .nii.gz, and every
+ * requested quantity a function of the confusion counts and of the foreground's Σp, Σp·t
+ * (no NLL, calibration, ranking, surface or lesion metric; no loss beyond
+ * PROBABILITY_SUM_LOSSES), for one class of one channel (no regions, no background class).
  */
 export function streamableRequest(c: RunConfig, predPath: string): boolean {
   return (
