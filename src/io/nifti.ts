@@ -13,7 +13,7 @@ import { niftiGeometry } from './niftiGeometry.js';
 
 // Extra decompressed bytes tolerated past the promised data (some writers pad); more
 // than this is treated as a decompression bomb.
-const GZIP_SLACK = 1 << 20;
+export const GZIP_SLACK = 1 << 20;
 
 /**
  * Read a .nii or .nii.gz file. Compression is detected from the content (gzip
@@ -52,7 +52,7 @@ export async function readNifti(path: string, opts?: ReadOptions): Promise<RawAr
 const STREAM_MIN = 8 << 20;
 
 /** Compressed bytes whose inflate should hold the header; a file that needs more takes fromCompressed's road. */
-const HEADER_PREFIX = 64 << 10;
+export const HEADER_PREFIX = 64 << 10;
 
 /**
  * fromCompressed without holding the compressed bytes: the header from a prefix of the
@@ -127,7 +127,7 @@ function cleanSpacing(p: number): number {
   return Number.isFinite(p) && p !== 0 ? Math.abs(p) : 1;
 }
 
-function toRawArray(path: string, header: NiftiHeader, layout: Layout, bytes: Uint8Array): RawArray {
+export function toRawArray(path: string, header: NiftiHeader, layout: Layout, bytes: Uint8Array): RawArray {
   const decoded = applyScaling(decodeElements(bytes, header.stored, header.littleEndian), header);
   return {
     path,

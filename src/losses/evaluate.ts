@@ -22,6 +22,7 @@ import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
 import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
+import type { Precounted } from './producers/sumsOnlyChunks.js';
 import { ignoreMaskOf, truthCodes } from './producers/truth.js';
 import { splitClass } from './parallel/split.js';
 import {
@@ -75,7 +76,7 @@ export const DEFAULT_EVAL_OPTIONS: EvalOptions = {
 };
 
 /** The foreground label a single-channel prediction stands for. */
-function binaryForeground(opts: EvalOptions): number {
+export function binaryForeground(opts: EvalOptions): number {
   if (!opts.regions && opts.targets) {
     const fg = opts.targets.flatMap((t) => t.labels).filter((l) => l !== 0);
     if (fg.length === 1) return fg[0];
@@ -102,8 +103,11 @@ function defaultTargets(pred: Volume, h: JointHistogram, opts: EvalOptions): Tar
  * @param consumable the caller does not need `pred.data` afterwards: the engine may
  *   overwrite it (the float32 sort then keys in the prediction's own memory, see
  *   sort/inPlaceBuckets.ts, instead of a second buffer as large)
+ * @param precounted the prediction's confusion counts and class sums, taken as its file
+ *   was read (sumsOnlyChunks.ts; sums-only requests on one channel): `pred.data` is then
+ *   not read, and every class's sums are these
  */
-export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch(), consumable = false): CaseEvaluation {
+export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAULT_EVAL_OPTIONS, scratch = new ThreadScratch(), consumable = false, precounted?: Precounted): CaseEvaluation {
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
@@ -112,11 +116,13 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   // otherwise the counts are made chunk by chunk, and the surface metrics of one channel
   // read it through its cut.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const cut = wantSurface && !opts.lesions ? foregroundCut(pred, opts.threshold) : null;
-  const hard = pred.kind === 'labels' || (wantSurface && cut === null) || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  const cut = !precounted && wantSurface && !opts.lesions ? foregroundCut(pred, opts.threshold) : null;
+  const hard = !precounted && (pred.kind === 'labels' || (wantSurface && cut === null) || opts.lesions) ? hardLabels(pred, opts.threshold, fg) : null;
   // The surface metrics' voxel list, gathered by the counting pass (surface/sparseBoundary.ts).
   const foreground = cut !== null ? new ForegroundVoxels(surfaceListCap(n)) : null;
-  const hist = hard
+  const hist = precounted
+    ? precounted.hist
+    : hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
     : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs, foreground ? (start, labels, count) => foreground.add(gt.data, start, labels, count) : undefined);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
@@ -151,6 +157,11 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   };
   const classResult = (label: number): ClassResult => {
     let r = classCache.get(label);
+    if (!r && precounted) {
+      r = { sums: precounted.classSums(label), softmaxTerm: NaN, complementSoftmaxTerm: NaN };
+      classCache.set(label, r);
+      extraCache.set(label, {});
+    }
     if (!r) {
       let extra: RunMetrics = {};
       // A binary uint8 ground truth already is the truth codes of label 1: no copy.

@@ -13,6 +13,7 @@ import { caseSkeleton } from './caseSkeleton.js';
 import { guessWarnings } from './guesses.js';
 import { checkDiscoveredChannels, checkDiscoveredLabels } from './labelGuard.js';
 import { toGroundTruth, toPrediction } from './volume.js';
+import { readPredictionOrHeader, streamableRequest, streamPrediction, wholePrediction } from './streamSums.js';
 import { compareGeometry } from './geometry.js';
 
 /**
@@ -73,13 +74,15 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
     // Both reads settle before the case is decided: a read still inflating when a worker
     // reports its case (and is then stopped) can crash Node's zlib cleanup. The error named
     // is the ground truth's, then the prediction's, whichever failed first.
+    // A sums-only request on a float .npy reads only its header here (streamSums.ts).
+    const streamable = streamableRequest(c, pair.pred);
     const [gtRead, predRead] = await Promise.allSettled([
       readArray(pair.gt, { maxVoxels: c.maxVoxels }),
-      readArray(pair.pred, { maxVoxels: c.maxVoxels }),
+      readPredictionOrHeader(pair.pred, c, streamable),
     ]);
     if (gtRead.status === 'rejected') throw gtRead.reason;
     if (predRead.status === 'rejected') throw predRead.reason;
-    const [gtRaw, predRaw] = [gtRead.value, predRead.value];
+    const gtRaw = gtRead.value;
     const gt = toGroundTruth(gtRaw, c.ignoreIndex);
     if (c.spacing && c.spacing.length !== gt.dims.length) {
       throw new InputError(pair.gt, `--spacing gives ${c.spacing.length} values for a ${gt.dims.length}D ground truth`);
@@ -87,7 +90,11 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
     if (c.switches.surface === 'surfels' && c.metrics.some((m) => ['hd', 'hd95', 'assd', 'nsd'].includes(m)) && gt.dims.length !== 2 && gt.dims.length !== 3) {
       throw new InputError(pair.gt, `--surface surfels needs a 2D or 3D ground truth, got ${gt.dims.length}D`);
     }
-    const pred = toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+    const opts = evalOptionsOf(c);
+    // Evaluated chunk by chunk as it is read when it fits (streamSums.ts); else read whole.
+    const streamed = await streamPrediction(predRead.value, gt, pair.gt, c, opts, threadScratch(split));
+    const predRaw = streamed?.raw ?? (await wholePrediction(predRead.value, c));
+    const pred = streamed?.pred ?? toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');
     if (geometry.error) throw new InputError(pair.pred, geometry.error);
     if (!c.labels && !c.regions) {
@@ -96,7 +103,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
     // The prediction's data are read by nothing after the engine: it may sort in their memory.
-    const evaluation: CaseEvaluation = evaluateCase(gt, pred, evalOptionsOf(c), threadScratch(split), true);
+    const evaluation: CaseEvaluation = evaluateCase(gt, pred, opts, threadScratch(split), true, streamed?.precounted);
     return {
       result: {
         ...caseSkeleton(pair),

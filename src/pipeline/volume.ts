@@ -93,7 +93,7 @@ interface Layout {
 }
 
 /** Brings a prediction's array onto the ground truth's spatial axes, channels planar. */
-function layoutPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, npyAxes: NpyAxes | null): Layout {
+export function layoutPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, npyAxes: NpyAxes | null): Layout {
   const g = gt.dims.length;
   const shape = raw.shape;
   const mismatch = () => new InputError(raw.path, describeShapes(raw, gt, gtPath));
@@ -127,7 +127,7 @@ function layoutPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, npyAxe
   return { data: raw.data, channels };
 }
 
-interface ValueScan {
+export interface ValueScan {
   nonFinite: number;
   allBinary: boolean;
   inUnit: boolean;
@@ -145,7 +145,7 @@ function scan(d: NumericArray): ValueScan {
 }
 
 /** Scans [from, to) into s; returns where it stopped: `to`, or just past the voxel that settled the kind. */
-function scanFlags(d: NumericArray, s: ValueScan, from: number, to: number): number {
+export function scanFlags(d: NumericArray, s: ValueScan, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     const v = d[i];
     if (v === 0 || v === 1) continue;
@@ -158,7 +158,7 @@ function scanFlags(d: NumericArray, s: ValueScan, from: number, to: number): num
   return to;
 }
 
-function countNonFinite(d: NumericArray, from: number, to: number): number {
+export function countNonFinite(d: NumericArray, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) {
     const v = d[i];
@@ -192,6 +192,23 @@ export function decideInput(raw: Pick<RawArray, 'integer' | 'data'>, channels: n
   return { kind: autoKind(false, s, channels), nonFinite: s.nonFinite };
 }
 
+/** A float prediction's kind from the scan of all its values, or the error toPrediction gives (NaN/±Inf first). */
+export function floatKind(path: string, s: ValueScan, input: InputMode, channels: number): InputKind {
+  if (s.nonFinite > 0) throw new InputError(path, `NaN or infinite value in prediction (${s.nonFinite} voxel${s.nonFinite > 1 ? 's' : ''})`);
+  const kind = input === 'auto' ? autoKind(false, s, channels) : input;
+  if (kind === 'labels' && !s.allInteger) throw new InputError(path, 'prediction read as labels holds non-integer values (use --input probs or logits)');
+  if (kind === 'probs' && !s.inUnit) throw new InputError(path, 'prediction read as probabilities holds values outside [0, 1] (use --input logits)');
+  return kind;
+}
+
+/** The prediction's warning when its header's spacing is not the ground truth's (the engine uses the ground truth's). */
+export function spacingWarnings(raw: RawArray, gt: GroundTruth): string[] {
+  if (!(raw.spacing && gt.spacing && raw.order === 'F')) return [];
+  const ps = raw.spacing;
+  const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
+  return differs ? [`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`] : [];
+}
+
 export interface PredictionOptions {
   input: InputMode;
   ignoreIndex: number | null;
@@ -199,15 +216,10 @@ export interface PredictionOptions {
 }
 
 export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opts: PredictionOptions): Prediction {
-  const warnings: string[] = [];
   const lay = layoutPrediction(raw, gt, gtPath, opts.npyAxes);
   let data = lay.data;
   const channels = lay.channels;
-  if (raw.spacing && gt.spacing && raw.order === 'F') {
-    const ps = raw.spacing;
-    const differs = gt.spacing.some((s, k) => ps[k] !== undefined && Math.abs(ps[k] - s) > 1e-3 * Math.abs(s));
-    if (differs) warnings.push(`spacing differs: pred [${ps.map(fmt).join(', ')}] vs gt [${gt.spacing.map(fmt).join(', ')}]`);
-  }
+  const warnings = spacingWarnings(raw, gt);
   let kind: InputKind;
   if (raw.png && opts.input === 'probs') {
     // v / 255 (v / 65535): an 8- or 16-bit probability map (cli.md Inputs), kept as the
@@ -223,14 +235,7 @@ export function toPrediction(raw: RawArray, gt: GroundTruth, gtPath: string, opt
       const s = scan(data);
       if (!s.inUnit) throw new InputError(raw.path, `integer prediction read as probabilities holds values outside [0, 1]`);
     }
-  } else {
-    const s = scan(data);
-    if (s.nonFinite > 0) throw new InputError(raw.path, `NaN or infinite value in prediction (${s.nonFinite} voxel${s.nonFinite > 1 ? 's' : ''})`);
-    if (opts.input === 'auto') kind = autoKind(false, s, channels);
-    else kind = opts.input;
-    if (kind === 'labels' && !s.allInteger) throw new InputError(raw.path, 'prediction read as labels holds non-integer values (use --input probs or logits)');
-    if (kind === 'probs' && !s.inUnit) throw new InputError(raw.path, 'prediction read as probabilities holds values outside [0, 1] (use --input logits)');
-  }
+  } else kind = floatKind(raw.path, scan(data), opts.input, channels);
   if (kind === 'labels' && channels > 1) throw new InputError(raw.path, `a label-map prediction must have one channel, got ${channels}`);
   return { data, dims: gt.dims, channels, spacing: gt.spacing, kind, integer: kind === 'labels', npyAxes: lay.npyAxes, warnings };
 }

@@ -216,3 +216,23 @@ export function jointHistogramChunked(
   }
   return flushDense(h, tables);
 }
+
+/**
+ * jointHistogram fed by the caller one chunk at a time (a prediction streamed from its
+ * file): `add` each chunk's hard labels in voxel order, then `finish` once. The thread's
+ * tables are left all zero by `finish`, so a caller that stops early must still call it.
+ */
+export class PairCounter {
+  private readonly h = new JointHistogram();
+
+  constructor(private readonly tables: PairTables, private readonly ignore: number | null) {}
+
+  /** Adds the pairs (gt[offset + k], labels[k]) for k < len. */
+  add(gt: ArrayLike<number>, offset: number, labels: Int32Array, len: number): void {
+    countPairs(this.h, this.tables, gt, offset, labels, len, this.ignore);
+  }
+
+  finish(): JointHistogram {
+    return flushDense(this.h, this.tables);
+  }
+}
