@@ -63,6 +63,105 @@ export class CalibrationSink {
   }
 }
 
+/** The sums of two disjoint sets of voxels (two walk segments) together. */
+export function addCalibration(a: CalibrationSums, b: CalibrationSums): CalibrationSums {
+  const add = (x: Float64Array, y: Float64Array) => x.map((v, k) => v + y[k]);
+  return { n: a.n + b.n, squaredError: a.squaredError + b.squaredError, count: add(a.count, b.count), sumP: add(a.sumP, b.sumP), sumT: add(a.sumT, b.sumT) };
+}
+
+/**
+ * Half-widths of the bands around each inner bin edge, in the walk's value space, inside
+ * which a voxel's bin is computed as calibrationSums computes it (binOf(sigmoid(z)),
+ * binOf(p)); outside them the bin follows from the value alone (CalibrationWalk). Logits:
+ * the edge is z_k = ln(k/(B − k)); outside [z_k − W, z_k + W] the true sigmoid is at least
+ * W·σ'(z_k)·(1 − W) ≥ W(B − 1)/B² from k/B (σ' = k(B − k)/B² at z_k, ≥ (B − 1)/B²), so
+ * p·B is at least W(B − 1)/B − O(W²) ≥ 4.9e-7 from k for any B ≥ 2, while the computed
+ * sigmoid (a few ulp of p ≤ 1), z_k itself (an ulp of |z_k| ≤ ln 9999) and the product's
+ * rounding (an ulp of k ≤ 1e4, --ece-bins' limit) move it by less than 1e-11: ⌈p·B⌉ − 1 is the same for the
+ * computed p as for the true one, on the side of the edge the value is on. Probabilities:
+ * p is the value; outside [k/B − W, k/B + W], |p·B − k| ≥ W·B ≥ 1e-9 against the same
+ * rounding bounds.
+ */
+const LOGIT_BAND = 1e-6;
+const PROB_BAND = 1e-9;
+
+/**
+ * The calibration sums fed voxel by voxel by a walk that takes each truth group in value
+ * order (the Lovász walk, walk/lovaszWalk.ts): that walk computes each voxel's p and its
+ * error |t − p| already, so this adds no sigmoid per voxel. A voxel's bin comes from its
+ * value, not from p: each group remembers the range of values certainly in its current
+ * bin (between the edges' bands, see LOGIT_BAND), and only a value outside it computes
+ * its bin exactly — at most B times per group along the walk, plus each distinct value
+ * inside a band. Within a bin the counts and Σp of a group's stretch of voxels are summed
+ * in place and added to the bin when the stretch ends. Every sum is float64, in walk order.
+ */
+export class CalibrationWalk {
+  /**
+   * Per group (offset 0: t = 1, 6: t = 0): the current range's low and high value, its bin,
+   * the stretch's voxels and Σp; then Σ(p − t)² and n. A typed array keeps them unboxed.
+   */
+  private readonly s = new Float64Array(14);
+  private readonly c: CalibrationSums;
+  /** The values certainly in bin b: [low[b], high[b]]. */
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
+
+  constructor(bins: number, private readonly logits: boolean) {
+    this.c = emptyCalibration(bins);
+    const band = logits ? LOGIT_BAND : PROB_BAND;
+    const edge = (k: number) => (logits ? Math.log(k / (bins - k)) : k / bins);
+    this.low = Float64Array.from({ length: bins }, (_, b) => (b === 0 ? -Infinity : edge(b) + band));
+    this.high = Float64Array.from({ length: bins }, (_, b) => (b === bins - 1 ? Infinity : edge(b + 1) - band));
+    // Empty ranges: each group's first voxel finds its bin.
+    this.s[0] = this.s[6] = Infinity;
+    this.s[1] = this.s[7] = -Infinity;
+  }
+
+  /**
+   * `count` voxels of truth `positive` with value v (z or p), probability p and error
+   * e = |t − p|, as the walk computed them.
+   */
+  take(v: number, p: number, e: number, positive: boolean, count: number): void {
+    const s = this.s;
+    const o = positive ? 0 : 6;
+    if (!(v >= s[o] && v <= s[o + 1])) this.enter(v, o);
+    s[o + 3] += count;
+    s[o + 4] += count * p;
+    s[12] += count * (e * e);
+    s[13] += count;
+  }
+
+  /** Ends the group's stretch and starts one in the bin of v, computed as calibrationSums does. */
+  private enter(v: number, o: number): void {
+    const s = this.s;
+    this.close(o);
+    const b = binOf(this.logits ? sigmoid(v) : v, this.c.count.length);
+    s[o + 2] = b;
+    const inRange = v >= this.low[b] && v <= this.high[b];
+    // In a band (or NaN): only the same value again is certainly in this bin.
+    s[o] = inRange ? this.low[b] : v;
+    s[o + 1] = inRange ? this.high[b] : v;
+  }
+
+  private close(o: number): void {
+    const s = this.s;
+    const k = s[o + 3];
+    if (k === 0) return;
+    const b = s[o + 2];
+    this.c.count[b] += k;
+    this.c.sumP[b] += s[o + 4];
+    if (o === 0) this.c.sumT[b] += k;
+    s[o + 3] = 0;
+    s[o + 4] = 0;
+  }
+
+  sums(): CalibrationSums {
+    this.close(0);
+    this.close(6);
+    return { ...this.c, n: this.s[13], squaredError: this.s[12] };
+  }
+}
+
 /**
  * One pass over the voxels, for when nothing sorts the class (see runMetrics.ts otherwise).
  * @param input 'probs': values are p; 'logits': values are a one-channel logit z and

@@ -4,8 +4,10 @@
 // hinge and the softmax share one merge order; ties may go either way (the extension is
 // continuous), and the clamped logs only ever tie hinge errors the softmax order
 // separates. The hinge stops adding once its error reaches 0 (errors fall along the walk);
-// the softmax and every other sum of the class take every voxel.
+// the softmax and every other sum of the class take every voxel, and so do the calibration
+// sums when asked (each group's values come in order, so bins change rarely).
 import { LovaszSum } from '../formulas/lovasz.js';
+import { addCalibration, CalibrationWalk, type CalibrationSums } from '../producers/calibration.js';
 import { addVoxelSums, VoxelTerms, type ClassInput, type VoxelSums } from '../producers/voxelTerms.js';
 import { walkSorted, type Keys, type WalkConsumer, type WalkOrder, type WalkSegment } from './sortedWalk.js';
 
@@ -21,6 +23,8 @@ export interface LovaszTerms {
   complementSoft: number;
   /** Every other sum of the class, taken in the same walk (n and st are known from the counts). */
   sums: VoxelSums;
+  /** Brier/ECE sums, when the walk was asked for them. */
+  calibration?: CalibrationSums;
 }
 
 const LOGIT_ORDER: WalkOrder = {
@@ -40,8 +44,9 @@ export function lovaszOrder(input: ClassInput): WalkOrder {
 /**
  * Takes the walk's voxels into the sums, the hinge and both softmax terms: every voxel
  * advances the counts; the hinge shares the softmax's steps while its error is positive.
- * One subclass per input kind, so that the walk's loop inlines one small `take` (V8
- * inlines a bounded amount of code into a loop; both kinds' terms together exceed it).
+ * One subclass per input kind (and with or without the calibration sums), so that the
+ * walk's loop inlines one small `take` (V8 inlines a bounded amount of code into a loop;
+ * both kinds' terms together exceed it).
  */
 abstract class LovaszConsumer extends VoxelTerms implements WalkConsumer {
   soft = new LovaszSum(0, 0, true);
@@ -55,34 +60,86 @@ abstract class LovaszConsumer extends VoxelTerms implements WalkConsumer {
 
   abstract take(x: number, positive: boolean, count: number): void;
 
+  /** The softmax's and the hinge's step over `count` voxels of softmax error e. */
+  protected step(e: number, positive: boolean, count: number): void {
+    const d = this.soft.take(e, positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
+  }
+
+  calibration(): CalibrationSums | undefined {
+    return undefined;
+  }
+
   result(): LovaszTerms {
-    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums() };
+    const calibration = this.calibration();
+    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums(), ...(calibration ? { calibration } : {}) };
   }
 }
 
 class LogitLovasz extends LovaszConsumer {
   take(z: number, positive: boolean, count: number): void {
-    const d = this.soft.take(this.logit(z, positive), positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.step(this.logit(z, positive), positive, count);
   }
 }
 
 class ProbLovasz extends LovaszConsumer {
   take(p: number, positive: boolean, count: number): void {
-    const d = this.soft.take(this.prob(p, positive, this.hingeOn), positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.step(this.prob(p, positive, this.hingeOn), positive, count);
   }
 }
 
-/** Every Lovász term of a float class, and every other sum, in one walk over its sorted runs (or one segment of it). */
-export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment?: WalkSegment): LovaszTerms {
-  const c = input === 'logits' ? new LogitLovasz(gamma) : new ProbLovasz(gamma);
+/**
+ * The same, with the calibration sums of each voxel's p and error |t − p| the walk has
+ * just computed: no second sigmoid per voxel, no second walk (producers/calibration.ts).
+ */
+class CalibratedLogitLovasz extends LovaszConsumer {
+  constructor(gamma: number, private readonly cal: CalibrationWalk) {
+    super(gamma);
+  }
+
+  take(z: number, positive: boolean, count: number): void {
+    const e = this.logit(z, positive);
+    this.step(e, positive, count);
+    this.cal.take(z, this.p, e, positive, count);
+  }
+
+  calibration(): CalibrationSums {
+    return this.cal.sums();
+  }
+}
+
+class CalibratedProbLovasz extends LovaszConsumer {
+  constructor(gamma: number, private readonly cal: CalibrationWalk) {
+    super(gamma);
+  }
+
+  take(p: number, positive: boolean, count: number): void {
+    const e = this.prob(p, positive, this.hingeOn);
+    this.step(e, positive, count);
+    this.cal.take(p, p, e, positive, count);
+  }
+
+  calibration(): CalibrationSums {
+    return this.cal.sums();
+  }
+}
+
+function consumerOf(input: ClassInput, gamma: number, bins: number | null): LovaszConsumer {
+  if (bins === null) return input === 'logits' ? new LogitLovasz(gamma) : new ProbLovasz(gamma);
+  const cal = new CalibrationWalk(bins, input === 'logits');
+  return input === 'logits' ? new CalibratedLogitLovasz(gamma, cal) : new CalibratedProbLovasz(gamma, cal);
+}
+
+/**
+ * Every Lovász term of a float class, and every other sum, in one walk over its sorted runs
+ * (or one segment of it).
+ * @param bins also the calibration sums with this many ECE bins; null: none
+ */
+export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment?: WalkSegment, bins: number | null = null): LovaszTerms {
+  const c = consumerOf(input, gamma, bins);
   walkSorted({ runs: pos }, { runs: neg }, lovaszOrder(input), c, segment);
   return c.result();
 }
@@ -94,5 +151,6 @@ export function addTerms(a: LovaszTerms, b: LovaszTerms): LovaszTerms {
     soft: a.soft + b.soft,
     complementSoft: a.complementSoft + b.complementSoft,
     sums: addVoxelSums(a.sums, b.sums),
+    ...(a.calibration && b.calibration ? { calibration: addCalibration(a.calibration, b.calibration) } : {}),
   };
 }

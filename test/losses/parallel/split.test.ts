@@ -38,5 +38,15 @@ describe('splitClass (one case over two threads)', async () => {
       expect(two.softmaxTerm).toBeCloseTo(one.softmaxTerm, 12);
       expect(two.complementSoftmaxTerm).toBeCloseTo(one.complementSoftmaxTerm, 12);
     });
+    it(`${input}: the calibration sums the walk takes over both threads are the voxel pass's`, async () => {
+      const { calibrationSums } = await dist('producers/calibration.js');
+      const two = splitClass(input, values, t, 2, true, new ThreadScratch(helper), undefined, false, false, 15).calibration;
+      const direct = calibrationSums(input, values, t, 15);
+      expect(two.n).toBe(direct.n);
+      expect(Array.from(two.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(two.sumT)).toEqual(Array.from(direct.sumT));
+      two.sumP.forEach((x: number, b: number) => expect(Math.abs(x - direct.sumP[b])).toBeLessThanOrEqual(1e-12 * direct.sumP[b]));
+      expect(Math.abs(two.squaredError - direct.squaredError)).toBeLessThanOrEqual(1e-12 * direct.squaredError);
+    });
   }
 });
