@@ -86,6 +86,46 @@ const LOGIT_BAND = 1e-6;
 const PROB_BAND = 1e-9;
 
 /**
+ * Where each bin's values certainly lie, in the walk's value space (z for one-channel
+ * logits, p for probabilities): [low[b], high[b]], between the bands around the edges.
+ */
+export class BinRanges {
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+
+  constructor(readonly bins: number, readonly logits: boolean) {
+    const band = logits ? LOGIT_BAND : PROB_BAND;
+    const edge = (k: number) => (logits ? Math.log(k / (bins - k)) : k / bins);
+    this.low = Float64Array.from({ length: bins }, (_, b) => (b === 0 ? -Infinity : edge(b) + band));
+    this.high = Float64Array.from({ length: bins }, (_, b) => (b === bins - 1 ? Infinity : edge(b + 1) - band));
+  }
+
+  /** The bin v is certainly in; −1 in a band (or NaN). */
+  binAt(v: number): number {
+    for (let b = 0; b < this.bins; b++) if (v >= this.low[b] && v <= this.high[b]) return b;
+    return -1;
+  }
+
+  /** The bin of v as calibrationSums computes it. */
+  exactBin(v: number): number {
+    return binOf(this.logits ? sigmoid(v) : v, this.bins);
+  }
+
+  /** Every finite end of a range: where bins and bands meet. */
+  ends(): number[] {
+    return [...this.low, ...this.high].filter((v) => Number.isFinite(v));
+  }
+}
+
+/** Adds `k` voxels of truth `positive` with Σp = sumP to bin b. */
+export function addToBin(c: CalibrationSums, b: number, k: number, sumP: number, positive: boolean): void {
+  if (k === 0) return;
+  c.count[b] += k;
+  c.sumP[b] += sumP;
+  if (positive) c.sumT[b] += k;
+}
+
+/**
  * The calibration sums fed voxel by voxel by a walk that takes each truth group in value
  * order (the Lovász walk, walk/lovaszWalk.ts): that walk computes each voxel's p and its
  * error |t − p| already, so this adds no sigmoid per voxel. A voxel's bin comes from its
@@ -102,16 +142,9 @@ export class CalibrationWalk {
    */
   private readonly s = new Float64Array(14);
   private readonly c: CalibrationSums;
-  /** The values certainly in bin b: [low[b], high[b]]. */
-  private readonly low: Float64Array;
-  private readonly high: Float64Array;
 
-  constructor(bins: number, private readonly logits: boolean) {
-    this.c = emptyCalibration(bins);
-    const band = logits ? LOGIT_BAND : PROB_BAND;
-    const edge = (k: number) => (logits ? Math.log(k / (bins - k)) : k / bins);
-    this.low = Float64Array.from({ length: bins }, (_, b) => (b === 0 ? -Infinity : edge(b) + band));
-    this.high = Float64Array.from({ length: bins }, (_, b) => (b === bins - 1 ? Infinity : edge(b + 1) - band));
+  constructor(private readonly ranges: BinRanges) {
+    this.c = emptyCalibration(ranges.bins);
     // Empty ranges: each group's first voxel finds its bin.
     this.s[0] = this.s[6] = Infinity;
     this.s[1] = this.s[7] = -Infinity;
@@ -128,29 +161,27 @@ export class CalibrationWalk {
     s[o + 3] += count;
     s[o + 4] += count * p;
     s[12] += count * (e * e);
-    s[13] += count;
   }
 
   /** Ends the group's stretch and starts one in the bin of v, computed as calibrationSums does. */
   private enter(v: number, o: number): void {
     const s = this.s;
     this.close(o);
-    const b = binOf(this.logits ? sigmoid(v) : v, this.c.count.length);
+    const { low, high } = this.ranges;
+    const b = this.ranges.exactBin(v);
     s[o + 2] = b;
-    const inRange = v >= this.low[b] && v <= this.high[b];
+    const inRange = v >= low[b] && v <= high[b];
     // In a band (or NaN): only the same value again is certainly in this bin.
-    s[o] = inRange ? this.low[b] : v;
-    s[o + 1] = inRange ? this.high[b] : v;
+    s[o] = inRange ? low[b] : v;
+    s[o + 1] = inRange ? high[b] : v;
   }
 
   private close(o: number): void {
     const s = this.s;
     const k = s[o + 3];
     if (k === 0) return;
-    const b = s[o + 2];
-    this.c.count[b] += k;
-    this.c.sumP[b] += s[o + 4];
-    if (o === 0) this.c.sumT[b] += k;
+    addToBin(this.c, s[o + 2], k, s[o + 4], o === 0);
+    s[13] += k;
     s[o + 3] = 0;
     s[o + 4] = 0;
   }

@@ -34,12 +34,11 @@ export class VoxelTerms implements VoxelSums {
   focalPos = 0;
   focalNeg = 0;
   eHinge = 0;
-  /** The last voxel's p (for the calibration sums the same walk takes). */
-  p = 0;
   private lastZ = NaN;
-  private E = 0;
+  /** e^−|z| and 1/(1 + e^−|z|) of the last z (p of the last logit, see logitP). */
+  protected E = 0;
   private L = 0;
-  private inv = 0;
+  protected inv = 0;
 
   constructor(private readonly gamma: number) {}
 
@@ -53,7 +52,6 @@ export class VoxelTerms implements VoxelSums {
     // p and 1 − p without cancellation
     const p = z >= 0 ? this.inv : this.E * this.inv;
     const q = z >= 0 ? this.E * this.inv : this.inv;
-    this.p = p;
     this.sp += p;
     if (positive) {
       this.spt += p;

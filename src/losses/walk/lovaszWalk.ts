@@ -7,7 +7,7 @@
 // the softmax and every other sum of the class take every voxel, and so do the calibration
 // sums when asked (each group's values come in order, so bins change rarely).
 import { LovaszSum } from '../formulas/lovasz.js';
-import { addCalibration, CalibrationWalk, type CalibrationSums } from '../producers/calibration.js';
+import { addCalibration, addToBin, BinRanges, CalibrationWalk, emptyCalibration, type CalibrationSums } from '../producers/calibration.js';
 import { addVoxelSums, VoxelTerms, type ClassInput, type VoxelSums } from '../producers/voxelTerms.js';
 import { walkSorted, type Keys, type WalkConsumer, type WalkOrder, type WalkSegment } from './sortedWalk.js';
 
@@ -60,77 +60,181 @@ abstract class LovaszConsumer extends VoxelTerms implements WalkConsumer {
 
   abstract take(x: number, positive: boolean, count: number): void;
 
-  /** The softmax's and the hinge's step over `count` voxels of softmax error e. */
-  protected step(e: number, positive: boolean, count: number): void {
-    const d = this.soft.take(e, positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
-  }
-
-  calibration(): CalibrationSums | undefined {
-    return undefined;
-  }
-
   result(): LovaszTerms {
-    const calibration = this.calibration();
-    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums(), ...(calibration ? { calibration } : {}) };
+    return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums() };
   }
 }
 
 class LogitLovasz extends LovaszConsumer {
   take(z: number, positive: boolean, count: number): void {
-    this.step(this.logit(z, positive), positive, count);
+    const d = this.soft.take(this.logit(z, positive), positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
   }
 }
 
 class ProbLovasz extends LovaszConsumer {
   take(p: number, positive: boolean, count: number): void {
-    this.step(this.prob(p, positive, this.hingeOn), positive, count);
+    const d = this.soft.take(this.prob(p, positive, this.hingeOn), positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
   }
 }
 
 /**
- * The same, with the calibration sums of each voxel's p and error |t − p| the walk has
- * just computed: no second sigmoid per voxel, no second walk (producers/calibration.ts).
+ * The calibration sums, piece by piece (calibratedTerms). In a piece where both groups'
+ * voxels are each certainly in one bin, the plain terms and Σ(p − t)² (one product per
+ * voxel: the consumer's `take` must stay within V8's inlining budget, which the voxel's
+ * exp and log already nearly fill) give them: the piece's counts, Σp of the t = 1 voxels
+ * (spt) and of the t = 0 ones (sp − spt, whose rounding is an ulp of the piece's Σp).
  */
-class CalibratedLogitLovasz extends LovaszConsumer {
-  constructor(gamma: number, private readonly cal: CalibrationWalk) {
+abstract class SquaredConsumer extends LovaszConsumer {
+  squared = 0;
+  private before: [number, number] = [0, 0];
+
+  start(positives: number, negatives: number, positivesBefore: number, negativesBefore: number): void {
+    super.start(positives, negatives, positivesBefore, negativesBefore);
+    this.before = [positivesBefore, negativesBefore];
+  }
+
+  /** Adds the piece's voxels to bin `pos` (t = 1) and bin `neg` (t = 0) of c. */
+  addTo(c: CalibrationSums, pos: number, neg: number): void {
+    const [c1, c0] = this.soft.taken();
+    const k1 = c1 - this.before[0];
+    const k0 = c0 - this.before[1];
+    addToBin(c, pos, k1, this.spt, true);
+    addToBin(c, neg, k0, this.sp - this.spt, false);
+    c.squaredError += this.squared;
+    c.n += k1 + k0;
+  }
+}
+
+class SquaredLogitLovasz extends SquaredConsumer {
+  take(z: number, positive: boolean, count: number): void {
+    const e = this.logit(z, positive);
+    const d = this.soft.take(e, positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
+    this.squared += count * e * e;
+  }
+}
+
+class SquaredProbLovasz extends SquaredConsumer {
+  take(p: number, positive: boolean, count: number): void {
+    const e = this.prob(p, positive, this.hingeOn);
+    const d = this.soft.take(e, positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
+    this.squared += count * e * e;
+  }
+}
+
+/**
+ * In a piece where a group's values lie in a band around a bin edge: each voxel's bin
+ * from its value (CalibrationWalk), its p and error as the walk computed them.
+ */
+class BandLogitLovasz extends LovaszConsumer {
+  constructor(gamma: number, readonly cal: CalibrationWalk) {
     super(gamma);
   }
 
   take(z: number, positive: boolean, count: number): void {
     const e = this.logit(z, positive);
-    this.step(e, positive, count);
-    this.cal.take(z, this.p, e, positive, count);
-  }
-
-  calibration(): CalibrationSums {
-    return this.cal.sums();
+    const d = this.soft.take(e, positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
+    // p exactly as logit formed it.
+    this.cal.take(z, z >= 0 ? this.inv : this.E * this.inv, e, positive, count);
   }
 }
 
-class CalibratedProbLovasz extends LovaszConsumer {
-  constructor(gamma: number, private readonly cal: CalibrationWalk) {
+class BandProbLovasz extends LovaszConsumer {
+  constructor(gamma: number, readonly cal: CalibrationWalk) {
     super(gamma);
   }
 
   take(p: number, positive: boolean, count: number): void {
     const e = this.prob(p, positive, this.hingeOn);
-    this.step(e, positive, count);
+    const d = this.soft.take(e, positive, count);
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
     this.cal.take(p, p, e, positive, count);
-  }
-
-  calibration(): CalibrationSums {
-    return this.cal.sums();
   }
 }
 
-function consumerOf(input: ClassInput, gamma: number, bins: number | null): LovaszConsumer {
-  if (bins === null) return input === 'logits' ? new LogitLovasz(gamma) : new ProbLovasz(gamma);
-  const cal = new CalibrationWalk(bins, input === 'logits');
-  return input === 'logits' ? new CalibratedLogitLovasz(gamma, cal) : new CalibratedProbLovasz(gamma, cal);
+/** The order without its linear keys: walkSorted then takes its k-way loop, leaving the 2-way loop's call site to the common consumers. */
+function stepwise(order: WalkOrder): WalkOrder {
+  return { pos: { key: order.pos.key, forward: order.pos.forward }, neg: { key: order.neg.key, forward: order.neg.forward } };
+}
+
+/** The value whose merge key is `key` in a group with a linear key. */
+function valueOf(o: WalkOrder['pos'], key: number): number {
+  const { scale, offset } = o.linear!;
+  return (key - offset) / scale;
+}
+
+/** A key inside (above, atMost]. */
+function inside(above: number, atMost: number): number {
+  if (atMost === Infinity) return above === -Infinity ? 0 : above + 1;
+  if (above === -Infinity) return atMost - 1;
+  return above + (atMost - above) / 2;
+}
+
+/**
+ * The terms with the calibration sums: the walk cut at every merge key where a group's
+ * values pass from a bin's certain range to an edge's band (BinRanges, both groups' keys),
+ * walked piece by piece. In a piece, each group's values lie in one such range or band
+ * (keys are monotone in the value, so a piece's values fall in the range of its middle
+ * key; a value on a cut is certain on either side). Pieces of certain bins — nearly the
+ * whole walk — take one extra product per voxel (SquaredConsumer); pieces in a band find
+ * each voxel's bin (BandLogitLovasz), through the k-way loop. The pieces add up like the
+ * split walk's segments.
+ */
+function calibratedTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment: WalkSegment | undefined, bins: number): LovaszTerms {
+  const logits = input === 'logits';
+  const ranges = new BinRanges(bins, logits);
+  const order = lovaszOrder(input);
+  const top = segment?.atMost ?? Infinity;
+  const bottom = segment?.above ?? -Infinity;
+  const cuts = new Set<number>();
+  for (const v of ranges.ends()) cuts.add(order.pos.key(v)).add(order.neg.key(v));
+  const bounds = [top, ...[...cuts].filter((k) => k < top && k > bottom).sort((a, b) => b - a), bottom];
+  let cal = emptyCalibration(bins);
+  let terms: LovaszTerms | null = null;
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const [atMost, above] = [bounds[k], bounds[k + 1]];
+    const piece: WalkSegment = { ...(atMost < Infinity ? { atMost } : {}), ...(above > -Infinity ? { above } : {}) };
+    const key = inside(above, atMost);
+    const binPos = ranges.binAt(valueOf(order.pos, key));
+    const binNeg = ranges.binAt(valueOf(order.neg, key));
+    let t: LovaszTerms;
+    if (binPos >= 0 && binNeg >= 0) {
+      const c = logits ? new SquaredLogitLovasz(gamma) : new SquaredProbLovasz(gamma);
+      walkSorted({ runs: pos }, { runs: neg }, order, c, piece);
+      c.addTo(cal, binPos, binNeg);
+      t = c.result();
+    } else {
+      const w = new CalibrationWalk(ranges);
+      const c = logits ? new BandLogitLovasz(gamma, w) : new BandProbLovasz(gamma, w);
+      walkSorted({ runs: pos }, { runs: neg }, stepwise(order), c, piece);
+      cal = addCalibration(cal, w.sums());
+      t = c.result();
+    }
+    terms = terms ? addTerms(terms, t) : t;
+  }
+  return { ...terms!, calibration: cal };
 }
 
 /**
@@ -139,7 +243,8 @@ function consumerOf(input: ClassInput, gamma: number, bins: number | null): Lova
  * @param bins also the calibration sums with this many ECE bins; null: none
  */
 export function lovaszTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segment?: WalkSegment, bins: number | null = null): LovaszTerms {
-  const c = consumerOf(input, gamma, bins);
+  if (bins !== null) return calibratedTerms(pos, neg, input, gamma, segment, bins);
+  const c = input === 'logits' ? new LogitLovasz(gamma) : new ProbLovasz(gamma);
   walkSorted({ runs: pos }, { runs: neg }, lovaszOrder(input), c, segment);
   return c.result();
 }
