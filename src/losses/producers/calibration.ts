@@ -1,6 +1,9 @@
 // Calibration sums of one class (metrics-extra.md): Σ (p − t)² for the Brier score and,
 // per equal-width bin of p, the voxel count, Σ p and Σ t for the ECE and the reliability
-// table, all in float64 over the class probability p of every evaluated voxel.
+// table, all in float64 over the class probability p of every evaluated voxel. Three
+// producers: one pass over the voxels (nothing sorted), the Lovász walk over the sorted
+// groups (BinRanges, CalibrationWalk: the walk has each voxel's p already), and the
+// histograms of a quantised map (quantizedCalibrationSums).
 import { expNeg } from '../speed/fastMath.js';
 import { inChunks } from '../speed/chunks.js';
 import { IGNORED } from './truth.js';
@@ -70,17 +73,17 @@ export function addCalibration(a: CalibrationSums, b: CalibrationSums): Calibrat
 }
 
 /**
- * Half-widths of the bands around each inner bin edge, in the walk's value space, inside
- * which a voxel's bin is computed as calibrationSums computes it (binOf(sigmoid(z)),
- * binOf(p)); outside them the bin follows from the value alone (CalibrationWalk). Logits:
- * the edge is z_k = ln(k/(B − k)); outside [z_k − W, z_k + W] the true sigmoid is at least
- * W·σ'(z_k)·(1 − W) ≥ W(B − 1)/B² from k/B (σ' = k(B − k)/B² at z_k, ≥ (B − 1)/B²), so
- * p·B is at least W(B − 1)/B − O(W²) ≥ 4.9e-7 from k for any B ≥ 2, while the computed
- * sigmoid (a few ulp of p ≤ 1), z_k itself (an ulp of |z_k| ≤ ln 9999) and the product's
- * rounding (an ulp of k ≤ 1e4, --ece-bins' limit) move it by less than 1e-11: ⌈p·B⌉ − 1 is the same for the
- * computed p as for the true one, on the side of the edge the value is on. Probabilities:
- * p is the value; outside [k/B − W, k/B + W], |p·B − k| ≥ W·B ≥ 1e-9 against the same
- * rounding bounds.
+ * Half-widths W of the bands around each inner bin edge, in the walk's value space: inside
+ * a band a voxel's bin is computed as calibrationSums computes it (binOf(sigmoid(z)),
+ * binOf(p)); outside, it follows from the value alone. Why that is exact — logits: the
+ * edge is z_k = ln(k/(B − k)); outside [z_k − W, z_k + W] the true sigmoid is at least
+ * W·σ'(z_k)·(1 − W) ≥ W(B − 1)/B² from k/B (σ' = k(B − k)/B² at z_k), so p·B is at least
+ * W(B − 1)/B − O(W²) ≥ 4.9e-7 from k for any B ≥ 2, while the computed sigmoid (a few ulp
+ * of p ≤ 1), z_k itself (an ulp of |z_k| ≤ ln 9999) and the product's rounding (an ulp of
+ * k ≤ 1e4, --ece-bins' limit) move it by less than 1e-11: ⌈p·B⌉ − 1 is the same for the
+ * computed p as for the true one. Probabilities: p is the value; outside
+ * [k/B − W, k/B + W], |p·B − k| ≥ W·B ≥ 1e-9 against the same rounding bounds. Both
+ * margins also absorb an ulp of the walk's rounded key 1 − p (lovaszWalk.ts).
  */
 const LOGIT_BAND = 1e-6;
 const PROB_BAND = 1e-9;
@@ -102,8 +105,15 @@ export class BinRanges {
 
   /** The bin v is certainly in; −1 in a band (or NaN). */
   binAt(v: number): number {
-    for (let b = 0; b < this.bins; b++) if (v >= this.low[b] && v <= this.high[b]) return b;
-    return -1;
+    // The last bin whose range starts at or below v (low rises with b), by bisection.
+    let lo = 0;
+    let hi = this.bins - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.low[mid] <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    return v >= this.low[lo] && v <= this.high[lo] ? lo : -1;
   }
 
   /** The bin of v as calibrationSums computes it. */
@@ -127,8 +137,9 @@ export function addToBin(c: CalibrationSums, b: number, k: number, sumP: number,
 
 /**
  * The calibration sums fed voxel by voxel by a walk that takes each truth group in value
- * order (the Lovász walk, walk/lovaszWalk.ts): that walk computes each voxel's p and its
- * error |t − p| already, so this adds no sigmoid per voxel. A voxel's bin comes from its
+ * order (the Lovász walk's pieces around the bands, walk/lovaszWalk.ts; it is right
+ * anywhere, but the pieces inside certain bins need less per voxel): that walk computes
+ * each voxel's p and its error |t − p| already, so this adds no sigmoid per voxel. A voxel's bin comes from its
  * value, not from p: each group remembers the range of values certainly in its current
  * bin (between the edges' bands, see LOGIT_BAND), and only a value outside it computes
  * its bin exactly — at most B times per group along the walk, plus each distinct value
@@ -194,7 +205,8 @@ export class CalibrationWalk {
 }
 
 /**
- * One pass over the voxels, for when nothing sorts the class (see runMetrics.ts otherwise).
+ * One pass over the voxels, for when nothing sorts the class (else the Lovász walk takes
+ * the sums: walk/lovaszWalk.ts, CalibrationWalk).
  * @param input 'probs': values are p; 'logits': values are a one-channel logit z and
  *   p = sigmoid(z) (for the background class the caller passes −z)
  */

@@ -211,7 +211,9 @@ function calibratedTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number,
   const cuts = new Set<number>();
   for (const v of ranges.ends()) cuts.add(order.pos.key(v)).add(order.neg.key(v));
   const bounds = [top, ...[...cuts].filter((k) => k < top && k > bottom).sort((a, b) => b - a), bottom];
-  let cal = emptyCalibration(bins);
+  const cal = emptyCalibration(bins);
+  // One for every band piece: it finds a voxel's bin wherever the voxel comes from.
+  let band: CalibrationWalk | null = null;
   let terms: LovaszTerms | null = null;
   for (let k = 0; k + 1 < bounds.length; k++) {
     const [atMost, above] = [bounds[k], bounds[k + 1]];
@@ -226,15 +228,14 @@ function calibratedTerms(pos: Runs, neg: Runs, input: ClassInput, gamma: number,
       c.addTo(cal, binPos, binNeg);
       t = c.result();
     } else {
-      const w = new CalibrationWalk(ranges);
-      const c = logits ? new BandLogitLovasz(gamma, w) : new BandProbLovasz(gamma, w);
+      band ??= new CalibrationWalk(ranges);
+      const c = logits ? new BandLogitLovasz(gamma, band) : new BandProbLovasz(gamma, band);
       walkSorted({ runs: pos }, { runs: neg }, stepwise(order), c, piece);
-      cal = addCalibration(cal, w.sums());
       t = c.result();
     }
     terms = terms ? addTerms(terms, t) : t;
   }
-  return { ...terms!, calibration: cal };
+  return { ...terms!, calibration: band ? addCalibration(cal, band.sums()) : cal };
 }
 
 /**

@@ -1,8 +1,8 @@
 // The tie groups of a class's sorted truth groups, from the highest score down, as one
 // more order over the one walk (sortedWalk.ts): both groups taken from their highest
 // value down, merged by the value itself. Consecutive equal values (±0 alike) form one tie
-// group: the t = 1 and t = 0 voxels that share one exact score. AUROC/AP and the
-// calibration sums read the groups this way (producers/runMetrics.ts).
+// group: the t = 1 and t = 0 voxels that share one exact score. AUROC/AP read the groups
+// this way (formulas/ranking.ts), with the negatives between two positives in bulk.
 import type { TieGroupSink } from '../formulas/ranking.js';
 import { walkSorted, type Keys, type WalkConsumer, type WalkOrder } from './sortedWalk.js';
 

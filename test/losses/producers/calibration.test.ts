@@ -7,6 +7,7 @@ import {
 import { IGNORED } from '../../../src/losses/producers/truth.js';
 import { valueHistograms } from '../../../src/losses/producers/quantizedClass.js';
 import { lovaszTerms } from '../../../src/losses/walk/lovaszWalk.js';
+import { rng } from '../../helpers/rng.js';
 
 describe('binOf: bins (k/B, (k+1)/B], p = 0 in bin 0', () => {
   it('puts p = 0 in the first bin and p = 1 in the last', () => {
@@ -116,6 +117,22 @@ describe('calibration sums from the Lovász walk (CalibrationWalk) = the voxel p
       expect(Array.from(fromWalk.sumT)).toEqual(Array.from(direct.sumT));
       fromWalk.sumP.forEach((s, b) => expect(s).toBeCloseTo(direct.sumP[b], 10));
       expect(fromWalk.squaredError).toBeCloseTo(direct.squaredError, 10);
+    }
+  });
+
+  it('gives the same from several sorted runs per group (the k-way walk, as float64 values are sorted) and 10000 bins', () => {
+    const r = rng(3);
+    const n = 5000;
+    const t = Uint8Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
+    const z = Float64Array.from(t, (ti) => (r() - 0.5) * 12 + ti);
+    const runs = (g: number) => [0, 1, 2].map((k) => Float64Array.from(z.filter((_, i) => t[i] === g && i % 3 === k)).sort());
+    for (const B of [15, 10000]) {
+      const fromWalk = lovaszTerms(runs(1), runs(0), 'logits', 2, undefined, B).calibration!;
+      const direct = calibrationSums('logits', z, t, B);
+      expect(Array.from(fromWalk.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(fromWalk.sumT)).toEqual(Array.from(direct.sumT));
+      fromWalk.sumP.forEach((x, b) => expect(Math.abs(x - direct.sumP[b])).toBeLessThanOrEqual(1e-12 * direct.sumP[b]));
+      expect(Math.abs(fromWalk.squaredError - direct.squaredError)).toBeLessThanOrEqual(1e-12 * direct.squaredError);
     }
   });
 
