@@ -140,11 +140,11 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   const rssFile = join(work, `${tag}.rss`);
   const evalArgs = [BIN, 'eval', '--pred', pred, '--gt', gt, ...flags, '--format', 'json', '--quiet'];
   log(`${label}: segloss eval ${flags.join(' ')}`);
-  // Whether a lone case is split over two threads depends on the load average when the
-  // run starts (pipeline/splitChoice.ts); the bench's own previous runs count there too.
+  // Whether a lone case is split over two threads depends on the idle cores when the run
+  // starts (pipeline/splitChoice.ts): the same rule, a moment before the run.
   const load = loadavg()[0];
   const w = flags.indexOf('--workers');
-  const split = expectCases === 1 && w >= 0 ? (await splitRule()).splitPays(Number(flags[w + 1]), 1, cpus().length, load) : null;
+  const split = expectCases === 1 && w >= 0 ? await (await splitRule()).splitNow(Number(flags[w + 1]), 1, true) : null;
   const r = haveTime
     ? await run(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...evalArgs], { stdoutFile: outFile, env })
     : await run(process.execPath, ['--import', join(ROOT, 'scripts', 'bench', 'maxrss.mjs'), ...evalArgs], {
@@ -176,7 +176,7 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   return res;
 }
 
-async function nodeJson(script, payload, env = process.env) {
+async function nodeJson(script, payload, env = TUNED_ENV) {
   // A long payload (W5's 6000 file names) goes through a file: argv has a size limit (E2BIG).
   let arg = JSON.stringify(payload);
   if (arg.length > 64 * 1024) {
@@ -189,18 +189,20 @@ async function nodeJson(script, payload, env = process.env) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-async function floor(label, files, env = process.env) {
+async function floor(label, files, env = TUNED_ENV) {
   log(`${label}: floors (read+inflate with node:zlib, summing pass), median of 3`);
   return nodeJson('floor.mjs', { files, reps: 3 }, env);
 }
 
 /**
- * README's tip for Linux: glibc's malloc with transparent huge pages for large buffers and
- * freed memory kept for reuse. On a VM where a page fault costs ~10 µs this removes most
- * of them; the bench shows W2 .npy with it, floor included, so the ratio stays fair.
+ * On Linux with glibc `segloss eval` evaluates in a child process with malloc tuned
+ * (src/cli/relaunch.ts: huge pages for large buffers, freed memory kept for reuse). The
+ * floors, the engine rows and PyTorch run under the same setting, so every ratio compares
+ * like with like; W2 .npy is also shown without it (SEGLOSS_RELAUNCH=0, floor untuned).
  */
-const MALLOC_TIP = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
-const tipApplies = process.platform === 'linux' && process.env.GLIBC_TUNABLES === undefined;
+const relaunchModule = await import(join(ROOT, 'dist', 'cli', 'relaunch.js'));
+const tuned = relaunchModule.shouldRelaunch(['eval'], process.env, process.platform, relaunchModule.onGlibc);
+const TUNED_ENV = tuned ? { ...process.env, GLIBC_TUNABLES: relaunchModule.MALLOC_TUNING } : process.env;
 
 async function engine(label, gt, pred, options, threads = 1) {
   log(`${label}: engine alone (evaluateCase on in-memory arrays${threads > 1 ? `, split over ${threads} threads` : ''})`);
@@ -393,12 +395,12 @@ async function main() {
       dice.push(r);
     }
     let tip = null;
-    if (tipApplies) {
-      const env = { ...process.env, GLIBC_TUNABLES: MALLOC_TIP };
-      const fl = await floor('W2 .npy, malloc tip', [w.gt, w.predNpy], env);
-      const r = await cli('W2 .npy, malloc tip', w.gt, w.predNpy, ['--workers', '2'], 1, env);
-      r.run = 'CLI, logits .npy, --workers 2, malloc tip';
-      tip = { env: MALLOC_TIP, floor: fl, cli: r };
+    if (tuned) {
+      const env = { ...process.env, SEGLOSS_RELAUNCH: '0' };
+      const fl = await floor('W2 .npy, malloc untuned', [w.gt, w.predNpy], process.env);
+      const r = await cli('W2 .npy, malloc untuned', w.gt, w.predNpy, ['--workers', '2'], 1, env);
+      r.run = 'CLI, logits .npy, --workers 2, SEGLOSS_RELAUNCH=0 (malloc untuned)';
+      tip = { env: 'SEGLOSS_RELAUNCH=0', floor: fl, cli: r };
     }
     const e1 = await engine('W2', w.gt, w.predNii, {});
     const eSplit = await engine('W2', w.gt, w.predNii, {}, 2);
@@ -409,10 +411,10 @@ async function main() {
       torch = { skipped: `PyTorch not importable (${t.why}); comparison skipped` };
     } else {
       log(`W2: PyTorch ${t.version} float32, same loss set, 2 threads`);
-      const r = await run(t.python, [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2']);
+      const r = await run(t.python, [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2'], { env: TUNED_ENV });
       torch = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { problem: r.stderr.trim().split('\n').slice(-2).join(' | ') };
     }
-    results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], cliDice: dice, mallocTip: tip, engine: e1, engineSplit: eSplit, engine2: e2, torch };
+    results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], cliDice: dice, mallocUntuned: tip, engine: e1, engineSplit: eSplit, engine2: e2, torch };
     floorRows('W2 .nii.gz', flNii, w.voxels);
     floorRows('W2 .npy', flNpy, w.voxels);
     runRow('W2', rNii, w.voxels, flNii);
@@ -420,7 +422,7 @@ async function main() {
     runRow('W2', dice[0], w.voxels, flNpy);
     runRow('W2', dice[1], w.voxels, flNii);
     if (tip) {
-      addRow('W2 .npy', 'floor: read+inflate, malloc tip', w.voxels, tip.floor.read_inflate_s, null, null);
+      addRow('W2 .npy', 'floor: read+inflate, malloc untuned', w.voxels, tip.floor.read_inflate_s, null, null);
       runRow('W2', tip.cli, w.voxels, tip.floor);
     }
     engineRow('W2', 'engine alone, 1 thread', e1, w.voxels, flNii);

@@ -109,10 +109,17 @@ async function openAsyncFile(path: string): Promise<OpenedFile> {
   }
 }
 
+/**
+ * From this size a buffer is shared memory: a large float prediction is then sorted in its
+ * own memory by two threads at once (losses/parallel/split.ts), which a helper thread can
+ * only do in memory it can see. The engine splits classes from 2²² voxels (16 MiB of float32).
+ */
+const SHARED_FROM = 1 << 24;
+
 /** A fresh, unpooled buffer, with an allocation failure reported as bad input. */
 export function allocBytes(length: number): Buffer {
   try {
-    return Buffer.allocUnsafeSlow(length);
+    return length >= SHARED_FROM ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);
   } catch {
     throw new FormatError(`needs ${length} bytes of memory, more than this process can allocate`);
   }

@@ -17,7 +17,7 @@ import { categoricalFocalByClass } from './producers/categoricalFocal.js';
 import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
 import { channelSource, regionProb } from './producers/channels.js';
 import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js';
-import { hardLabeller, hardLabels } from './producers/prediction.js';
+import { foregroundCut, hardLabeller, hardLabels } from './producers/prediction.js';
 import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
 import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
@@ -29,7 +29,8 @@ import {
 } from './params.js';
 import type { CaseEvaluation, TargetResult } from './results.js';
 import { ThreadScratch } from './scratch.js';
-import { surfaceMetrics } from './surface/surface.js';
+import { surfaceListCap, surfaceMetrics } from './surface/surface.js';
+import { ForegroundVoxels } from './surface/sparseBoundary.js';
 import { applyAbsentClassLoss, applyOverlapSwitches, DEFAULT_SWITCHES, emptySurfaceValues, type Switches } from './switches.js';
 import type { Runs } from './walk/lovaszWalk.js';
 import { caseLesions } from '../lesions/caseLesions.js';
@@ -111,13 +112,18 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const n = gt.data.length;
   const warnings: string[] = [];
   const fg = binaryForeground(opts);
-  // A whole-volume hard label map only when the surface metrics need one (or it exists
-  // already: a label-map prediction); otherwise the counts are made chunk by chunk.
+  // A whole-volume hard label map only when lesions or the surface metrics of a prediction
+  // with several channels need one (or it exists already: a label-map prediction);
+  // otherwise the counts are made chunk by chunk, and the surface metrics of one channel
+  // read it through its cut.
   const wantSurface = SURFACE_METRICS.some((k) => opts.metrics.includes(k));
-  const hard = pred.kind === 'labels' || wantSurface || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  const cut = wantSurface && !opts.lesions ? foregroundCut(pred, opts.threshold) : null;
+  const hard = pred.kind === 'labels' || (wantSurface && cut === null) || opts.lesions ? hardLabels(pred, opts.threshold, fg) : null;
+  // The surface metrics' voxel list, gathered by the counting pass (surface/sparseBoundary.ts).
+  const foreground = cut !== null ? new ForegroundVoxels(surfaceListCap(n)) : null;
   const hist = hard
     ? jointHistogram(gt.data, hard, opts.ignoreIndex, scratch.pairs)
-    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs);
+    : jointHistogramChunked(gt.data, hardLabeller(pred, opts.threshold, fg), opts.ignoreIndex, scratch.pairs, foreground ? (start, labels, count) => foreground.add(gt.data, start, labels, count) : undefined);
   const targets = opts.targets ?? defaultTargets(pred, hist, opts);
   const wantLovasz = opts.losses.includes('lovasz_hinge') || opts.losses.includes('lovasz_softmax');
   const wantRank = pred.kind !== 'labels' && (opts.metrics.includes('auroc') || opts.metrics.includes('ap'));
@@ -199,6 +205,19 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const emptyPair = new Map<string, boolean>();
   const wantReliability = pred.kind !== 'labels' && opts.metrics.includes('ece');
   const reliability: Record<string, ReliabilityTable> = {};
+  // Before the classes: the last of them may take the prediction's memory for its sort keys.
+  const surf = wantSurface
+    ? surfaceMetrics(
+        hard ?? { values: pred.data, cut: cut!, foreground: fg, labels: () => hardLabels(pred, opts.threshold, fg) },
+        gt.data,
+        gt.dims,
+        spacing ?? gt.dims.map(() => 1),
+        targets.map((t) => t.labels),
+        { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
+        opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex),
+        foreground?.voxels(),
+      )
+    : null;
   for (const target of targets) {
     const set = new Set(target.labels);
     const conf = hist.confusion(set);
@@ -237,17 +256,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
     }
   }
 
-  if (hard && wantSurface) {
-    const ignoreMask = opts.ignoreIndex === null ? undefined : ignoreMaskOf(gt.data, opts.ignoreIndex);
-    const surf = surfaceMetrics(
-      hard,
-      gt.data,
-      gt.dims,
-      spacing ?? gt.dims.map(() => 1),
-      targets.map((t) => t.labels),
-      { hd95: opts.hd95, nsdTolerance: sw.nsdToleranceRule === 'min-spacing' ? (spacing ? Math.min(...spacing) : 0.5) : opts.nsdTolerance, assd: sw.assd, nsd: sw.nsd, surface: sw.surface },
-      ignoreMask,
-    );
+  if (surf) {
     targets.forEach((t, k) => {
       const s = surf[k];
       const v = s.reason ? emptySurfaceValues(t.key, emptyPair.get(t.key)!, s.reason, sw, metricKeys, warnings) : s;

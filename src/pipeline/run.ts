@@ -58,7 +58,7 @@ export async function evaluateRun(config: RunConfig, hooks: RunHooks = {}): Prom
   }
   // Fewer cases than workers and idle cores to spare: each case may split its large classes
   // over a helper thread (splitChoice.ts says why the idle cores matter).
-  const split = splitNow(config.workers, cases.length);
+  const split = await splitNow(config.workers, cases.length, cases.some(isLargeCase));
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
   const record = (index: number, outcome: CaseOutcome) => {

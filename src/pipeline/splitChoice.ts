@@ -3,8 +3,10 @@
 // when both threads get a core of their own. On a busy machine the helper waits for a
 // core (and the case waits for the helper), so the split costs CPU time and wall time
 // (measurements: docs/performance.md, "When a case is split"). A split therefore needs,
-// besides more workers than cases, two idle cores per case by the 1-minute load average.
-import { availableParallelism, loadavg } from 'node:os';
+// besides more workers than cases, two idle cores per case: by the 1-minute load average,
+// or, for large cases, by the cores found idle in a short sample (the average lags: a
+// machine idle now may still carry the last minute's work).
+import { availableParallelism, cpus, loadavg } from 'node:os';
 
 /** Load the other processes may put on the machine and still leave a split case its two cores. */
 const LOAD_SLACK = 0.5;
@@ -20,7 +22,39 @@ export function splitPays(workers: number, cases: number, cores: number, load: n
   return cores - load >= 2 * cases - LOAD_SLACK;
 }
 
-/** splitPays on this machine, now. */
-export function splitNow(workers: number, cases: number): boolean {
-  return splitPays(workers, cases, availableParallelism(), loadavg()[0]);
+/** How long the idle cores are sampled, ms: a few scheduler ticks on every core. */
+const SAMPLE_MS = 100;
+
+/**
+ * splitPays on this machine, now.
+ * @param sample whether the cases are worth a short wait (large ones): when the load
+ *   average says no, the idle cores are measured over SAMPLE_MS
+ */
+export async function splitNow(workers: number, cases: number, sample: boolean): Promise<boolean> {
+  const cores = availableParallelism();
+  if (splitPays(workers, cases, cores, loadavg()[0])) return true;
+  if (!sample || !splitPays(workers, cases, cores, 0)) return false;
+  const idle = await idleCores(SAMPLE_MS);
+  return idle !== null && splitPays(workers, cases, cores, cores - idle);
+}
+
+/** Cores left idle over the next `ms` milliseconds by every process (this one waits meanwhile); null when the platform gives no CPU times. */
+export async function idleCores(ms: number): Promise<number | null> {
+  const before = cpuTotals();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTotals();
+  const total = after.total - before.total;
+  if (!(total > 0)) return null;
+  return ((after.idle - before.idle) / total) * after.count;
+}
+
+function cpuTotals(): { idle: number; total: number; count: number } {
+  let idle = 0;
+  let total = 0;
+  const all = cpus();
+  for (const { times } of all) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total, count: all.length };
 }

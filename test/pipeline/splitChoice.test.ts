@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitPays } from '../../src/pipeline/splitChoice.js';
+import { cpus } from 'node:os';
+import { idleCores, splitNow, splitPays } from '../../src/pipeline/splitChoice.js';
 
 describe('splitting a case over a helper thread (splitPays)', () => {
   it('splits a lone case on an idle 2-core machine: both threads get a core', () => {
@@ -27,5 +28,20 @@ describe('splitting a case over a helper thread (splitPays)', () => {
 
   it('splits where the platform reports no load average (0, as on Windows), as before', () => {
     expect(splitPays(2, 1, 2, 0)).toBe(true);
+  });
+});
+
+describe('idle cores now (idleCores, splitNow)', () => {
+  it('measures between none and every core idle over the sample', async () => {
+    const idle = await idleCores(50);
+    // Linux, macOS and Windows all give CPU times.
+    expect(idle).not.toBeNull();
+    expect(idle!).toBeGreaterThanOrEqual(0);
+    expect(idle!).toBeLessThanOrEqual(cpus().length + 1e-9);
+  });
+
+  it('never splits what cannot be split, idle or not', async () => {
+    expect(await splitNow(1, 1, true)).toBe(false); // one worker
+    expect(await splitNow(3, 2, true)).toBe(false); // fewer than two workers a case
   });
 });

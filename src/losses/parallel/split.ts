@@ -13,7 +13,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { classPart, combineParts, type ClassInput, type ClassPart, type ClassResult, type RunsReader } from '../producers/probClass.js';
 import { addTerms, lovaszOrder, lovaszTerms, type LovaszTerms, type Runs } from '../walk/lovaszWalk.js';
 import { segmentsOf, walkClaimed, walkPivots } from '../walk/segments.js';
-import { bitsOf, bucketGroups, BUCKETS, groupHistogram, middleBucket, sortBucketRange, sortedRuns, touchPages } from '../sort/bucketSort.js';
+import { bitsOf, bucketGroups, BUCKETS, groupHistogram, middleBucket, sortBucketRange, sortedRuns, touchPages, type BucketedGroups } from '../sort/bucketSort.js';
+import { bucketGroupsInPlace } from '../sort/inPlaceBuckets.js';
 import { emptySums } from '../formulas/sums.js';
 import type { ThreadScratch } from '../scratch.js';
 import type { PartTask, SplitTask } from './splitWorker.js';
@@ -68,8 +69,8 @@ export class SplitHelper {
 /**
  * One class of a prediction (as probClass/logitClass), over this thread and the scratch's
  * helper when there is one and the case is large enough.
- * @param consume the values are not needed afterwards: when the class is not split,
- *   float32 keys are sorted in their own memory instead of the thread's key buffer
+ * @param consume the values are not needed afterwards: float32 keys are sorted in their
+ *   own memory instead of the thread's key buffer (split too, when the memory is shared)
  */
 export function splitClass(
   input: ClassInput,
@@ -86,10 +87,10 @@ export function splitClass(
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
-  // A split case keeps the key buffer: a late helper could still be sorting in it, and only
-  // a separate buffer can then be given up on while the values are still there to start over.
-  if (!h && consume && lovasz && values instanceof Float32Array) {
-    return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns, bins);
+  if (consume && lovasz && values instanceof Float32Array) {
+    if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns, bins);
+    // Values in shared memory (io/file.ts allocBytes) are bucketed in place and sorted by both threads there.
+    if (values.buffer instanceof SharedArrayBuffer) return splitBucketsInPlace(h, scratch, input, values, t, gamma, onRuns, bins);
   }
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
   if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys, probabilitiesOnly)], input, gamma, lovasz, undefined, onRuns, bins);
@@ -120,10 +121,34 @@ function splitBuckets(h: SplitHelper, scratch: ThreadScratch, input: ClassInput,
     g = dropHelper(h, scratch, () => bucketGroups(values, t));
     sortBucketRange(g, 0, BUCKETS);
   }
+  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns, bins);
+}
+
+/**
+ * Float32 values in shared memory that are not needed again, with the Lovász terms: bucketed
+ * in their own memory here (sort/inPlaceBuckets.ts), sorted half here and half on the
+ * helper, so a split case needs no key buffer beside its prediction.
+ */
+function splitBucketsInPlace(h: SplitHelper, scratch: ThreadScratch, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns: RunsReader | undefined, bins: number | null): ClassResult {
+  const g = bucketGroupsInPlace(values, t);
+  const mid = middleBucket(g);
+  h.post({ kind: 'sort', groups: g, from: mid, to: BUCKETS });
+  sortBucketRange(g, 0, mid);
+  if (h.answer<true>(t.length) === null) {
+    // The values are gone (they are the keys now) and a late helper may still be sorting
+    // among them: there is nothing to start over from, and no sort to trust.
+    dropHelper(h, scratch, () => undefined);
+    throw new Error(`the helper thread did not finish sorting ${t.length} keys in time`);
+  }
+  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns, bins);
+}
+
+/** The class from its sorted buckets, walked by both threads. */
+function sortedClass(h: SplitHelper, scratch: ThreadScratch, g: BucketedGroups, input: ClassInput, gamma: number, voxels: number, onRuns: RunsReader | undefined, bins: number | null): ClassResult {
   const [pos, neg] = sortedRuns(g);
   const nPos = pos.length;
   const part: ClassPart = { sums: { ...emptySums(nPos + neg.length), st: nPos }, pos: [pos], neg: [neg] };
-  return combineParts([part], input, gamma, true, (p, q, inp, gm, b) => splitWalk(h, scratch, p, q, inp, gm, t.length, b), onRuns, bins);
+  return combineParts([part], input, gamma, true, (p, q, inp, gm, b) => splitWalk(h, scratch, p, q, inp, gm, voxels, b), onRuns, bins);
 }
 
 /** Walk segments per case: both threads take them one at a time, so neither waits long for the other. */

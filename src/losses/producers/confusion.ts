@@ -202,6 +202,7 @@ export function jointHistogramChunked(
   labelsOf: (start: number, end: number, out: Int32Array) => void,
   ignore: number | null,
   tables = new PairTables(),
+  eachChunk?: (start: number, labels: Int32Array, count: number) => void,
 ): JointHistogram {
   const h = new JointHistogram();
   const CHUNK = 1 << 16;
@@ -210,6 +211,8 @@ export function jointHistogramChunked(
     const end = Math.min(gt.length, start + CHUNK);
     labelsOf(start, end, buf);
     countPairs(h, tables, gt, start, buf, end - start, ignore);
+    // Another reader of the same chunk while it is in cache (the surface metrics' voxel list).
+    eachChunk?.(start, buf, end - start);
   }
   return flushDense(h, tables);
 }

@@ -18,6 +18,23 @@ export function hardLabels(pred: Volume, threshold: number, foreground: number):
   return out;
 }
 
+/**
+ * The value from which a one-channel prediction's voxel is foreground: logits z ≥
+ * logit(threshold), probabilities p ≥ threshold, quantised v ≥ the least v with
+ * v / quantMax ≥ threshold (quantMax + 1 when there is none). Null for label maps and
+ * several channels.
+ */
+export function foregroundCut(pred: Volume, threshold: number): number | null {
+  if (pred.kind === 'labels' || pred.channels !== 1) return null;
+  if (pred.quantMax) {
+    const max = pred.quantMax;
+    let v = 0;
+    while (v <= max && !(v / max >= threshold)) v++;
+    return v;
+  }
+  return pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
+}
+
 /** Fills out[0, end − start) with the hard labels of voxels [start, end). */
 export type HardLabeller = (start: number, end: number, out: Uint8Array | Int32Array) => void;
 
@@ -34,16 +51,8 @@ export function hardLabeller(pred: Volume, threshold: number, foreground: number
       for (let i = start; i < end; i++) out[i - start] = d[i];
     };
   }
-  if (pred.channels === 1) {
-    if (pred.quantMax) {
-      const max = pred.quantMax;
-      const on = new Uint8Array(max + 1);
-      for (let v = 0; v <= max; v++) on[v] = v / max >= threshold ? 1 : 0;
-      return (start, end, out) => {
-        for (let i = start; i < end; i++) out[i - start] = on[d[i]] ? foreground : 0;
-      };
-    }
-    const cut = pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
+  const cut = foregroundCut(pred, threshold);
+  if (cut !== null) {
     return (start, end, out) => {
       for (let i = start; i < end; i++) out[i - start] = d[i] >= cut ? foreground : 0;
     };

@@ -7,6 +7,8 @@
 
 import { squaredEdt } from './edt.js';
 import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
+import { nearestSquared } from './nearest.js';
+import { boundaryOf, cellsOf, maskVoxels, type LabelSet, type Members } from './sparseBoundary.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
 
 export interface SurfaceOptions {
@@ -20,6 +22,13 @@ export interface SurfaceOptions {
   nsd?: 'pooled' | 'mean';
   /** 'voxels' (default): boundary voxel centres; 'surfels': DeepMind's area-weighted surface elements (surfels.ts). */
   surface?: 'voxels' | 'surfels';
+  /**
+   * How boundary voxels and their distances are found, with equal values: 'lists' from the
+   * masks' voxel lists and a k-d tree (sparseBoundary.ts, nearest.ts), 'grid' on a crop of
+   * flags with the distance transform; 'auto' (default) takes lists when the masks hold at
+   * most 1/64 of the volume (up to 3 axes, boundary voxels).
+   */
+  method?: 'auto' | 'lists' | 'grid';
 }
 
 export interface SurfaceMetrics {
@@ -29,6 +38,18 @@ export interface SurfaceMetrics {
   nsd: number | null;
   /** Why the metrics are null: 'prediction mask empty' | 'ground truth mask empty'. */
   reason: string | null;
+}
+
+/**
+ * A one-channel prediction by its cut (producers/prediction.ts foregroundCut): the hard
+ * label is `foreground` where the value is ≥ cut, else 0. The lists method reads the
+ * values through the cut; the grid method asks for the label map.
+ */
+export interface CutPrediction {
+  values: ArrayLike<number>;
+  cut: number;
+  foreground: number;
+  labels(): ArrayLike<number>;
 }
 
 export const PRED_EMPTY = 'prediction mask empty';
@@ -50,15 +71,19 @@ const DENSE_LABEL_LIMIT = 1 << 16;
  * @param dims    spatial dims, fastest-varying first: index = x + dims[0]·(y + dims[1]·z); any n ≥ 1
  * @param spacing mm per voxel along each of dims
  * @param ignore  1 = voxel ignored: it belongs to neither mask
+ * @param foreground the voxels whose hard label or truth is not 0, ascending, as another
+ *   pass gathered them (sparseBoundary.ts ForegroundVoxels; null: more than the lists'
+ *   share of the volume); used when no target holds label 0, instead of a pass of its own
  */
 export function surfaceMetrics(
-  pred: ArrayLike<number>,
+  prediction: ArrayLike<number> | CutPrediction,
   gt: ArrayLike<number>,
   dims: number[],
   spacing: number[],
   targets: number[][],
   opts: SurfaceOptions,
   ignore?: Uint8Array,
+  foreground?: Int32Array | null,
 ): SurfaceMetrics[] {
   const n = dims.length;
   if (n < 1) throw new Error('surfaceMetrics: dims must have at least one axis');
@@ -75,15 +100,25 @@ export function surfaceMetrics(
       throw new Error(`surfaceMetrics: spacing must be positive and finite, got [${spacing.join(', ')}]`);
     }
   }
-  if (pred.length !== total || gt.length !== total || (ignore && ignore.length !== total)) {
+  const byCut = 'cut' in prediction ? prediction : null;
+  const values = byCut ? byCut.values : (prediction as ArrayLike<number>);
+  if (values.length !== total || gt.length !== total || (ignore && ignore.length !== total)) {
     throw new Error(
-      `surfaceMetrics: array lengths (pred ${pred.length}, gt ${gt.length}` +
+      `surfaceMetrics: array lengths (pred ${values.length}, gt ${gt.length}` +
         `${ignore ? `, ignore ${ignore.length}` : ''}) do not match dims [${dims.join(', ')}] = ${total}`,
     );
   }
 
   const lut = buildLookup(targets);
   const L = lut.labels.length;
+  const method = opts.method ?? 'auto';
+  if (L > 0 && n <= 3 && opts.surface !== 'surfels' && method !== 'grid') {
+    const cap = method === 'lists' ? total : surfaceListCap(total);
+    const gathered = foreground !== undefined && !targets.some((t) => t.includes(0)) ? foreground : undefined;
+    const sparse = gathered === null && method === 'auto' ? null : sparseMetrics(values, byCut, gt, ignore, dims, spacing, targets, lut, opts, cap, gathered ?? undefined);
+    if (sparse) return sparse;
+  }
+  const pred = byCut ? byCut.labels() : values;
   const pBox = new BoxSet(L, n);
   const gBox = new BoxSet(L, n);
   if (L > 0) scanBoxes(pred, gt, ignore, dims, lut, pBox, gBox);
@@ -107,6 +142,63 @@ export function surfaceMetrics(
     }
     return targetMetrics(pred, gt, ignore, dims, spacing, lut, members, lo, hi, opts, scratch);
   });
+}
+
+/**
+ * 'auto': when the masks hold at most this part of the volume, their voxels are listed and
+ * their boundaries found and measured from the lists (sparseBoundary.ts, nearest.ts),
+ * whatever their bounding box; beyond it, a crop of flags and the distance transform,
+ * whose cost follows the crop. On a 512×512×300 CT volume with scattered false positives
+ * (docs/metrics-extra.md): 0.5 s against 2.3 s at 0.1 % of the voxels in the masks, 2.0
+ * against 3.9 s at 1.4 %, 4.8 against 3.0 s at 2.4 %.
+ */
+const SPARSE_PART = 1 / 64;
+
+/** The most voxels the lists take in 'auto' for a volume of `total` voxels. */
+export function surfaceListCap(total: number): number {
+  return Math.floor(total * SPARSE_PART);
+}
+
+/** Every target's metrics from the lists of mask voxels; null when the masks are too large for that. */
+function sparseMetrics(
+  pred: ArrayLike<number>,
+  byCut: CutPrediction | null,
+  gt: ArrayLike<number>,
+  ignore: Uint8Array | undefined,
+  dims: number[],
+  spacing: number[],
+  targets: number[][],
+  lut: Lookup,
+  opts: SurfaceOptions,
+  cap: number,
+  gathered?: Int32Array,
+): SurfaceMetrics[] | null {
+  const predSet = (labels: readonly number[]): Members =>
+    byCut ? { kind: 'cut', cut: byCut.cut, above: labels.includes(byCut.foreground), below: labels.includes(0) } : labelSet(labels);
+  const any = labelSet(lut.labels);
+  const voxels = gathered ?? maskVoxels(pred, byCut ? predSet(lut.labels) : any, gt, any, ignore, cap);
+  if (voxels === null) return null;
+  return targets.map((labels) => {
+    const p = boundaryOf(pred, ignore, predSet(labels), voxels, dims);
+    if (p.count === 0) return nullMetrics(PRED_EMPTY);
+    const g = boundaryOf(gt, ignore, labelSet(labels), voxels, dims);
+    if (g.count === 0) return nullMetrics(GT_EMPTY);
+    const cp = cellsOf(p.edges, dims);
+    const cg = cellsOf(g.edges, dims);
+    return summarise(roots(nearestSquared(cg, cp, spacing)), roots(nearestSquared(cp, cg, spacing)), opts);
+  });
+}
+
+function labelSet(labels: readonly number[]): LabelSet {
+  let max = -1;
+  for (const l of labels) if (Number.isInteger(l) && l >= 0 && l < DENSE_LABEL_LIMIT && l > max) max = l;
+  const table = new Uint8Array(max + 1);
+  const others = new Set<number>();
+  for (const l of labels) {
+    if (Number.isInteger(l) && l >= 0 && l < DENSE_LABEL_LIMIT) table[l] = 1;
+    else others.add(l);
+  }
+  return { kind: 'labels', table, others };
 }
 
 function nullMetrics(reason: string): SurfaceMetrics {
