@@ -60,6 +60,14 @@ abstract class LovaszConsumer extends VoxelTerms implements WalkConsumer {
 
   abstract take(x: number, positive: boolean, count: number): void;
 
+  /** The hinge's share of a softmax step d (for the calibrated consumers; the plain ones write it out, see SquaredConsumer). */
+  protected hingeStep(d: number): void {
+    if (this.hingeOn) {
+      if (this.eHinge > 0) this.hinge += this.eHinge * d;
+      else this.hingeOn = false;
+    }
+  }
+
   result(): LovaszTerms {
     return { hinge: this.hinge, soft: this.soft.loss, complementSoft: this.soft.complementLoss, sums: this.sums() };
   }
@@ -116,11 +124,7 @@ abstract class SquaredConsumer extends LovaszConsumer {
 class SquaredLogitLovasz extends SquaredConsumer {
   take(z: number, positive: boolean, count: number): void {
     const e = this.logit(z, positive);
-    const d = this.soft.take(e, positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.hingeStep(this.soft.take(e, positive, count));
     this.squared += count * e * e;
   }
 }
@@ -128,11 +132,7 @@ class SquaredLogitLovasz extends SquaredConsumer {
 class SquaredProbLovasz extends SquaredConsumer {
   take(p: number, positive: boolean, count: number): void {
     const e = this.prob(p, positive, this.hingeOn);
-    const d = this.soft.take(e, positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.hingeStep(this.soft.take(e, positive, count));
     this.squared += count * e * e;
   }
 }
@@ -148,11 +148,7 @@ class BandLogitLovasz extends LovaszConsumer {
 
   take(z: number, positive: boolean, count: number): void {
     const e = this.logit(z, positive);
-    const d = this.soft.take(e, positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.hingeStep(this.soft.take(e, positive, count));
     // p exactly as logit formed it.
     this.cal.take(z, z >= 0 ? this.inv : this.E * this.inv, e, positive, count);
   }
@@ -165,11 +161,7 @@ class BandProbLovasz extends LovaszConsumer {
 
   take(p: number, positive: boolean, count: number): void {
     const e = this.prob(p, positive, this.hingeOn);
-    const d = this.soft.take(e, positive, count);
-    if (this.hingeOn) {
-      if (this.eHinge > 0) this.hinge += this.eHinge * d;
-      else this.hingeOn = false;
-    }
+    this.hingeStep(this.soft.take(e, positive, count));
     this.cal.take(p, p, e, positive, count);
   }
 }

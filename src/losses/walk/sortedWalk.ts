@@ -150,11 +150,25 @@ export function walkSorted(pos: SortedGroup, neg: SortedGroup, order: WalkOrder,
   }
 }
 
-/** Where a 2-way walk stands between two calls of walkSteps. */
+/** Where a 2-way walk stands between two calls of walkSteps, and its keys: ps·x + po (t = 1), ns·x + no (t = 0). */
 interface TwoWalk {
   i: number;
   j: number;
+  /** The keys at i and j (−∞ past a run's end). */
+  kp: number;
+  kn: number;
   done: boolean;
+  floor: number;
+  ps: number;
+  po: number;
+  ns: number;
+  no: number;
+  /** Index steps: +1 forward, −1 backward. */
+  di: number;
+  dj: number;
+  /** The runs' lengths. */
+  pEnd: number;
+  nEnd: number;
 }
 
 /**
@@ -165,22 +179,19 @@ interface TwoWalk {
  * a call per voxel.
  */
 function walkTwo(pr: Keys, nr: Keys, i: number, j: number, floor: number, order: WalkOrder, consumer: WalkConsumer): void {
-  const w: TwoWalk = { i, j, done: false };
-  if (order.negativesInBulk) while (!w.done) bulkSteps(pr, nr, w, floor, order, consumer, PASS_CHUNK);
-  else while (!w.done) walkSteps(pr, nr, w, floor, order, consumer, PASS_CHUNK);
+  const { pos, neg } = order;
+  const [ps, po, ns, no] = [pos.linear!.scale, pos.linear!.offset, neg.linear!.scale, neg.linear!.offset];
+  // An index is in its run when it is as an unsigned number below the length (−1 is not).
+  const kp = i >>> 0 < pr.length ? ps * pr[i] + po : -Infinity;
+  const kn = j >>> 0 < nr.length ? ns * nr[j] + no : -Infinity;
+  const w: TwoWalk = { i, j, kp, kn, done: false, floor, ps, po, ns, no, di: pos.forward ? 1 : -1, dj: neg.forward ? 1 : -1, pEnd: pr.length, nEnd: nr.length };
+  if (order.negativesInBulk) while (!w.done) bulkSteps(pr, nr, w, consumer, PASS_CHUNK);
+  else while (!w.done) walkSteps(pr, nr, w, consumer, PASS_CHUNK);
 }
 
-function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrder, consumer: WalkConsumer, steps: number): void {
-  let { i, j } = w;
-  const { scale: ps, offset: po } = order.pos.linear!;
-  const { scale: ns, offset: no } = order.neg.linear!;
-  const di = order.pos.forward ? 1 : -1;
-  const dj = order.neg.forward ? 1 : -1;
-  // An index is in its run when it is as an unsigned number below the length (−1 is not).
-  const pEnd = pr.length;
-  const nEnd = nr.length;
-  let kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
-  let kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
+function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, consumer: WalkConsumer, steps: number): void {
+  let { i, j, kp, kn } = w;
+  const { floor, ps, po, ns, no, di, dj, pEnd, nEnd } = w;
   let left = steps;
   for (; left > 0; left--) {
     const positive = kp >= kn;
@@ -198,9 +209,7 @@ function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
     }
     consumer.take(x, positive, 1);
   }
-  w.done = left > 0;
-  w.i = i;
-  w.j = j;
+  Object.assign(w, { i, j, kp, kn, done: left > 0 });
 }
 
 /**
@@ -228,16 +237,9 @@ function gallop(run: Keys, from: number, dir: number, limit: number, test: (x: n
  * step; the t = 0 voxels before the next one — key above its key and the floor — are found
  * by galloping and handed as two steps: those equal to the first, then the rest.
  */
-function bulkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrder, consumer: WalkConsumer, steps: number): void {
-  let { i, j } = w;
-  const { scale: ps, offset: po } = order.pos.linear!;
-  const { scale: ns, offset: no } = order.neg.linear!;
-  const di = order.pos.forward ? 1 : -1;
-  const dj = order.neg.forward ? 1 : -1;
-  const pEnd = pr.length;
-  const nEnd = nr.length;
-  let kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
-  let kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
+function bulkSteps(pr: Keys, nr: Keys, w: TwoWalk, consumer: WalkConsumer, steps: number): void {
+  let { i, j, kp, kn } = w;
+  const { floor, ps, po, ns, no, di, dj, pEnd, nEnd } = w;
   let left = steps;
   for (; left > 0; left--) {
     if (kp >= kn) {
@@ -259,7 +261,5 @@ function bulkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
     j += dj * m;
     kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
   }
-  w.done = left > 0;
-  w.i = i;
-  w.j = j;
+  Object.assign(w, { i, j, kp, kn, done: left > 0 });
 }
