@@ -95,13 +95,16 @@ class ProbLovasz extends LovaszConsumer {
 
 /**
  * The calibration sums, piece by piece (calibratedTerms). In a piece where both groups'
- * voxels are each certainly in one bin, the plain terms and Σ(p − t)² (one product per
- * voxel: the consumer's `take` must stay within V8's inlining budget, which the voxel's
- * exp and log already nearly fill) give them: the piece's counts, Σp of the t = 1 voxels
- * (spt) and of the t = 0 ones (sp − spt, whose rounding is an ulp of the piece's Σp).
+ * voxels are each certainly in one bin, the plain terms, Σ(p − t)² and Σp of the t = 0
+ * voxels give them: the piece's counts, Σp of the t = 1 voxels (spt) and of the t = 0 ones
+ * (summed apart: sp − spt would lose the small one's digits to the large one's). Two sums
+ * per voxel, no more: the consumer's `take` must stay within V8's inlining budget, which
+ * the voxel's exp and logs already nearly fill (docs/metrics-extra.md).
  */
 abstract class SquaredConsumer extends LovaszConsumer {
   squared = 0;
+  /** Σp of the t = 0 voxels (their error e is p). */
+  negativeP = 0;
   private before: [number, number] = [0, 0];
 
   start(positives: number, negatives: number, positivesBefore: number, negativesBefore: number): void {
@@ -115,7 +118,7 @@ abstract class SquaredConsumer extends LovaszConsumer {
     const k1 = c1 - this.before[0];
     const k0 = c0 - this.before[1];
     addToBin(c, pos, k1, this.spt, true);
-    addToBin(c, neg, k0, this.sp - this.spt, false);
+    addToBin(c, neg, k0, this.negativeP, false);
     c.squaredError += this.squared;
     c.n += k1 + k0;
   }
@@ -126,6 +129,7 @@ class SquaredLogitLovasz extends SquaredConsumer {
     const e = this.logit(z, positive);
     this.hingeStep(this.soft.take(e, positive, count));
     this.squared += count * e * e;
+    if (!positive) this.negativeP += count * e;
   }
 }
 
@@ -134,6 +138,7 @@ class SquaredProbLovasz extends SquaredConsumer {
     const e = this.prob(p, positive, this.hingeOn);
     this.hingeStep(this.soft.take(e, positive, count));
     this.squared += count * e * e;
+    if (!positive) this.negativeP += count * e;
   }
 }
 
