@@ -7,11 +7,11 @@ import { agreementMetrics } from './formulas/agreement.js';
 import { binaryLosses, meanBce } from './formulas/binaryLosses.js';
 import { lovaszSoftmaxMean } from './formulas/lovaszSoftmax.js';
 import { overlapMetrics } from './formulas/overlap.js';
-import { rankingOfHistograms } from './formulas/ranking.js';
+import { rankingOfHistograms, rankingOfRuns, type Ranking } from './formulas/ranking.js';
 import type { ClassSums } from './formulas/sums.js';
 import {
   calibrationMetrics, calibrationSums, quantizedCalibrationSums, reliabilityTable,
-  type ReliabilityTable,
+  type CalibrationSums, type ReliabilityTable,
 } from './producers/calibration.js';
 import { categoricalFocalByClass } from './producers/categoricalFocal.js';
 import { jointHistogram, jointHistogramChunked, type JointHistogram } from './producers/confusion.js';
@@ -20,7 +20,6 @@ import { labelMapSoftmaxTerm, labelMapSums } from './producers/labelMapClass.js'
 import { foregroundCut, hardLabeller, hardLabels } from './producers/prediction.js';
 import type { ClassInput, ClassResult } from './producers/probClass.js';
 import { quantizedClass } from './producers/quantizedClass.js';
-import { runMetrics, type RunMetrics } from './producers/runMetrics.js';
 import { PROBABILITY_SUM_LOSSES } from './producers/probabilitySums.js';
 import type { Precounted } from './producers/sumsOnlyChunks.js';
 import { ignoreMaskOf, truthCodes } from './producers/truth.js';
@@ -40,6 +39,12 @@ import type { LesionEntry } from '../lesions/lesionMetrics.js';
 import type { LesionOptions } from '../lesions/options.js';
 
 export type { CaseEvaluation, TargetResult } from './results.js';
+
+/** A class's AUROC/AP and calibration sums, where requested. */
+interface RunMetrics {
+  ranking?: Ranking;
+  calibration?: CalibrationSums;
+}
 
 export interface EvalOptions {
   /** The evaluated targets; null = every label present in this case (the run completes the set later). */
@@ -140,19 +145,19 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
   const src = pred.kind === 'labels' ? null : channelSource(pred, fg);
   const classCache = new Map<number, ClassResult>();
   const extraCache = new Map<number, RunMetrics>();
-  // AUROC/AP and the calibration sums: from the sorted runs in one walk when the groups are
-  // sorted (for the Lovász terms, or for AUROC/AP alone), else calibration in one voxel pass.
+  // AUROC/AP and the calibration sums, when the groups are sorted (for the Lovász terms, or
+  // for AUROC/AP alone): the calibration sums in the Lovász walk, which has each voxel's p
+  // already; AUROC/AP from the runs in score order. Unsorted: calibration in one voxel pass.
   // Every requested loss a function of Σp, Σp·t and the counts, no NLL: the pass over the
   // voxels takes those sums alone (one exp per logit, no log1p, no focal term).
   const probabilitiesOnly = opts.losses.every((l) => PROBABILITY_SUM_LOSSES.includes(l)) && !opts.metrics.includes('nll');
   const probClassOf = (input: ClassInput, values: ArrayLike<number>, t: Uint8Array, lovasz: boolean, consume = false): [ClassResult, RunMetrics] => {
     const sort = lovasz || wantRank;
-    let extra: RunMetrics = {};
-    const onRuns = sort && (wantRank || wantCalibration)
-      ? (pos: Runs, neg: Runs) => (extra = runMetrics(input, pos, neg, wantRank, wantCalibration ? bins : null))
-      : undefined;
-    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns, consume && sort, probabilitiesOnly);
-    if (wantCalibration && !sort) extra = { calibration: calibrationSums(input, values, t, bins) };
+    const extra: RunMetrics = {};
+    const onRuns = sort && wantRank ? (pos: Runs, neg: Runs) => (extra.ranking = rankingOfRuns(pos, neg)) : undefined;
+    const r = splitClass(input, values, t, gamma, sort, scratch, onRuns, consume && sort, probabilitiesOnly, sort && wantCalibration ? bins : null);
+    if (r.calibration) extra.calibration = r.calibration;
+    if (wantCalibration && !sort) extra.calibration = calibrationSums(input, values, t, bins);
     return [r, extra];
   };
   const classResult = (label: number): ClassResult => {

@@ -34,6 +34,11 @@ export class LovaszSum {
     this.c0 = c0;
   }
 
+  /** t = 1 and t = 0 voxels taken so far, those before a resumed segment included. */
+  taken(): [number, number] {
+    return [this.c1, this.c0];
+  }
+
   /** Takes the voxels and returns the class's step of J, for a sum over the same order with other errors (the hinge's). */
   take(e: number, positive: boolean, count: number): number {
     // J_after − J_before for a class of G positives, `inside` of them taken, with

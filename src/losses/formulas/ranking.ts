@@ -66,7 +66,10 @@ const total = (runs: readonly Run[]) => runs.reduce((n, r) => n + r.length, 0);
  */
 export function rankingOfRuns(pos: readonly Run[], neg: readonly Run[]): Ranking {
   const sum = new RankSum(total(pos), total(neg));
-  walkTieGroups(pos, neg, sum);
+  // Tie groups of negatives alone add nothing to U or AP and only their count to FP, so
+  // consecutive ones may come merged: the walk skips through the negatives between two
+  // positives (the sums are the same, bit for bit: every count is an exact integer).
+  walkTieGroups(pos, neg, sum, true);
   return sum.result();
 }
 

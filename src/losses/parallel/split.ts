@@ -82,29 +82,30 @@ export function splitClass(
   onRuns?: RunsReader,
   consume = false,
   probabilitiesOnly = false,
+  bins: number | null = null,
 ): ClassResult {
   const n = t.length;
   const typed = values instanceof Float32Array || values instanceof Float64Array;
   const h = scratch.helper?.alive && n >= SPLIT_MIN && typed ? scratch.helper : null;
   if (consume && lovasz && values instanceof Float32Array) {
-    if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns);
+    if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, 'in-place')], input, gamma, lovasz, undefined, onRuns, bins);
     // Values in shared memory (io/file.ts allocBytes) are bucketed in place and sorted by both threads there.
-    if (values.buffer instanceof SharedArrayBuffer) return splitBucketsInPlace(h, scratch, input, values, t, gamma, onRuns);
+    if (values.buffer instanceof SharedArrayBuffer) return splitBucketsInPlace(h, scratch, input, values, t, gamma, onRuns, bins);
   }
   // The class is combined before the next one is sorted: its keys may use this thread's buffer.
-  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys, probabilitiesOnly)], input, gamma, lovasz, undefined, onRuns);
-  if (lovasz && values instanceof Float32Array) return splitBuckets(h, scratch, input, values, t, gamma, onRuns);
+  if (!h) return combineParts([classPart(input, values, t, gamma, lovasz, scratch.keys, probabilitiesOnly)], input, gamma, lovasz, undefined, onRuns, bins);
+  if (lovasz && values instanceof Float32Array) return splitBuckets(h, scratch, input, values, t, gamma, onRuns, bins);
   const half = n >> 1;
   const v = values as Float32Array | Float64Array;
   const task: PartTask = { kind: 'part', input, values: v.slice(half), t: t.slice(half), gamma, lovasz, probabilitiesOnly };
   h.post(task, [task.values.buffer as ArrayBuffer, task.t.buffer as ArrayBuffer]);
   const lower = classPart(input, v.subarray(0, half), t.subarray(0, half), gamma, lovasz, undefined, probabilitiesOnly);
   const upper = h.answer<ClassPart>(n - half) ?? dropHelper(h, scratch, () => classPart(input, v.subarray(half), t.subarray(half), gamma, lovasz, undefined, probabilitiesOnly));
-  return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g) => splitWalk(h, scratch, pos, neg, inp, g, n), onRuns);
+  return combineParts([lower, upper], input, gamma, lovasz, (pos, neg, inp, g, b) => splitWalk(h, scratch, pos, neg, inp, g, n, b), onRuns, bins);
 }
 
 /** Float32 with the Lovász terms: bucketed here, sorted half here and half on the helper. */
-function splitBuckets(h: SplitHelper, scratch: ThreadScratch, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns?: RunsReader): ClassResult {
+function splitBuckets(h: SplitHelper, scratch: ThreadScratch, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns: RunsReader | undefined, bins: number | null): ClassResult {
   // The helper faults the key buffer in while this thread counts the buckets, then this thread joins in.
   const keys = scratch.keys.take(t.length);
   const claim = new Int32Array(new SharedArrayBuffer(4));
@@ -120,7 +121,7 @@ function splitBuckets(h: SplitHelper, scratch: ThreadScratch, input: ClassInput,
     g = dropHelper(h, scratch, () => bucketGroups(values, t));
     sortBucketRange(g, 0, BUCKETS);
   }
-  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns);
+  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns, bins);
 }
 
 /**
@@ -128,7 +129,7 @@ function splitBuckets(h: SplitHelper, scratch: ThreadScratch, input: ClassInput,
  * in their own memory here (sort/inPlaceBuckets.ts), sorted half here and half on the
  * helper, so a split case needs no key buffer beside its prediction.
  */
-function splitBucketsInPlace(h: SplitHelper, scratch: ThreadScratch, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns?: RunsReader): ClassResult {
+function splitBucketsInPlace(h: SplitHelper, scratch: ThreadScratch, input: ClassInput, values: Float32Array, t: Uint8Array, gamma: number, onRuns: RunsReader | undefined, bins: number | null): ClassResult {
   const g = bucketGroupsInPlace(values, t);
   const mid = middleBucket(g);
   h.post({ kind: 'sort', groups: g, from: mid, to: BUCKETS });
@@ -139,15 +140,15 @@ function splitBucketsInPlace(h: SplitHelper, scratch: ThreadScratch, input: Clas
     dropHelper(h, scratch, () => undefined);
     throw new Error(`the helper thread did not finish sorting ${t.length} keys in time`);
   }
-  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns);
+  return sortedClass(h, scratch, g, input, gamma, t.length, onRuns, bins);
 }
 
 /** The class from its sorted buckets, walked by both threads. */
-function sortedClass(h: SplitHelper, scratch: ThreadScratch, g: BucketedGroups, input: ClassInput, gamma: number, voxels: number, onRuns?: RunsReader): ClassResult {
+function sortedClass(h: SplitHelper, scratch: ThreadScratch, g: BucketedGroups, input: ClassInput, gamma: number, voxels: number, onRuns: RunsReader | undefined, bins: number | null): ClassResult {
   const [pos, neg] = sortedRuns(g);
   const nPos = pos.length;
   const part: ClassPart = { sums: { ...emptySums(nPos + neg.length), st: nPos }, pos: [pos], neg: [neg] };
-  return combineParts([part], input, gamma, true, (p, q, inp, gm) => splitWalk(h, scratch, p, q, inp, gm, voxels), onRuns);
+  return combineParts([part], input, gamma, true, (p, q, inp, gm, b) => splitWalk(h, scratch, p, q, inp, gm, voxels, b), onRuns, bins);
 }
 
 /** Walk segments per case: both threads take them one at a time, so neither waits long for the other. */
@@ -158,15 +159,15 @@ const WALK_SEGMENTS = 8;
  * from a shared counter: segments cost unequal time (the hinge stops partway, the groups
  * interleave more in some ranges), and whichever thread is free takes the next. The terms add.
  */
-function splitWalk(h: SplitHelper, scratch: ThreadScratch, pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxels: number): LovaszTerms {
-  if (!h.alive) return lovaszTerms(pos, neg, input, gamma);
+function splitWalk(h: SplitHelper, scratch: ThreadScratch, pos: Runs, neg: Runs, input: ClassInput, gamma: number, voxels: number, bins: number | null): LovaszTerms {
+  if (!h.alive) return lovaszTerms(pos, neg, input, gamma, undefined, bins);
   const segments = segmentsOf(walkPivots(pos, neg, lovaszOrder(input), WALK_SEGMENTS));
   const claim = new Int32Array(new SharedArrayBuffer(4));
-  h.post({ kind: 'walk', input, gamma, pos, neg, segments, claim });
-  const mine = walkClaimed(pos, neg, input, gamma, segments, claim);
+  h.post({ kind: 'walk', input, gamma, pos, neg, segments, claim, bins });
+  const mine = walkClaimed(pos, neg, input, gamma, segments, claim, bins);
   const theirs = h.answer<LovaszTerms[]>(voxels);
   // A helper that did not answer: every segment it claimed is walked again here.
-  const done = theirs ?? dropHelper(h, scratch, () => segments.filter((_, k) => !mine.has(k)).map((seg) => lovaszTerms(pos, neg, input, gamma, seg)));
+  const done = theirs ?? dropHelper(h, scratch, () => segments.filter((_, k) => !mine.has(k)).map((seg) => lovaszTerms(pos, neg, input, gamma, seg, bins)));
   return [...mine.values(), ...done].reduce(addTerms);
 }
 

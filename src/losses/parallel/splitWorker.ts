@@ -36,6 +36,8 @@ export interface WalkTask {
   neg: Runs;
   segments: WalkSegment[];
   claim: Int32Array;
+  /** ECE bins of the calibration sums the walk also takes; null: none. */
+  bins: number | null;
 }
 
 /** Fault in the pages of a key buffer, sharing the chunks with the caller; no answer. */
@@ -54,7 +56,7 @@ port.on('message', (task: SplitTask) => {
     touchPages(task.keys, task.claim);
     return;
   } else if (task.kind === 'walk') {
-    answer = [...walkClaimed(task.pos, task.neg, task.input, task.gamma, task.segments, task.claim).values()];
+    answer = [...walkClaimed(task.pos, task.neg, task.input, task.gamma, task.segments, task.claim, task.bins).values()];
   } else if (task.kind === 'sort') {
     sortBucketRange(task.groups, task.from, task.to);
     answer = true;

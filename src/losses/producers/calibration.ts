@@ -1,6 +1,9 @@
 // Calibration sums of one class (metrics-extra.md): Σ (p − t)² for the Brier score and,
 // per equal-width bin of p, the voxel count, Σ p and Σ t for the ECE and the reliability
-// table, all in float64 over the class probability p of every evaluated voxel.
+// table, all in float64 over the class probability p of every evaluated voxel. Three
+// producers: one pass over the voxels (nothing sorted), the Lovász walk over the sorted
+// groups (BinRanges, CalibrationWalk: the walk has each voxel's p already), and the
+// histograms of a quantised map (quantizedCalibrationSums).
 import { expNeg } from '../speed/fastMath.js';
 import { inChunks } from '../speed/chunks.js';
 import { IGNORED } from './truth.js';
@@ -63,8 +66,147 @@ export class CalibrationSink {
   }
 }
 
+/** The sums of two disjoint sets of voxels (two walk segments) together. */
+export function addCalibration(a: CalibrationSums, b: CalibrationSums): CalibrationSums {
+  const add = (x: Float64Array, y: Float64Array) => x.map((v, k) => v + y[k]);
+  return { n: a.n + b.n, squaredError: a.squaredError + b.squaredError, count: add(a.count, b.count), sumP: add(a.sumP, b.sumP), sumT: add(a.sumT, b.sumT) };
+}
+
 /**
- * One pass over the voxels, for when nothing sorts the class (see runMetrics.ts otherwise).
+ * Half-widths W of the bands around each inner bin edge, in the walk's value space: inside
+ * a band a voxel's bin is computed as calibrationSums computes it (binOf(sigmoid(z)),
+ * binOf(p)); outside, it follows from the value alone. Why that is exact — logits: the
+ * edge is z_k = ln(k/(B − k)); outside [z_k − W, z_k + W] the true sigmoid is at least
+ * W·σ'(z_k)·(1 − W) ≥ W(B − 1)/B² from k/B (σ' = k(B − k)/B² at z_k), so p·B is at least
+ * W(B − 1)/B − O(W²) ≥ 4.9e-7 from k for any B ≥ 2, while the computed sigmoid (a few ulp
+ * of p ≤ 1), z_k itself (an ulp of |z_k| ≤ ln 9999) and the product's rounding (an ulp of
+ * k ≤ 1e4, --ece-bins' limit) move it by less than 1e-11: ⌈p·B⌉ − 1 is the same for the
+ * computed p as for the true one. Probabilities: p is the value; outside
+ * [k/B − W, k/B + W], |p·B − k| ≥ W·B ≥ 1e-9 against the same rounding bounds. Both
+ * margins also absorb an ulp of the walk's rounded key 1 − p (lovaszWalk.ts).
+ */
+const LOGIT_BAND = 1e-6;
+const PROB_BAND = 1e-9;
+
+/**
+ * Where each bin's values certainly lie, in the walk's value space (z for one-channel
+ * logits, p for probabilities): [low[b], high[b]], between the bands around the edges.
+ */
+export class BinRanges {
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+
+  constructor(readonly bins: number, readonly logits: boolean) {
+    const band = logits ? LOGIT_BAND : PROB_BAND;
+    const edge = (k: number) => (logits ? Math.log(k / (bins - k)) : k / bins);
+    this.low = Float64Array.from({ length: bins }, (_, b) => (b === 0 ? -Infinity : edge(b) + band));
+    this.high = Float64Array.from({ length: bins }, (_, b) => (b === bins - 1 ? Infinity : edge(b + 1) - band));
+  }
+
+  /** The bin v is certainly in; −1 in a band (or NaN). */
+  binAt(v: number): number {
+    // The last bin whose range starts at or below v (low rises with b), by bisection.
+    let lo = 0;
+    let hi = this.bins - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.low[mid] <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    return v >= this.low[lo] && v <= this.high[lo] ? lo : -1;
+  }
+
+  /** The bin of v as calibrationSums computes it. */
+  exactBin(v: number): number {
+    return binOf(this.logits ? sigmoid(v) : v, this.bins);
+  }
+
+  /** Every finite end of a range: where bins and bands meet. */
+  ends(): number[] {
+    return [...this.low, ...this.high].filter((v) => Number.isFinite(v));
+  }
+}
+
+/** Adds `k` voxels of truth `positive` with Σp = sumP to bin b. */
+export function addToBin(c: CalibrationSums, b: number, k: number, sumP: number, positive: boolean): void {
+  if (k === 0) return;
+  c.count[b] += k;
+  c.sumP[b] += sumP;
+  if (positive) c.sumT[b] += k;
+}
+
+/**
+ * The calibration sums fed voxel by voxel by a walk that takes each truth group in value
+ * order (the Lovász walk's pieces around the bands, walk/lovaszWalk.ts; it is right
+ * anywhere, but the pieces inside certain bins need less per voxel): that walk computes
+ * each voxel's p and its error |t − p| already, so this adds no sigmoid per voxel. A voxel's bin comes from its
+ * value, not from p: each group remembers the range of values certainly in its current
+ * bin (between the edges' bands, see LOGIT_BAND), and only a value outside it computes
+ * its bin exactly — at most B times per group along the walk, plus each distinct value
+ * inside a band. Within a bin the counts and Σp of a group's stretch of voxels are summed
+ * in place and added to the bin when the stretch ends. Every sum is float64, in walk order.
+ */
+export class CalibrationWalk {
+  /**
+   * Per group (offset 0: t = 1, 6: t = 0): the current range's low and high value, its bin,
+   * the stretch's voxels and Σp; then Σ(p − t)² and n. A typed array keeps them unboxed.
+   */
+  private readonly s = new Float64Array(14);
+  private readonly c: CalibrationSums;
+
+  constructor(private readonly ranges: BinRanges) {
+    this.c = emptyCalibration(ranges.bins);
+    // Empty ranges: each group's first voxel finds its bin.
+    this.s[0] = this.s[6] = Infinity;
+    this.s[1] = this.s[7] = -Infinity;
+  }
+
+  /**
+   * `count` voxels of truth `positive` with value v (z or p), probability p and error
+   * e = |t − p|, as the walk computed them.
+   */
+  take(v: number, p: number, e: number, positive: boolean, count: number): void {
+    const s = this.s;
+    const o = positive ? 0 : 6;
+    if (!(v >= s[o] && v <= s[o + 1])) this.enter(v, o);
+    s[o + 3] += count;
+    s[o + 4] += count * p;
+    s[12] += count * (e * e);
+  }
+
+  /** Ends the group's stretch and starts one in the bin of v, computed as calibrationSums does. */
+  private enter(v: number, o: number): void {
+    const s = this.s;
+    this.close(o);
+    const { low, high } = this.ranges;
+    const b = this.ranges.exactBin(v);
+    s[o + 2] = b;
+    const inRange = v >= low[b] && v <= high[b];
+    // In a band (or NaN): only the same value again is certainly in this bin.
+    s[o] = inRange ? low[b] : v;
+    s[o + 1] = inRange ? high[b] : v;
+  }
+
+  private close(o: number): void {
+    const s = this.s;
+    const k = s[o + 3];
+    if (k === 0) return;
+    addToBin(this.c, s[o + 2], k, s[o + 4], o === 0);
+    s[13] += k;
+    s[o + 3] = 0;
+    s[o + 4] = 0;
+  }
+
+  sums(): CalibrationSums {
+    this.close(0);
+    this.close(6);
+    return { ...this.c, n: this.s[13], squaredError: this.s[12] };
+  }
+}
+
+/**
+ * One pass over the voxels, for when nothing sorts the class (else the Lovász walk takes
+ * the sums: walk/lovaszWalk.ts, CalibrationWalk).
  * @param input 'probs': values are p; 'logits': values are a one-channel logit z and
  *   p = sigmoid(z) (for the background class the caller passes −z)
  */

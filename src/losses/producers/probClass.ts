@@ -12,6 +12,7 @@ import { lovaszTerms, type LovaszTerms, type Runs } from '../walk/lovaszWalk.js'
 import { countTruth, IGNORED } from './truth.js';
 import { addVoxelSums, VoxelTerms, type ClassInput } from './voxelTerms.js';
 import { addProbabilitySums, newProbabilitySums } from './probabilitySums.js';
+import type { CalibrationSums } from './calibration.js';
 
 export type { ClassInput } from './voxelTerms.js';
 
@@ -21,6 +22,8 @@ export interface ClassResult {
   softmaxTerm: number;
   /** The complementary class's term (background 1 − p of a binary prediction: same errors, truth swapped). */
   complementSoftmaxTerm: number;
+  /** Brier/ECE sums the walk took, when combineParts was given ECE bins. */
+  calibration?: CalibrationSums;
 }
 
 type Keys = Runs[number];
@@ -105,24 +108,30 @@ export function classPart(input: ClassInput, values: ArrayLike<number>, t: Uint8
   return { sums: { ...emptySums(nPos + nNeg), st: nPos }, pos, neg };
 }
 
-/** The walk a class's sorted runs go through (lovaszTerms, or the same split over threads). */
-export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number) => LovaszTerms;
+/** The walk a class's sorted runs go through (lovaszTerms, or the same split over threads); `bins`: also the calibration sums. */
+export type Walker = (pos: Runs, neg: Runs, input: ClassInput, gamma: number, bins: number | null) => LovaszTerms;
 
 /**
  * The class's sums, Lovász hinge and both softmax terms from the parts of its voxel
  * ranges. With the Lovász terms, a part's sums hold only its counts: the walk takes the rest.
- * `onRuns` reads the sorted truth groups after the walk (AUROC/AP, calibration), no second sort.
+ * `onRuns` reads the sorted truth groups after the walk (AUROC/AP), no second sort; with
+ * `bins` the walk also takes the calibration sums (ClassResult.calibration).
  */
-export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = lovaszTerms, onRuns?: RunsReader): ClassResult {
+export function combineParts(parts: ClassPart[], input: ClassInput, gamma: number, lovasz: boolean, walk: Walker = walkWhole, onRuns?: RunsReader, bins: number | null = null): ClassResult {
   const counts = parts.map((p) => p.sums).reduce(addSums);
   if (!lovasz) return { sums: counts, softmaxTerm: NaN, complementSoftmaxTerm: NaN };
   const pos = parts.flatMap((p) => p.pos);
   const neg = parts.flatMap((p) => p.neg);
-  const terms = walk(pos, neg, input, gamma);
+  const terms = walk(pos, neg, input, gamma, bins);
   const sums: ClassSums = { n: counts.n, st: counts.st, ...terms.sums, lovaszHinge: terms.hinge };
   onRuns?.(pos, neg);
-  return { sums, softmaxTerm: presentTerm(terms.soft, sums.st), complementSoftmaxTerm: presentTerm(terms.complementSoft, sums.n - sums.st) };
+  return {
+    sums, softmaxTerm: presentTerm(terms.soft, sums.st), complementSoftmaxTerm: presentTerm(terms.complementSoft, sums.n - sums.st),
+    ...(terms.calibration ? { calibration: terms.calibration } : {}),
+  };
 }
+
+const walkWhole: Walker = (pos, neg, input, gamma, bins) => lovaszTerms(pos, neg, input, gamma, undefined, bins);
 
 function addSums(a: ClassSums, b: ClassSums): ClassSums {
   return { n: a.n + b.n, st: a.st + b.st, ...addVoxelSums(a, b), lovaszHinge: 0 };

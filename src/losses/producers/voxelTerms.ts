@@ -35,9 +35,10 @@ export class VoxelTerms implements VoxelSums {
   focalNeg = 0;
   eHinge = 0;
   private lastZ = NaN;
-  private E = 0;
+  /** e^−|z| and 1/(1 + e^−|z|) of the last z (p of the last logit, see logitP). */
+  protected E = 0;
   private L = 0;
-  private inv = 0;
+  protected inv = 0;
 
   constructor(private readonly gamma: number) {}
 

@@ -34,11 +34,11 @@ export function segmentsOf(pivots: number[]): WalkSegment[] {
   return [{ above: pivots[0] }, ...pivots.map((K, k) => ({ atMost: K, above: pivots[k + 1] }))];
 }
 
-/** Walks segments while the shared counter has some left; the terms by segment index. */
-export function walkClaimed(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segments: WalkSegment[], claim: Int32Array): Map<number, LovaszTerms> {
+/** Walks segments while the shared counter has some left; the terms (with calibration sums of `bins` bins, if not null) by segment index. */
+export function walkClaimed(pos: Runs, neg: Runs, input: ClassInput, gamma: number, segments: WalkSegment[], claim: Int32Array, bins: number | null = null): Map<number, LovaszTerms> {
   const out = new Map<number, LovaszTerms>();
   for (let k = Atomics.add(claim, 0, 1); k < segments.length; k = Atomics.add(claim, 0, 1)) {
-    out.set(k, lovaszTerms(pos, neg, input, gamma, segments[k]));
+    out.set(k, lovaszTerms(pos, neg, input, gamma, segments[k], bins));
   }
   return out;
 }

@@ -27,6 +27,15 @@ export interface GroupOrder {
 export interface WalkOrder {
   pos: GroupOrder;
   neg: GroupOrder;
+  /**
+   * The consumer reads t = 0 voxels only through their count, except where they share a
+   * key with the step before them: between two t = 1 steps, the t = 0 steps may then come
+   * as two at most — the voxels with the first one's value, then all the others as one
+   * step with the last one's value. The 2-way walk finds them by exponential search
+   * instead of stepping through them (a thin positive class among 10⁸ negatives costs its
+   * positives, not the volume); the k-way walk takes this as permission and steps anyway.
+   */
+  negativesInBulk?: boolean;
 }
 
 /**
@@ -141,11 +150,25 @@ export function walkSorted(pos: SortedGroup, neg: SortedGroup, order: WalkOrder,
   }
 }
 
-/** Where a 2-way walk stands between two calls of walkSteps. */
+/** Where a 2-way walk stands between two calls of walkSteps, and its keys: ps·x + po (t = 1), ns·x + no (t = 0). */
 interface TwoWalk {
   i: number;
   j: number;
+  /** The keys at i and j (−∞ past a run's end). */
+  kp: number;
+  kn: number;
   done: boolean;
+  floor: number;
+  ps: number;
+  po: number;
+  ns: number;
+  no: number;
+  /** Index steps: +1 forward, −1 backward. */
+  di: number;
+  dj: number;
+  /** The runs' lengths. */
+  pEnd: number;
+  nEnd: number;
 }
 
 /**
@@ -156,21 +179,19 @@ interface TwoWalk {
  * a call per voxel.
  */
 function walkTwo(pr: Keys, nr: Keys, i: number, j: number, floor: number, order: WalkOrder, consumer: WalkConsumer): void {
-  const w: TwoWalk = { i, j, done: false };
-  while (!w.done) walkSteps(pr, nr, w, floor, order, consumer, PASS_CHUNK);
+  const { pos, neg } = order;
+  const [ps, po, ns, no] = [pos.linear!.scale, pos.linear!.offset, neg.linear!.scale, neg.linear!.offset];
+  // An index is in its run when it is as an unsigned number below the length (−1 is not).
+  const kp = i >>> 0 < pr.length ? ps * pr[i] + po : -Infinity;
+  const kn = j >>> 0 < nr.length ? ns * nr[j] + no : -Infinity;
+  const w: TwoWalk = { i, j, kp, kn, done: false, floor, ps, po, ns, no, di: pos.forward ? 1 : -1, dj: neg.forward ? 1 : -1, pEnd: pr.length, nEnd: nr.length };
+  if (order.negativesInBulk) while (!w.done) bulkSteps(pr, nr, w, consumer, PASS_CHUNK);
+  else while (!w.done) walkSteps(pr, nr, w, consumer, PASS_CHUNK);
 }
 
-function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrder, consumer: WalkConsumer, steps: number): void {
-  let { i, j } = w;
-  const { scale: ps, offset: po } = order.pos.linear!;
-  const { scale: ns, offset: no } = order.neg.linear!;
-  const di = order.pos.forward ? 1 : -1;
-  const dj = order.neg.forward ? 1 : -1;
-  // An index is in its run when it is as an unsigned number below the length (−1 is not).
-  const pEnd = pr.length;
-  const nEnd = nr.length;
-  let kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
-  let kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
+function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, consumer: WalkConsumer, steps: number): void {
+  let { i, j, kp, kn } = w;
+  const { floor, ps, po, ns, no, di, dj, pEnd, nEnd } = w;
   let left = steps;
   for (; left > 0; left--) {
     const positive = kp >= kn;
@@ -188,7 +209,57 @@ function walkSteps(pr: Keys, nr: Keys, w: TwoWalk, floor: number, order: WalkOrd
     }
     consumer.take(x, positive, 1);
   }
-  w.done = left > 0;
-  w.i = i;
-  w.j = j;
+  Object.assign(w, { i, j, kp, kn, done: left > 0 });
+}
+
+/**
+ * How many of run[from], run[from + dir], … (at most `limit`) pass `test`, which holds
+ * for a first stretch of them and then never: by doubling steps, then bisection.
+ */
+function gallop(run: Keys, from: number, dir: number, limit: number, test: (x: number) => boolean): number {
+  let ok = 0; // run[from + dir·(ok − 1)] passes (or ok = 0)
+  let step = 1;
+  while (step <= limit && test(run[from + dir * (step - 1)])) {
+    ok = step;
+    step *= 2;
+  }
+  let bad = step <= limit ? step : limit + 1; // the first failing count, or past the limit
+  while (bad - ok > 1) {
+    const mid = (ok + bad) >>> 1;
+    if (test(run[from + dir * (mid - 1)])) ok = mid;
+    else bad = mid;
+  }
+  return ok;
+}
+
+/**
+ * walkSteps with t = 0 voxels in bulk (WalkOrder.negativesInBulk): each t = 1 voxel is a
+ * step; the t = 0 voxels before the next one — key above its key and the floor — are found
+ * by galloping and handed as two steps: those equal to the first, then the rest.
+ */
+function bulkSteps(pr: Keys, nr: Keys, w: TwoWalk, consumer: WalkConsumer, steps: number): void {
+  let { i, j, kp, kn } = w;
+  const { floor, ps, po, ns, no, di, dj, pEnd, nEnd } = w;
+  let left = steps;
+  for (; left > 0; left--) {
+    if (kp >= kn) {
+      if (!(kp > floor)) break;
+      const x = pr[i];
+      i += di;
+      kp = i >>> 0 < pEnd ? ps * pr[i] + po : -Infinity;
+      consumer.take(x, true, 1);
+      continue;
+    }
+    if (!(kn > floor)) break;
+    const bound = kp > floor ? kp : floor;
+    const room = dj > 0 ? nEnd - j : j + 1;
+    const m = gallop(nr, j, dj, room, (x) => ns * x + no > bound);
+    const x0 = nr[j];
+    const e = gallop(nr, j, dj, m, (x) => x === x0);
+    consumer.take(x0, false, e);
+    if (m > e) consumer.take(nr[j + dj * (m - 1)], false, m - e);
+    j += dj * m;
+    kn = j >>> 0 < nEnd ? ns * nr[j] + no : -Infinity;
+  }
+  Object.assign(w, { i, j, kp, kn, done: left > 0 });
 }

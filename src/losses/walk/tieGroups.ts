@@ -1,8 +1,8 @@
 // The tie groups of a class's sorted truth groups, from the highest score down, as one
 // more order over the one walk (sortedWalk.ts): both groups taken from their highest
 // value down, merged by the value itself. Consecutive equal values (±0 alike) form one tie
-// group: the t = 1 and t = 0 voxels that share one exact score. AUROC/AP and the
-// calibration sums read the groups this way (producers/runMetrics.ts).
+// group: the t = 1 and t = 0 voxels that share one exact score. AUROC/AP read the groups
+// this way (formulas/ranking.ts), with the negatives between two positives in bulk.
 import type { TieGroupSink } from '../formulas/ranking.js';
 import { walkSorted, type Keys, type WalkConsumer, type WalkOrder } from './sortedWalk.js';
 
@@ -62,9 +62,19 @@ class TieGroups implements WalkConsumer {
   }
 }
 
-/** Feeds `sink` every tie group of the two truth groups (each ascending, in any number of runs), highest score first. */
-export function walkTieGroups(pos: readonly Keys[], neg: readonly Keys[], sink: TieGroupSink): void {
+/** SCORE_ORDER with the negatives in bulk (WalkOrder.negativesInBulk). */
+const SCORE_ORDER_BULK: WalkOrder = { ...SCORE_ORDER, negativesInBulk: true };
+
+/**
+ * Feeds `sink` every tie group of the two truth groups (each ascending, in any number of
+ * runs), highest score first.
+ * @param mergeNegatives consecutive tie groups of negatives alone may come as one, their
+ *   counts summed (every group holding a positive stays exact): for sinks that read
+ *   negatives only through such counts, as RankSum does; the walk then skips through the
+ *   negatives between two positives instead of stepping through each.
+ */
+export function walkTieGroups(pos: readonly Keys[], neg: readonly Keys[], sink: TieGroupSink, mergeNegatives = false): void {
   const groups = new TieGroups(sink);
-  walkSorted({ runs: [...pos] }, { runs: [...neg] }, SCORE_ORDER, groups);
+  walkSorted({ runs: [...pos] }, { runs: [...neg] }, mergeNegatives ? SCORE_ORDER_BULK : SCORE_ORDER, groups);
   groups.end();
 }

@@ -38,13 +38,25 @@ describe('splitClass (one case over two threads)', async () => {
       expect(two.softmaxTerm).toBeCloseTo(one.softmaxTerm, 12);
       expect(two.complementSoftmaxTerm).toBeCloseTo(one.complementSoftmaxTerm, 12);
     });
+    it(`${input}: the calibration sums the walk takes over both threads are the voxel pass's`, async () => {
+      const { calibrationSums } = await dist('producers/calibration.js');
+      const two = splitClass(input, values, t, 2, true, new ThreadScratch(helper), undefined, false, false, 15).calibration;
+      const direct = calibrationSums(input, values, t, 15);
+      expect(two.n).toBe(direct.n);
+      expect(Array.from(two.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(two.sumT)).toEqual(Array.from(direct.sumT));
+      two.sumP.forEach((x: number, b: number) => expect(Math.abs(x - direct.sumP[b])).toBeLessThanOrEqual(1e-12 * direct.sumP[b]));
+      expect(Math.abs(two.squaredError - direct.squaredError)).toBeLessThanOrEqual(1e-12 * direct.squaredError);
+    });
 
-    it(`${input}: values in shared memory that may be consumed are sorted in place by both threads, with the same numbers`, () => {
+    it(`${input}: values in shared memory that may be consumed are sorted in place by both threads, with the same numbers`, async () => {
       const one = splitClass(input, values, t, 2, true, new ThreadScratch());
       const shared = new Float32Array(new SharedArrayBuffer(4 * n));
       shared.set(values);
       const scratch = new ThreadScratch(helper);
-      const two = splitClass(input, shared, t, 2, true, scratch, undefined, true);
+      const two = splitClass(input, shared, t, 2, true, scratch, undefined, true, false, 15);
+      const { calibrationSums } = await dist('producers/calibration.js');
+      expect(Array.from(two.calibration.count)).toEqual(Array.from(calibrationSums(input, values, t, 15).count));
       // The sort is exact and in one order on either road; only the sums' halves round apart.
       for (const k of Object.keys(one.sums)) expect(Math.abs(two.sums[k] - one.sums[k]), k).toBeLessThanOrEqual(1e-12 * Math.abs(one.sums[k]) + 1e-9);
       expect(two.sums.st).toBe(one.sums.st);

@@ -6,6 +6,8 @@ import {
 } from '../../../src/losses/producers/calibration.js';
 import { IGNORED } from '../../../src/losses/producers/truth.js';
 import { valueHistograms } from '../../../src/losses/producers/quantizedClass.js';
+import { lovaszTerms } from '../../../src/losses/walk/lovaszWalk.js';
+import { rng } from '../../helpers/rng.js';
 
 describe('binOf: bins (k/B, (k+1)/B], p = 0 in bin 0', () => {
   it('puts p = 0 in the first bin and p = 1 in the last', () => {
@@ -85,9 +87,21 @@ describe('calibrationSums', () => {
   });
 });
 
-describe('calibration from the sorted runs (runMetrics) = the voxel pass', () => {
-  it('gives the same counts and sums, probabilities and logits, ties included', async () => {
-    const { runMetrics } = await import('../../../src/losses/producers/runMetrics.js');
+/** The next float64 above (dir 1) or below (dir −1) x, for finite x ≠ 0. */
+function nextDouble(x: number, dir: 1 | -1): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  v.setBigInt64(0, v.getBigInt64(0) + BigInt(x > 0 ? dir : -dir));
+  return v.getFloat64(0);
+}
+
+/** Each truth group ascending, as the Lovász walk takes them. */
+function groups(values: Float64Array, t: Uint8Array): [Float64Array, Float64Array] {
+  return [Float64Array.from(values.filter((_, i) => t[i] === 1)).sort(), Float64Array.from(values.filter((_, i) => t[i] === 0)).sort()];
+}
+
+describe('calibration sums from the Lovász walk (CalibrationWalk) = the voxel pass', () => {
+  it('gives the same counts and sums, probabilities and logits, ties included', () => {
     let a = 7;
     const r = () => ((a = (a * 1103515245 + 12345) % 2147483648), a / 2147483648);
     const n = 2000;
@@ -95,14 +109,58 @@ describe('calibration from the sorted runs (runMetrics) = the voxel pass', () =>
     // 40 logit levels from −6 to 6 (ties), and their sigmoids as probabilities.
     const z = Float64Array.from(t, (ti) => Math.round((r() * 12 - 6 + ti) * 3) / 3);
     for (const [input, values] of [['logits', z], ['probs', Float64Array.from(z, (x) => 1 / (1 + Math.exp(-x)))]] as const) {
-      const pos = Float64Array.from(values.filter((_, i) => t[i] === 1)).sort();
-      const neg = Float64Array.from(values.filter((_, i) => t[i] === 0)).sort();
-      const fromRuns = runMetrics(input, [pos], [neg], false, 15).calibration!;
+      const [pos, neg] = groups(values, t);
+      const fromWalk = lovaszTerms([pos], [neg], input, 2, undefined, 15).calibration!;
       const direct = calibrationSums(input, values, t, 15);
-      expect(Array.from(fromRuns.count)).toEqual(Array.from(direct.count));
-      expect(Array.from(fromRuns.sumT)).toEqual(Array.from(direct.sumT));
-      fromRuns.sumP.forEach((s, b) => expect(s).toBeCloseTo(direct.sumP[b], 10));
-      expect(fromRuns.squaredError).toBeCloseTo(direct.squaredError, 10);
+      expect(fromWalk.n).toBe(n);
+      expect(Array.from(fromWalk.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(fromWalk.sumT)).toEqual(Array.from(direct.sumT));
+      fromWalk.sumP.forEach((s, b) => expect(s).toBeCloseTo(direct.sumP[b], 10));
+      expect(fromWalk.squaredError).toBeCloseTo(direct.squaredError, 10);
+    }
+  });
+
+  it('gives the same from several sorted runs per group (the k-way walk, as float64 values are sorted) and 10000 bins', () => {
+    const r = rng(3);
+    const n = 5000;
+    const t = Uint8Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
+    const z = Float64Array.from(t, (ti) => (r() - 0.5) * 12 + ti);
+    const runs = (g: number) => [0, 1, 2].map((k) => Float64Array.from(z.filter((_, i) => t[i] === g && i % 3 === k)).sort());
+    for (const B of [15, 10000]) {
+      const fromWalk = lovaszTerms(runs(1), runs(0), 'logits', 2, undefined, B).calibration!;
+      const direct = calibrationSums('logits', z, t, B);
+      expect(Array.from(fromWalk.count)).toEqual(Array.from(direct.count));
+      expect(Array.from(fromWalk.sumT)).toEqual(Array.from(direct.sumT));
+      fromWalk.sumP.forEach((x, b) => expect(Math.abs(x - direct.sumP[b])).toBeLessThanOrEqual(1e-12 * direct.sumP[b]));
+      expect(Math.abs(fromWalk.squaredError - direct.squaredError)).toBeLessThanOrEqual(1e-12 * direct.squaredError);
+    }
+  });
+
+  it('bins every value at and around each edge as binOf(sigmoid(z)) (logits) and binOf(p) (probabilities) do', () => {
+    for (const B of [2, 7, 10, 15, 20, 10000]) {
+      const zs: number[] = [];
+      const ps: number[] = [];
+      const step = Math.max(1, Math.floor(B / 40));
+      for (let k = 1; k < B; k += step) {
+        // The edge, its float64 and float32 neighbours, and points across the bands (±1e-6 in z, ±1e-9 in p).
+        const zk = Math.log(k / (B - k));
+        const pk = k / B;
+        for (const x of [zk, nextDouble(zk || 1e-300, 1), nextDouble(zk || 1e-300, -1), Math.fround(zk)]) zs.push(x);
+        for (let m = -30; m <= 30; m++) zs.push(zk + m * 5e-8, Math.fround(zk + m * 5e-8));
+        for (const x of [pk, nextDouble(pk, 1), nextDouble(pk, -1), Math.fround(pk)]) ps.push(x);
+        for (let m = -30; m <= 30; m++) ps.push(pk + m * 5e-11, pk + m * 1e-4 / B);
+      }
+      zs.push(-40, 40, 0, -0);
+      ps.push(0, 1, 0.5);
+      for (const [input, list] of [['logits', zs], ['probs', ps.filter((p) => p >= 0 && p <= 1)]] as const) {
+        const values = Float64Array.from(list);
+        const t = Uint8Array.from(values, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+        const [pos, neg] = groups(values, t);
+        const fromWalk = lovaszTerms([pos], [neg], input, 2, undefined, B).calibration!;
+        const direct = calibrationSums(input, values, t, B);
+        expect(Array.from(fromWalk.count), `${input} B=${B}`).toEqual(Array.from(direct.count));
+        expect(Array.from(fromWalk.sumT), `${input} B=${B}`).toEqual(Array.from(direct.sumT));
+      }
     }
   });
 });

@@ -92,23 +92,31 @@ describe('Lovász walk split by merge key (two threads)', () => {
     for (const k of Object.keys(whole.sums) as (keyof typeof whole.sums)[]) {
       expect(sum.sums[k], `${what} ${k}`).toBeCloseTo(whole.sums[k], 6);
     }
+    // The calibration sums the walk takes (15 bins): counts exact, sums in another order.
+    const [c, w] = [sum.calibration!, whole.calibration!];
+    expect(Array.from(c.count), `${what} bins`).toEqual(Array.from(w.count));
+    expect(Array.from(c.sumT), `${what} Σt`).toEqual(Array.from(w.sumT));
+    const near = (x: number, y: number, name: string) => expect(Math.abs(x - y), `${what} ${name}`).toBeLessThanOrEqual(1e-12 * Math.abs(y));
+    c.sumP.forEach((x, b) => near(x, w.sumP[b], `Σp ${b}`));
+    near(c.squaredError, w.squaredError, 'Σ(p − t)²');
+    expect(c.n).toBe(w.n);
   };
   for (const [input, values] of [['logits', z], ['probs', p]] as const) {
     const { pos, neg } = classPart(input, values, t, 2, true);
-    const whole = lovaszTerms(pos, neg, input, 2);
+    const whole = lovaszTerms(pos, neg, input, 2, undefined, 15);
     it(`${input}: the segments between any falling pivots add up to the whole walk, ties included`, () => {
       for (const pivots of [[0], [0.25], [-1], [1e9], [-1e9], [1e9, 0.5, 0.25, 0, -1, -1e9], [0.5, 0.5 - 2 ** -20]]) {
-        expectSame(segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg)), whole, `${input} pivots ${pivots}`);
+        expectSame(segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg, 15)), whole, `${input} pivots ${pivots}`);
       }
     });
     it(`${input}: walkPivots gives strictly falling keys whose segments, each claimed once, add up to the whole walk`, () => {
       const pivots = walkPivots(pos, neg, lovaszOrder(input), 8);
       expect(pivots.length).toBeGreaterThanOrEqual(2);
       for (let k = 1; k < pivots.length; k++) expect(pivots[k]).toBeLessThan(pivots[k - 1]);
-      const parts = segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg));
+      const parts = segmentsOf(pivots).map((seg) => lovaszTerms(pos, neg, input, 2, seg, 15));
       expectSame(parts, whole, `${input} walkPivots`);
       // Claimed from a shared counter by one thread: every segment once.
-      const claimed = walkClaimed(pos, neg, input, 2, segmentsOf(pivots), new Int32Array(new SharedArrayBuffer(4)));
+      const claimed = walkClaimed(pos, neg, input, 2, segmentsOf(pivots), new Int32Array(new SharedArrayBuffer(4)), 15);
       expect(claimed.size).toBe(pivots.length + 1);
       expectSame([...claimed.values()], whole, `${input} claimed`);
     });

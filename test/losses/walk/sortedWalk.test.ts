@@ -76,3 +76,56 @@ describe('walkSorted (the one walk over sorted truth groups)', () => {
     expect(c.steps).toEqual([[3, false, 1], [2, false, 5], [1, true, 3], [4, true, 2]]);
   });
 });
+
+describe('walkSorted with the negatives in bulk (score order, one run per group)', () => {
+  const BULK: WalkOrder = {
+    pos: { key: (x) => x, forward: false, linear: { scale: 1, offset: 0 } },
+    neg: { key: (x) => x, forward: false, linear: { scale: 1, offset: 0 } },
+    negativesInBulk: true,
+  };
+  /**
+   * The brute force's steps as the bulk contract allows them: each positive as is; the
+   * negatives between two positives as the count of those equal to the first of them and
+   * the count of the rest.
+   */
+  const stretches = (steps: Step[]) => {
+    const out: (string | number)[] = [];
+    let first: number | null = null;
+    let same = 0;
+    let rest = 0;
+    const close = () => {
+      if (first !== null) out.push(`neg ${first}×${same}`, `rest ${rest}`);
+      first = null;
+      same = 0;
+      rest = 0;
+    };
+    for (const [x, p, c] of steps) {
+      if (p) {
+        close();
+        out.push(`pos ${x}×${c}`);
+      } else if (first === null) {
+        first = x;
+        same = c;
+      } else if (x === first) same += c;
+      else rest += c;
+    }
+    close();
+    return out;
+  };
+  for (const [seed, nPos, nNeg, levels] of [[61, 40, 3000, 8], [62, 300, 300, 40], [63, 5, 2000, 1000], [64, 1, 50, 3], [65, 200, 0, 5], [66, 0, 100, 5]]) {
+    it(`hands the same positives, and between them the negatives tied with the first and the rest as two steps (seed ${seed})`, () => {
+      const r = rng(seed);
+      const draw = (n: number) => Float64Array.from({ length: n }, () => Math.floor(r() * levels) / levels).sort();
+      const pos = draw(nPos);
+      const neg = draw(nNeg);
+      for (const segment of [undefined, { atMost: 0.6, above: 0.25 }]) {
+        const c = recorder();
+        walkSorted({ runs: [pos] }, { runs: [neg] }, BULK, c, segment);
+        const expected = bruteForce([...pos], [...neg], BULK, segment?.above, segment?.atMost);
+        expect(stretches(c.steps)).toEqual(stretches(expected));
+        // At most two steps per stretch of negatives.
+        for (let k = 2; k < c.steps.length; k++) expect(c.steps[k][1] || c.steps[k - 1][1] || c.steps[k - 2][1]).toBe(true);
+      }
+    });
+  }
+});
