@@ -189,16 +189,26 @@ async function nodeJson(script, payload, env = TUNED_ENV) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * The floors in three fresh processes, median of each: a CLI run reads into memory it
+ * touches for the first time, and repetitions in one process would reuse memory already
+ * faulted in (with malloc tuned, that made W2's .npy floor 0.17 s against 1.6 s cold).
+ */
 async function floor(label, files, env = TUNED_ENV) {
-  log(`${label}: floors (read+inflate with node:zlib, summing pass), median of 3`);
-  return nodeJson('floor.mjs', { files, reps: 3 }, env);
+  log(`${label}: floors (read+inflate with node:zlib, summing pass), median of 3 fresh processes`);
+  const runs = [];
+  for (let k = 0; k < 3; k++) runs.push(await nodeJson('floor.mjs', { files, reps: 1 }, env));
+  const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[1];
+  return { ...runs[0], read_inflate_s: median('read_inflate_s'), sum_s: median('sum_s'), reps: runs.length };
 }
 
 /**
  * On Linux with glibc `segloss eval` evaluates in a child process with malloc tuned
  * (src/cli/relaunch.ts: huge pages for large buffers, freed memory kept for reuse). The
- * floors, the engine rows and PyTorch run under the same setting, so every ratio compares
- * like with like; W2 .npy is also shown without it (SEGLOSS_RELAUNCH=0, floor untuned).
+ * floors and the engine rows run under the same setting, so those ratios compare like
+ * with like; W2 .npy is also shown without it (SEGLOSS_RELAUNCH=0, floor untuned).
+ * PyTorch runs as its users run it, with glibc's defaults (the same tuning roughly halves
+ * its time on this VM: docs/large-volumes.md).
  */
 const relaunchModule = await import(join(ROOT, 'dist', 'cli', 'relaunch.js'));
 const tuned = relaunchModule.shouldRelaunch(['eval'], process.env, process.platform, relaunchModule.onGlibc);
@@ -411,7 +421,7 @@ async function main() {
       torch = { skipped: `PyTorch not importable (${t.why}); comparison skipped` };
     } else {
       log(`W2: PyTorch ${t.version} float32, same loss set, 2 threads`);
-      const r = await run(t.python, [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2'], { env: TUNED_ENV });
+      const r = await run(t.python, [join(ROOT, 'scripts', 'bench', 'torch_losses.py'), w.gt, w.predNpy, '2']);
       torch = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { problem: r.stderr.trim().split('\n').slice(-2).join(' | ') };
     }
     results.W2 = { ...w, floor: { nii: flNii, npy: flNpy }, cli: [rNii, rNpy], cliDice: dice, mallocUntuned: tip, engine: e1, engineSplit: eSplit, engine2: e2, torch };

@@ -2,7 +2,8 @@
 // becomes an error entry naming the file; nothing here throws for bad input.
 import { readArray } from '../io/index.js';
 import { evaluateCase, type CaseEvaluation, type EvalOptions } from '../losses/evaluate.js';
-import { SplitHelper } from '../losses/parallel/split.js';
+import { SPLIT_MIN, SplitHelper } from '../losses/parallel/split.js';
+import { splitNow, type SplitChoice } from './splitChoice.js';
 import { ThreadScratch } from '../losses/scratch.js';
 import { InputError } from '../types.js';
 import type { CaseResult } from '../report/model.js';
@@ -66,7 +67,7 @@ export function errorMessage(e: unknown, file: string): string {
   return `${file}: internal error (${msg.split('\n')[0]})`;
 }
 
-export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, split = false): Promise<CaseOutcome> {
+export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, split: SplitChoice = 'no'): Promise<CaseOutcome> {
   if (pair.problem) return { result: caseSkeleton(pair, 'error', pair.problem) };
   if (pair.pred === null) return { result: caseSkeleton(pair, c.missing === 'error' ? 'error' : 'missing', `no prediction for ${pair.gt}`) };
   const t0 = performance.now();
@@ -92,7 +93,8 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
     }
     const opts = evalOptionsOf(c);
     // Evaluated chunk by chunk as it is read when it fits (streamSums.ts); else read whole.
-    const streamed = await streamPrediction(predRead.value, gt, pair.gt, c, opts, threadScratch(split));
+    // The streamed pass runs on this thread alone: a helper would have nothing to do.
+    const streamed = await streamPrediction(predRead.value, gt, pair.gt, c, opts, threadScratch(false));
     const predRaw = streamed?.raw ?? (await wholePrediction(predRead.value, c));
     const pred = streamed?.pred ?? toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');
@@ -103,7 +105,9 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
       else checkDiscoveredChannels(pred.channels, pair.pred);
     }
     // The prediction's data are read by nothing after the engine: it may sort in their memory.
-    const evaluation: CaseEvaluation = evaluateCase(gt, pred, opts, threadScratch(split), true, streamed?.precounted);
+    // Only a float prediction's classes are split, and only large ones.
+    const splits = !streamed && pred.kind !== 'labels' && gt.data.length >= SPLIT_MIN && (await splitNow(split));
+    const evaluation: CaseEvaluation = evaluateCase(gt, pred, opts, threadScratch(splits), true, streamed?.precounted);
     return {
       result: {
         ...caseSkeleton(pair),

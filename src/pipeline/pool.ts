@@ -9,6 +9,7 @@ import type { CasePair } from './discover.js';
 import { caseSkeleton } from './caseSkeleton.js';
 import type { CaseOutcome } from './evaluateOne.js';
 import type { CaseTask } from './worker.js';
+import type { SplitChoice } from './splitChoice.js';
 
 /** The compiled worker next to this module; absent when running from .ts sources (tests). */
 export function workerScript(): URL | null {
@@ -21,8 +22,8 @@ export interface PoolOptions {
   debug: boolean;
   /** Seconds one case may take before its worker is stopped; 0 = no limit. */
   caseTimeout: number;
-  /** Whether a case may be split over a helper thread. */
-  split: boolean;
+  /** Whether a case may be split over a helper thread (splitChoice.ts). */
+  split: SplitChoice;
   onDone: (index: number, outcome: CaseOutcome) => void;
 }
 

@@ -9,7 +9,7 @@ import type { CaseOutcome } from './evaluateOne.js';
 import { isLargeCase } from './caseSize.js';
 import { discoverWithLayout, type LayoutOptions } from './layouts.js';
 import { runPool, workerScript } from './pool.js';
-import { splitNow } from './splitChoice.js';
+import { splitChoice } from './splitChoice.js';
 
 
 /** How long the main thread may evaluate cases before it looks at pending signals. */
@@ -58,7 +58,7 @@ export async function evaluateRun(config: RunConfig, hooks: RunHooks = {}): Prom
   }
   // Fewer cases than workers and idle cores to spare: each case may split its large classes
   // over a helper thread (splitChoice.ts says why the idle cores matter).
-  const split = await splitNow(config.workers, cases.length, cases.some(isLargeCase));
+  const split = splitChoice(config.workers, cases.length);
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let done = 0;
   const record = (index: number, outcome: CaseOutcome) => {

@@ -4,8 +4,8 @@
 // core (and the case waits for the helper), so the split costs CPU time and wall time
 // (measurements: docs/performance.md, "When a case is split"). A split therefore needs,
 // besides more workers than cases, two idle cores per case: by the 1-minute load average,
-// or, for large cases, by the cores found idle in a short sample (the average lags: a
-// machine idle now may still carry the last minute's work).
+// or, for a case with a class worth splitting, by the cores found idle in a short sample
+// (the average lags: a machine idle now may still carry the last minute's work).
 import { availableParallelism, cpus, loadavg } from 'node:os';
 
 /** Load the other processes may put on the machine and still leave a split case its two cores. */
@@ -26,16 +26,24 @@ export function splitPays(workers: number, cases: number, cores: number, load: n
 const SAMPLE_MS = 100;
 
 /**
- * splitPays on this machine, now.
- * @param sample whether the cases are worth a short wait (large ones): when the load
- *   average says no, the idle cores are measured over SAMPLE_MS
+ * Whether a run's cases may be split: 'yes' by the load average, 'no' with too few workers
+ * a case, or when at least `idle` cores are idle at the time the case is evaluated (the
+ * load average says no, but lags).
  */
-export async function splitNow(workers: number, cases: number, sample: boolean): Promise<boolean> {
+export type SplitChoice = 'yes' | 'no' | { idle: number };
+
+export function splitChoice(workers: number, cases: number): SplitChoice {
   const cores = availableParallelism();
-  if (splitPays(workers, cases, cores, loadavg()[0])) return true;
-  if (!sample || !splitPays(workers, cases, cores, 0)) return false;
+  if (splitPays(workers, cases, cores, loadavg()[0])) return 'yes';
+  // splitPays with load = cores − idle.
+  return splitPays(workers, cases, cores, 0) ? { idle: 2 * cases - LOAD_SLACK } : 'no';
+}
+
+/** A case's split, asked when it has a class worth splitting: by the idle cores over SAMPLE_MS where the choice waits on them (the case's thread waits meanwhile). */
+export async function splitNow(choice: SplitChoice): Promise<boolean> {
+  if (typeof choice === 'string') return choice === 'yes';
   const idle = await idleCores(SAMPLE_MS);
-  return idle !== null && splitPays(workers, cases, cores, cores - idle);
+  return idle !== null && idle >= choice.idle;
 }
 
 /** Cores left idle over the next `ms` milliseconds by every process (this one waits meanwhile); null when the platform gives no CPU times. */

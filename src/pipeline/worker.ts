@@ -5,13 +5,14 @@ import { parentPort } from 'node:worker_threads';
 import type { RunConfig } from './config.js';
 import type { CasePair } from './discover.js';
 import { evaluatePair } from './evaluateOne.js';
+import type { SplitChoice } from './splitChoice.js';
 
 export interface CaseTask {
   index: number;
   pair: CasePair;
   config: RunConfig;
   debug: boolean;
-  split: boolean;
+  split: SplitChoice;
 }
 
 if (parentPort) {

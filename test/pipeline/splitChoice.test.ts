@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpus } from 'node:os';
-import { idleCores, splitNow, splitPays } from '../../src/pipeline/splitChoice.js';
+import { idleCores, splitChoice, splitNow, splitPays } from '../../src/pipeline/splitChoice.js';
 
 describe('splitting a case over a helper thread (splitPays)', () => {
   it('splits a lone case on an idle 2-core machine: both threads get a core', () => {
@@ -40,8 +40,20 @@ describe('idle cores now (idleCores, splitNow)', () => {
     expect(idle!).toBeLessThanOrEqual(cpus().length + 1e-9);
   });
 
-  it('never splits what cannot be split, idle or not', async () => {
-    expect(await splitNow(1, 1, true)).toBe(false); // one worker
-    expect(await splitNow(3, 2, true)).toBe(false); // fewer than two workers a case
+  it('never splits what cannot be split, idle or not', () => {
+    expect(splitChoice(1, 1)).toBe('no'); // one worker
+    expect(splitChoice(3, 2)).toBe('no'); // fewer than two workers a case
+  });
+
+  it('a run that may split asks the load average, else the idle cores when a case is evaluated: two a case, less the slack', () => {
+    const c = splitChoice(2, 1);
+    expect(c === 'yes' || (typeof c === 'object' && c.idle === 2 * 1 - 0.5)).toBe(true);
+  });
+
+  it('splitNow: yes and no as chosen; an idle-core choice split when that many cores were idle', async () => {
+    expect(await splitNow('yes')).toBe(true);
+    expect(await splitNow('no')).toBe(false);
+    expect(await splitNow({ idle: 0 })).toBe(true); // never fewer than none idle
+    expect(await splitNow({ idle: cpus().length + 1 })).toBe(false); // never more than all
   });
 });
