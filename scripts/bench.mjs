@@ -144,7 +144,8 @@ async function cli(label, gt, pred, flags, expectCases, env = process.env) {
   // starts (pipeline/splitChoice.ts): the same rule, a moment before the run.
   const load = loadavg()[0];
   const w = flags.indexOf('--workers');
-  const split = expectCases === 1 && w >= 0 ? await (await splitRule()).splitNow(Number(flags[w + 1]), 1, true) : null;
+  const rule = await splitRule();
+  const split = expectCases === 1 && w >= 0 ? await rule.splitNow(rule.splitChoice(Number(flags[w + 1]), 1)) : null;
   const r = haveTime
     ? await run(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...evalArgs], { stdoutFile: outFile, env })
     : await run(process.execPath, ['--import', join(ROOT, 'scripts', 'bench', 'maxrss.mjs'), ...evalArgs], {
@@ -190,11 +191,12 @@ async function nodeJson(script, payload, env = TUNED_ENV) {
 }
 
 /**
- * The floors in three fresh processes, median of each: a CLI run reads into memory it
- * touches for the first time, and repetitions in one process would reuse memory already
- * faulted in (with malloc tuned, that made W2's .npy floor 0.17 s against 1.6 s cold).
+ * The floors in three fresh processes, median of each, with glibc's defaults: what any
+ * Node program pays to read and inflate the files into fresh memory, the yardstick every
+ * earlier run used. (Under segloss's own malloc tuning, src/cli/relaunch.ts, the W2 .npy
+ * read costs ~0.12 s instead of ~1.6 s: reading it then is mostly the copy.)
  */
-async function floor(label, files, env = TUNED_ENV) {
+async function floor(label, files, env = process.env) {
   log(`${label}: floors (read+inflate with node:zlib, summing pass), median of 3 fresh processes`);
   const runs = [];
   for (let k = 0; k < 3; k++) runs.push(await nodeJson('floor.mjs', { files, reps: 1 }, env));
@@ -205,10 +207,9 @@ async function floor(label, files, env = TUNED_ENV) {
 /**
  * On Linux with glibc `segloss eval` evaluates in a child process with malloc tuned
  * (src/cli/relaunch.ts: huge pages for large buffers, freed memory kept for reuse). The
- * floors and the engine rows run under the same setting, so those ratios compare like
- * with like; W2 .npy is also shown without it (SEGLOSS_RELAUNCH=0, floor untuned).
- * PyTorch runs as its users run it, with glibc's defaults (the same tuning roughly halves
- * its time on this VM: docs/large-volumes.md).
+ * engine rows run under the same setting; the floors (see floor) and PyTorch run with
+ * glibc's defaults, as their users run them (the tuning roughly halves PyTorch's time on
+ * this VM: docs/large-volumes.md). W2 .npy is also shown without it (SEGLOSS_RELAUNCH=0).
  */
 const relaunchModule = await import(join(ROOT, 'dist', 'cli', 'relaunch.js'));
 const tuned = relaunchModule.shouldRelaunch(['eval'], process.env, process.platform, relaunchModule.onGlibc);
@@ -407,10 +408,9 @@ async function main() {
     let tip = null;
     if (tuned) {
       const env = { ...process.env, SEGLOSS_RELAUNCH: '0' };
-      const fl = await floor('W2 .npy, malloc untuned', [w.gt, w.predNpy], process.env);
       const r = await cli('W2 .npy, malloc untuned', w.gt, w.predNpy, ['--workers', '2'], 1, env);
       r.run = 'CLI, logits .npy, --workers 2, SEGLOSS_RELAUNCH=0 (malloc untuned)';
-      tip = { env: 'SEGLOSS_RELAUNCH=0', floor: fl, cli: r };
+      tip = { env: 'SEGLOSS_RELAUNCH=0', floor: flNpy, cli: r };
     }
     const e1 = await engine('W2', w.gt, w.predNii, {});
     const eSplit = await engine('W2', w.gt, w.predNii, {}, 2);
@@ -432,7 +432,6 @@ async function main() {
     runRow('W2', dice[0], w.voxels, flNpy);
     runRow('W2', dice[1], w.voxels, flNii);
     if (tip) {
-      addRow('W2 .npy', 'floor: read+inflate, malloc untuned', w.voxels, tip.floor.read_inflate_s, null, null);
       runRow('W2', tip.cli, w.voxels, tip.floor);
     }
     engineRow('W2', 'engine alone, 1 thread', e1, w.voxels, flNii);
