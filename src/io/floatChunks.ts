@@ -8,6 +8,7 @@ import type { RawArray } from '../types.js';
 import { HOST_LITTLE_ENDIAN } from './elements.js';
 import { FormatError } from './errors.js';
 import { allocBytes, withFile, type OpenedFile } from './file.js';
+import { feed } from './inflateFile.js';
 
 /** Where a file's values lie and how they are stored, known from its header alone. */
 export interface FloatChunkPlan {
@@ -206,23 +207,7 @@ function inflateChunks(file: OpenedFile, plan: FloatChunkPlan, limit: number, ri
       ended = true;
       schedule();
     });
-    feed(file, z, () => over).catch(finish);
+    feed(file, 0, z, () => over).catch(finish);
   });
 }
 
-/** Writes the file into the stream a piece at a time, each write waited for, then ends it. */
-async function feed(file: OpenedFile, z: zlib.Gunzip, stopped: () => boolean): Promise<void> {
-  const pieces = [allocBytes(Math.min(PIECE, file.size)), allocBytes(Math.min(PIECE, file.size))];
-  let pending: Promise<void> = Promise.resolve();
-  for (let at = 0, k = 0; at < file.size && !stopped(); k ^= 1) {
-    const piece = pieces[k];
-    const got = await file.read(piece, 0, Math.min(piece.length, file.size - at), at);
-    if (got === 0) throw new FormatError(`file ended after ${at} bytes while reading (was it truncated while being read?)`);
-    at += got;
-    await pending;
-    if (stopped()) return;
-    pending = new Promise((done) => z.write(piece.subarray(0, got), () => done()));
-  }
-  await pending;
-  if (!stopped()) z.end();
-}

@@ -61,7 +61,7 @@ export function inflateFile(kind: Container, file: OpenedFile, position: number,
 }
 
 /** Reads the file from `position` into the stream, then ends it; stops early once `stopped()`. */
-async function feed(file: OpenedFile, position: number, z: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw, stopped: () => boolean): Promise<void> {
+export async function feed(file: OpenedFile, position: number, z: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw, stopped: () => boolean): Promise<void> {
   const pieces = [allocBytes(Math.min(PIECE, file.size - position)), allocBytes(Math.min(PIECE, file.size - position))];
   let pending: Promise<void> = Promise.resolve();
   let k = 0;
