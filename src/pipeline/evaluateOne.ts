@@ -94,7 +94,7 @@ export async function evaluatePair(pair: CasePair, c: RunConfig, debug = false, 
     const opts = evalOptionsOf(c);
     // Evaluated chunk by chunk as it is read when it fits (streamSums.ts); else read whole.
     // The streamed pass runs on this thread alone: a helper would have nothing to do.
-    const streamed = await streamPrediction(predRead.value, gt, pair.gt, c, opts, threadScratch(false));
+    const streamed = await streamPrediction(predRead.value, gt, pair.gt, c, opts);
     const predRaw = streamed?.raw ?? (await wholePrediction(predRead.value, c));
     const pred = streamed?.pred ?? toPrediction(predRaw, gt, pair.gt, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
     const geometry = compareGeometry(gtRaw.geometry, predRaw.geometry, gt.spacing, c.geometry ?? 'error');

@@ -12,13 +12,11 @@ import { readArray } from '../io/index.js';
 import { probeFloatNifti } from '../io/niftiChunks.js';
 import { probeFloatNpy } from '../io/npyChunks.js';
 import { binaryForeground, type EvalOptions } from '../losses/evaluate.js';
-import { SPLIT_MIN } from '../losses/parallel/split.js';
 import { AGREEMENT_METRICS, OVERLAP_METRICS } from '../losses/params.js';
 import { PairTables } from '../losses/producers/confusion.js';
 import { PROBABILITY_SUM_LOSSES } from '../losses/producers/probabilitySums.js';
 import { SumsOnlyChunks, type Precounted } from '../losses/producers/sumsOnlyChunks.js';
 import type { ClassInput } from '../losses/producers/voxelTerms.js';
-import type { ThreadScratch } from '../losses/scratch.js';
 import type { RawArray } from '../types.js';
 import type { RunConfig } from './config.js';
 import { countNonFinite, floatKind, layoutPrediction, scanFlags, spacingWarnings, type GroundTruth, type Prediction, type ValueScan } from './volume.js';
@@ -95,7 +93,6 @@ export async function streamPrediction(
   gtPath: string,
   c: RunConfig,
   opts: EvalOptions,
-  scratch: ThreadScratch,
 ): Promise<StreamedPrediction | null> {
   if (!isChunkSource(read)) return null;
   let npyAxes: Prediction['npyAxes'];
@@ -109,14 +106,12 @@ export async function streamPrediction(
   }
   // --input auto reads the values as probabilities until one lies outside [0, 1].
   let input: ClassInput = c.input === 'logits' ? 'logits' : 'probs';
-  const n = gt.data.length;
-  const splitAt = scratch.helper?.alive && n >= SPLIT_MIN ? n >> 1 : null;
   const fg = binaryForeground(opts);
   const [room, giveBack] = borrowRoom();
   try {
     for (;;) {
       const s: ValueScan = { nonFinite: 0, allBinary: true, inUnit: true, allInteger: true };
-      let pass = new SumsOnlyChunks(gt.data, { input, foreground: fg, threshold: c.threshold, ignoreIndex: c.ignoreIndex, splitAt }, room.tables, room.labels);
+      let pass = new SumsOnlyChunks(gt.data, { input, foreground: fg, threshold: c.threshold, ignoreIndex: c.ignoreIndex }, room.tables, room.labels);
       try {
         await readFloatChunks(read, (v) => {
           let i = 0;
@@ -126,7 +121,7 @@ export async function streamPrediction(
             if (pass.voxels > 0) throw new ReadAsLogits();
             pass.finish();
             input = 'logits';
-            pass = new SumsOnlyChunks(gt.data, { input, foreground: fg, threshold: c.threshold, ignoreIndex: c.ignoreIndex, splitAt }, room.tables, room.labels);
+            pass = new SumsOnlyChunks(gt.data, { input, foreground: fg, threshold: c.threshold, ignoreIndex: c.ignoreIndex }, room.tables, room.labels);
           }
           pass.add(v);
         });

@@ -44,7 +44,7 @@ afterAll(() => tmp.cleanup());
 
 async function stream(name: string, c: RunConfig) {
   const read = await readPredictionOrHeader(files[name], c, streamableRequest(c, files[name]));
-  return streamPrediction(read, gt, gtPath, c, evalOptionsOf(c), new ThreadScratch());
+  return streamPrediction(read, gt, gtPath, c, evalOptionsOf(c));
 }
 
 describe('streamableRequest', () => {
@@ -123,7 +123,7 @@ describe('streamPrediction on NIfTI (.nii, and .nii.gz inflated as it is read)',
 
   async function streamNii(name: string, c: RunConfig) {
     const read = await readPredictionOrHeader(nii[name], c, streamableRequest(c, nii[name]));
-    return streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c), new ThreadScratch());
+    return streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c));
   }
 
   for (const name of ['plain', 'gz', 'bigEndian64', 'otherSpacing']) {
@@ -154,6 +154,6 @@ describe('streamPrediction on NIfTI (.nii, and .nii.gz inflated as it is read)',
     const c = config();
     const read = await readPredictionOrHeader(nii.truncatedGz, c, true);
     expect('plan' in read).toBe(true); // its header was read: the break shows only while streaming
-    expect(await streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c), new ThreadScratch())).toBeNull();
+    expect(await streamPrediction(read, niiGt, niiGtPath, c, evalOptionsOf(c))).toBeNull();
   });
 });

@@ -32,7 +32,12 @@ export function foregroundCut(pred: Volume, threshold: number): number | null {
     while (v <= max && !(v / max >= threshold)) v++;
     return v;
   }
-  return pred.kind === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
+  return cutOf(pred.kind, threshold);
+}
+
+/** The cut of float values: z ≥ logit(threshold) for logits, p ≥ threshold for probabilities. */
+export function cutOf(input: 'logits' | 'probs', threshold: number): number {
+  return input === 'logits' ? Math.log(threshold / (1 - threshold)) : threshold;
 }
 
 /** Fills out[0, end − start) with the hard labels of voxels [start, end). */

@@ -2,12 +2,13 @@
 // read (the pipeline streams a .npy through here): the joint histogram of the hard labels
 // and the foreground class's n, st, Σp, Σp·t, for requests that need nothing else
 // (PROBABILITY_SUM_LOSSES and the count-based metrics). The hard labels are hardLabeller's
-// cut, the sums addProbabilitySums' additions in the same order (halved exactly where
-// splitClass would split the class over a helper thread), so every count and every sum is
-// bit for bit the one the whole-array engine makes.
+// cut, the sums addProbabilitySums' additions in the same order, so every count and every
+// sum is bit for bit the one the whole-array engine makes on one thread (a streamed case
+// is never split: pipeline/evaluateOne.ts).
 import { emptySums, type ClassSums } from '../formulas/sums.js';
 import { PairCounter, type JointHistogram, type PairTables } from './confusion.js';
-import { addVoxelSums, logisticOf, type ClassInput } from './voxelTerms.js';
+import { cutOf } from './prediction.js';
+import { logisticOf, type ClassInput } from './voxelTerms.js';
 
 /** What the engine takes instead of a prediction's values (evaluateCase's `precounted`). */
 export interface Precounted {
@@ -23,8 +24,6 @@ export interface SumsOnlyOptions {
   foreground: number;
   threshold: number;
   ignoreIndex: number | null;
-  /** Where splitClass would cut the class over two threads (n >> 1), or null when it would not. */
-  splitAt: number | null;
 }
 
 /** A chunk's values as the file holds them. */
@@ -32,8 +31,8 @@ export type ValueChunk = Float32Array | Float64Array;
 
 export class SumsOnlyChunks {
   private readonly counter: PairCounter;
-  /** Per part (below and from splitAt): Σp, Σp·t, voxels with t = 0, with t = 1 (as ProbabilitySums). */
-  private readonly parts = [new Float64Array(4), new Float64Array(4)];
+  /** Σp, Σp·t, voxels with t = 0, with t = 1 (as ProbabilitySums). */
+  private readonly sums = new Float64Array(4);
   private readonly cut: number;
   private at = 0;
   private finished: JointHistogram | null = null;
@@ -50,7 +49,7 @@ export class SumsOnlyChunks {
     private readonly labels: Int32Array,
   ) {
     this.counter = new PairCounter(tables, o.ignoreIndex);
-    this.cut = o.input === 'logits' ? Math.log(o.threshold / (1 - o.threshold)) : o.threshold;
+    this.cut = cutOf(o.input, o.threshold);
   }
 
   /** Voxels taken so far. */
@@ -68,15 +67,12 @@ export class SumsOnlyChunks {
     const out = this.labels;
     for (let k = 0; k < len; k++) out[k] = v[k] >= cut ? fg : 0;
     this.counter.add(this.gt, this.at, out, len);
-    const split = this.o.splitAt ?? Infinity;
-    const mid = Math.min(len, Math.max(0, split - this.at));
-    if (mid > 0) this.addSums(this.parts[0], v, 0, mid);
-    if (mid < len) this.addSums(this.parts[1], v, mid, len);
+    this.addSums(this.sums, v, len);
     this.at += len;
   }
 
-  /** addProbabilitySums over chunk positions [from, to), the truth code read straight from the label map. */
-  private addSums(acc: Float64Array, v: ValueChunk, from: number, to: number): void {
+  /** addProbabilitySums over the chunk's first `len` values, the truth code read straight from the label map. */
+  private addSums(acc: Float64Array, v: ValueChunk, len: number): void {
     const logits = this.o.input === 'logits';
     const gt = this.gt;
     const base = this.at;
@@ -86,7 +82,7 @@ export class SumsOnlyChunks {
     let spt = acc[1];
     let n0 = acc[2];
     let n1 = acc[3];
-    for (let k = from; k < to; k++) {
+    for (let k = 0; k < len; k++) {
       // truthCodes: ignored before inside, so an ignored foreground label is ignored.
       const g = gt[base + k];
       if (g === ign) continue;
@@ -110,14 +106,8 @@ export class SumsOnlyChunks {
    */
   finish(): Precounted {
     const hist = (this.finished ??= this.counter.finish());
-    const part = (a: Float64Array): ClassSums => ({ ...emptySums(a[2] + a[3]), st: a[3], sp: a[0], spt: a[1] });
-    const lower = part(this.parts[0]);
-    // combineParts over splitClass's two halves: addSums of the lower and the upper part.
-    const fgSums: ClassSums =
-      this.o.splitAt === null ? lower : (() => {
-        const upper = part(this.parts[1]);
-        return { n: lower.n + upper.n, st: lower.st + upper.st, ...addVoxelSums(lower, upper), lovaszHinge: 0 };
-      })();
+    const a = this.sums;
+    const fgSums: ClassSums = { ...emptySums(a[2] + a[3]), st: a[3], sp: a[0], spt: a[1] };
     const fg = this.o.foreground;
     return {
       hist,

@@ -51,56 +51,34 @@ export function maskVoxels(
 ): Int32Array | null {
   const n = pred.length;
   const list = new VoxelList(cap);
-  const keep = (i: number): boolean => list.push(i);
   if (
     pred instanceof Uint8Array && gt instanceof Uint8Array && ignore === undefined &&
     predAny === gtAny && predAny.kind === 'labels' && !predAny.table[0] && !predAny.others.size
   ) {
     // Byte label maps whose background is not a target (the common case): a voxel with both
-    // bytes zero is in no mask, and four voxels are ruled out with one 32-bit test.
+    // bytes zero is in no mask, and four voxels are ruled out with one 32-bit test where
+    // the two arrays can be 4-byte aligned at once.
     const t = predAny.table;
-    const size = t.length;
-    let i = 0;
-    if (pred.byteOffset % 4 === gt.byteOffset % 4) {
-      for (; i < n && (pred.byteOffset + i) % 4 !== 0; i++) {
-        const p = pred[i]!;
-        const g = gt[i]!;
-        if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(i)) return null;
-      }
-      const words = (n - i) >>> 2;
-      const pw = new Uint32Array(pred.buffer, pred.byteOffset + i, words);
-      const gw = new Uint32Array(gt.buffer, gt.byteOffset + i, words);
+    // A byte past the table reads undefined: in no mask.
+    const scan = (from: number, to: number): boolean => {
+      for (let j = from; j < to; j++) if ((t[pred[j]!] === 1 || t[gt[j]!] === 1) && !list.push(j)) return false;
+      return true;
+    };
+    const head = pred.byteOffset % 4 === gt.byteOffset % 4 ? Math.min(n, (4 - (pred.byteOffset % 4)) % 4) : n;
+    const words = (n - head) >>> 2;
+    if (!scan(0, head)) return null;
+    if (words > 0) {
+      const pw = new Uint32Array(pred.buffer, pred.byteOffset + head, words);
+      const gw = new Uint32Array(gt.buffer, gt.byteOffset + head, words);
       for (let w = 0; w < words; w++) {
-        if ((pw[w]! | gw[w]!) === 0) continue;
-        for (let j = i + 4 * w, e = j + 4; j < e; j++) {
-          const p = pred[j]!;
-          const g = gt[j]!;
-          if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(j)) return null;
-        }
+        if ((pw[w]! | gw[w]!) !== 0 && !scan(head + 4 * w, head + 4 * w + 4)) return null;
       }
-      i += 4 * words;
     }
-    for (; i < n; i++) {
-      const p = pred[i]!;
-      const g = gt[i]!;
-      if (((p < size && t[p] === 1) || (g < size && t[g] === 1)) && !keep(i)) return null;
-    }
-    return list.voxels();
-  }
-  if (predAny.kind === 'cut' && !predAny.below && gtAny.kind === 'labels' && !gtAny.table[0] && !gtAny.others.size && ignore === undefined) {
-    // A one-channel prediction against a label map, background in no target: the mask of
-    // the prediction is where a value reaches the cut, the truth's where its label is in
-    // the table (a value that is no index of it reads undefined).
-    const { cut, above } = predAny;
-    const t = gtAny.table;
-    for (let i = 0; i < n; i++) {
-      if (((above && pred[i]! >= cut) || t[gt[i]!] === 1) && !keep(i)) return null;
-    }
-    return list.voxels();
+    return scan(head + 4 * words, n) ? list.voxels() : null;
   }
   for (let i = 0; i < n; i++) {
     if (ignore !== undefined && ignore[i] !== 0) continue;
-    if ((has(predAny, pred[i]!) || has(gtAny, gt[i]!)) && !keep(i)) return null;
+    if ((has(predAny, pred[i]!) || has(gtAny, gt[i]!)) && !list.push(i)) return null;
   }
   return list.voxels();
 }

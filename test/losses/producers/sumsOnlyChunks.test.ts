@@ -42,7 +42,7 @@ describe('SumsOnlyChunks against the whole-array pass', () => {
       it(`gives the same bits for ${input} in chunks of ${chunk}, with an ignored label`, () => {
         const { gt, z, p } = caseOf(chunk * 7 + (input === 'logits' ? 1 : 2));
         const values = input === 'logits' ? z : p;
-        const o: SumsOnlyOptions = { input, foreground: 1, threshold: 0.5, ignoreIndex: 255, splitAt: null };
+        const o: SumsOnlyOptions = { input, foreground: 1, threshold: 0.5, ignoreIndex: 255 };
         const got = streamed(gt, values, o, chunk);
         // The engine's road: the whole class through classPart's probability-only pass.
         const t = truthCodes(gt, new Set([1]), 255);
@@ -56,21 +56,11 @@ describe('SumsOnlyChunks against the whole-array pass', () => {
     }
   }
 
-  it('adds the two halves apart, then together, where the class would be split over two threads', () => {
-    const { gt, z } = caseOf(3);
-    const half = n >> 1;
-    const got = streamed(gt, z, { input: 'logits', foreground: 1, threshold: 0.5, ignoreIndex: null, splitAt: half }, 1000);
-    const t = truthCodes(gt, new Set([1]), null);
-    // splitClass: each half its own part, combined (its helper runs the same classPart on the upper half).
-    const parts = [classPart('logits', z.subarray(0, half), t.subarray(0, half), 2, false, undefined, true), classPart('logits', z.subarray(half), t.subarray(half), 2, false, undefined, true)];
-    expect(got.classSums(1)).toEqual(combineParts(parts, 'logits', 2, false).sums);
-  });
-
   it('counts the voxels by hand: n, st and the hard-mask pairs of a tiny case', () => {
     // gt 1 0 1 9 0, z 2 −1 −3 5 0.5, ignore 9, cut z ≥ 0: hard 1 0 0 (ignored) 1.
     const gt = Uint8Array.from([1, 0, 1, 9, 0]);
     const z = Float32Array.from([2, -1, -3, 5, 0.5]);
-    const got = streamed(gt, z, { input: 'logits', foreground: 1, threshold: 0.5, ignoreIndex: 9, splitAt: null }, 2);
+    const got = streamed(gt, z, { input: 'logits', foreground: 1, threshold: 0.5, ignoreIndex: 9 }, 2);
     expect(got.hist.confusion(new Set([1]))).toEqual({ tp: 1, fp: 1, fn: 1, tn: 1 });
     const s = got.classSums(1);
     expect([s.n, s.st]).toEqual([4, 2]);
@@ -81,7 +71,7 @@ describe('SumsOnlyChunks against the whole-array pass', () => {
 
   it('gives a label the one channel does not stand for Σp = Σp·t = 0 and its own voxel count', () => {
     const { gt, z } = caseOf(4);
-    const got = streamed(gt, z, { input: 'logits', foreground: 1, threshold: 0.5, ignoreIndex: 255, splitAt: null }, 999);
+    const got = streamed(gt, z, { input: 'logits', foreground: 1, threshold: 0.5, ignoreIndex: 255 }, 999);
     const s = got.classSums(2);
     let st = 0;
     let kept = 0;
@@ -93,7 +83,7 @@ describe('SumsOnlyChunks against the whole-array pass', () => {
   });
 
   it('refuses a chunk longer than its label room', () => {
-    const s = new SumsOnlyChunks(new Uint8Array(10), { input: 'probs', foreground: 1, threshold: 0.5, ignoreIndex: null, splitAt: null }, new PairTables(), new Int32Array(4));
+    const s = new SumsOnlyChunks(new Uint8Array(10), { input: 'probs', foreground: 1, threshold: 0.5, ignoreIndex: null }, new PairTables(), new Int32Array(4));
     expect(() => s.add(new Float32Array(5))).toThrow(RangeError);
     s.finish();
   });
@@ -115,7 +105,7 @@ describe('evaluateCase with a precounted prediction', () => {
         const o = opts(over);
         const whole = evaluateCase(vol(gt, 'labels'), vol(values.slice(), input), o);
         const fg = o.targets ? o.targets.flatMap((t) => t.labels).filter((l) => l !== 0) : [1];
-        const pre = streamed(gt, values, { input, foreground: fg.length === 1 ? fg[0] : 1, threshold: o.threshold, ignoreIndex: o.ignoreIndex, splitAt: null }, 777);
+        const pre = streamed(gt, values, { input, foreground: fg.length === 1 ? fg[0] : 1, threshold: o.threshold, ignoreIndex: o.ignoreIndex }, 777);
         const got = evaluateCase(vol(gt, 'labels'), vol(new Float32Array(0), input), o, undefined, false, pre);
         expect(got).toEqual(whole);
       });
