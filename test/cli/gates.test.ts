@@ -17,16 +17,17 @@ function valueIn(line: string, id?: string): number {
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
 
-describe('summary gates (--gate)', () => {
-  let ws: Workspace;
-  let base: string[];
-  beforeAll(() => {
-    ws = workspace();
-    gatesFixture(ws);
-    base = ['eval', '--pred', ws.pred, '--gt', ws.gt, '--workers', '1'];
-  });
-  afterAll(() => ws.cleanup());
+// The gates fixture, shared by the summary and per-case gates (each run writes its own file).
+let ws: Workspace;
+let base: string[];
+beforeAll(() => {
+  ws = workspace();
+  gatesFixture(ws);
+  base = ['eval', '--pred', ws.pred, '--gt', ws.gt, '--workers', '1'];
+});
+afterAll(() => ws.cleanup());
 
+describe('summary gates (--gate)', () => {
   it('exit 0 when every gate passes; the report records each gate with its value', () => {
     const r = runCli([...base, '--format', 'json', '--gate', 'metrics.dice.mean>=0.82', '--gate', 'metrics.dice.min > 0.66', '--gate', 'errors==0']);
     expect(r.stderr).toBe('');
@@ -108,15 +109,6 @@ describe('summary gates (--gate)', () => {
 });
 
 describe('per-case gates (--gate-case)', () => {
-  let ws: Workspace;
-  let base: string[];
-  beforeAll(() => {
-    ws = workspace();
-    gatesFixture(ws);
-    base = ['eval', '--pred', ws.pred, '--gt', ws.gt, '--workers', '1'];
-  });
-  afterAll(() => ws.cleanup());
-
   it('exit 0 when every ok case passes; recorded as case_gates', () => {
     const r = runCli([...base, '--format', 'json', '--gate-case', 'metrics.dice>=0.6']);
     expect(r.status).toBe(0);

@@ -2,30 +2,14 @@
 // made: the formulas of scripts/make-demo-fixtures.py, or arrays written here.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InspectResult } from '../../src/cli/inspectCommand.js';
 import { runCli } from '../helpers/cli.js';
 import { npy, png8, workspace, type Workspace } from '../helpers/cliFixtures.js';
 
 const DEMO = 'fixtures/demo';
 
-interface Inspected {
-  file: string;
-  error?: string;
-  format?: string;
-  dtype?: string;
-  shape?: number[];
-  spacing?: number[] | null;
-  min?: number | null;
-  max?: number | null;
-  non_finite?: number;
-  integer_valued?: boolean;
-  values?: { value: number; count: number }[] | null;
-  values_truncated?: boolean;
-  input_auto?: string;
-  input_auto_note?: string;
-  as_ground_truth?: string;
-  png?: { bit_depth: number; palette: boolean; max_value: number; binary: boolean };
-  npz_key?: string;
-}
+/** One file's entry in `inspect --format json` (the command's own result type). */
+type Inspected = InspectResult;
 
 function inspectJson(files: string[], extra: string[] = []): { status: number | null; stderr: string; results: Inspected[] } {
   const r = runCli(['inspect', '--format', 'json', ...extra, ...files]);

@@ -3,16 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareToBaseline, evaluateCaseGates, evaluateGates, GateSyntaxError, GateUsageError, parseGate } from '../../src/report/index.js';
 import { makeReport, simpleCase } from '../helpers/reportFixtures.js';
-
-/** The error `run` throws; a `run` that returns fails the test. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/thrown.js';
 
 describe('parseGate', () => {
   it.each([

@@ -10,19 +10,10 @@ import {
   type Gate,
 } from '../../src/report/index.js';
 import { failedCase, label, makeReport, okCase, simpleCase } from '../helpers/reportFixtures.js';
+import { thrown } from '../helpers/thrown.js';
 
 function gate(expr: string): Gate {
   return parseGate(expr);
-}
-
-/** The error `run` throws; a `run` that returns fails the test. */
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('parseGate', () => {
