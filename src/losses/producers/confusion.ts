@@ -15,6 +15,11 @@ export class JointHistogram {
     this.total += count;
   }
 
+  /** Voxels with ground-truth label `gt` predicted as `pred`. */
+  count(gt: number, pred: number): number {
+    return this.counts.get(gt)?.get(pred) ?? 0;
+  }
+
   gtLabels(): number[] {
     return [...this.counts.keys()].filter((g) => this.rowTotal(g) > 0);
   }
@@ -64,8 +69,8 @@ function subarrayOf(pred: ArrayLike<number>, from: number, to: number): ArrayLik
 /**
  * A thread's dense count tables, reused from case to case (a thread's scratch holds one):
  * a fresh 256×256 table per case costs more than the counting itself on small 2D cases.
- * Only the touched corner is read back and cleared (after a uint8 ground truth, the whole
- * table). Left all zero between histograms.
+ * Only the touched corner (up to maxG, maxP) is read back and cleared. Left all zero
+ * between histograms.
  */
 export class PairTables {
   readonly dense = new Uint32Array(DENSE * DENSE);
@@ -78,6 +83,10 @@ export class PairTables {
 
 /** Adds the pairs (gt[offset + k], pred[k]) for k < len; small non-negative integer labels go to the dense table. */
 function countPairs(h: JointHistogram, tables: PairTables, gt: ArrayLike<number>, offset: number, pred: ArrayLike<number>, len: number, ignore: number | null): void {
+  if (gt instanceof Uint8Array && pred instanceof Uint8Array && ignore === null && (gt.byteOffset + offset) % 4 === 0 && pred.byteOffset % 4 === 0) {
+    countPairsWords(h, tables, gt, offset, pred, len);
+    return;
+  }
   if (gt instanceof Uint8Array && (pred instanceof Uint8Array || pred instanceof Int32Array)) {
     countPairsBytes(h, tables, gt, offset, pred, len, ignore);
     return;
@@ -109,13 +118,20 @@ function countPairs(h: JointHistogram, tables: PairTables, gt: ArrayLike<number>
  */
 function countPairsBytes(h: JointHistogram, tables: PairTables, gt: Uint8Array, offset: number, pred: Uint8Array | Int32Array, len: number, ignore: number | null): void {
   const { dense, dense4 } = tables;
+  // The OR of every label counted in a table bounds the largest one (max ≤ OR), so the
+  // fold and the read-back visit only that corner: labels 0..3 read 4×4 cells, not 256×256.
+  let orG = 0;
+  let orP = 0;
   if (ignore !== null) {
     for (let k = 0; k < len; k++) {
       const g = gt[offset + k];
       if (g === ignore) continue;
       const p = pred[k];
-      if (p >>> 0 < DENSE) dense[(g << 8) | p]++;
-      else h.add(g, p, 1);
+      if (p >>> 0 < DENSE) {
+        dense[(g << 8) | p]++;
+        orG |= g;
+        orP |= p;
+      } else h.add(g, p, 1);
     }
   } else {
     const T = DENSE * DENSE;
@@ -127,35 +143,101 @@ function countPairsBytes(h: JointHistogram, tables: PairTables, gt: Uint8Array, 
       const p1 = pred[k + 1];
       const p2 = pred[k + 2];
       const p3 = pred[k + 3];
+      const ps = p0 | p1 | p2 | p3;
       // All four in [0, 256) exactly when their OR is (a negative sets the sign bit).
-      if ((p0 | p1 | p2 | p3) >>> 0 < DENSE) {
-        dense4[(gt[o] << 8) | p0]++;
-        dense4[T + ((gt[o + 1] << 8) | p1)]++;
-        dense4[2 * T + ((gt[o + 2] << 8) | p2)]++;
-        dense4[3 * T + ((gt[o + 3] << 8) | p3)]++;
-      } else for (let j = 0; j < 4; j++) addPair(h, dense, gt[o + j], pred[k + j]);
+      if (ps >>> 0 < DENSE) {
+        const g0 = gt[o];
+        const g1 = gt[o + 1];
+        const g2 = gt[o + 2];
+        const g3 = gt[o + 3];
+        dense4[(g0 << 8) | p0]++;
+        dense4[T + ((g1 << 8) | p1)]++;
+        dense4[2 * T + ((g2 << 8) | p2)]++;
+        dense4[3 * T + ((g3 << 8) | p3)]++;
+        orG |= g0 | g1 | g2 | g3;
+        orP |= ps;
+      } else {
+        for (let j = 0; j < 4; j++) {
+          const g = gt[o + j];
+          const p = pred[k + j];
+          if (p >>> 0 < DENSE) {
+            dense[(g << 8) | p]++;
+            orG |= g;
+            orP |= p;
+          } else h.add(g, p, 1);
+        }
+      }
     }
-    for (; k < len; k++) addPair(h, dense, gt[offset + k], pred[k]);
+    for (; k < len; k++) {
+      const g = gt[offset + k];
+      const p = pred[k];
+      if (p >>> 0 < DENSE) {
+        dense[(g << 8) | p]++;
+        orG |= g;
+        orP |= p;
+      } else h.add(g, p, 1);
+    }
     tables.dense4Used = true;
   }
-  tables.maxG = DENSE - 1;
-  tables.maxP = DENSE - 1;
+  tables.maxG = Math.max(tables.maxG, bitMask(orG));
+  tables.maxP = Math.max(tables.maxP, bitMask(orP));
 }
 
-function addPair(h: JointHistogram, dense: Uint32Array, g: number, p: number): void {
-  if (p >>> 0 < DENSE) dense[(g << 8) | p]++;
-  else h.add(g, p, 1);
+/**
+ * countPairs for two byte label maps (a PNG, a uint8 NIfTI) four voxels to a word: where
+ * both words are zero, as over most of a scan's background, the four (0, 0) pairs are one
+ * count; other words go byte by byte into the four tables. Voxels past the last whole
+ * word go to countPairsBytes.
+ */
+function countPairsWords(h: JointHistogram, tables: PairTables, gt: Uint8Array, offset: number, pred: Uint8Array, len: number): void {
+  const { dense4 } = tables;
+  const T = DENSE * DENSE;
+  const words = len >> 2;
+  // Int32 views: the same bits, and values V8 keeps as small integers (a uint32 above 2³¹ is not).
+  const gw = new Int32Array(gt.buffer, gt.byteOffset + offset, words);
+  const pw = new Int32Array(pred.buffer, pred.byteOffset, words);
+  let zeros = 0;
+  let orG = 0;
+  let orP = 0;
+  for (let w = 0; w < words; w++) {
+    const a = gw[w];
+    const b = pw[w];
+    if ((a | b) === 0) {
+      zeros++;
+      continue;
+    }
+    // The same byte of each word is the same voxel, whichever the machine's byte order.
+    dense4[((a & 0xff) << 8) | (b & 0xff)]++;
+    dense4[T + (a & 0xff00) + ((b >>> 8) & 0xff)]++;
+    dense4[2 * T + ((a >>> 8) & 0xff00) + ((b >>> 16) & 0xff)]++;
+    dense4[3 * T + ((a >>> 16) & 0xff00) + (b >>> 24)]++;
+    orG |= a;
+    orP |= b;
+  }
+  tables.dense[0] += 4 * zeros;
+  tables.dense4Used = true;
+  // A byte's value is at most the OR of that byte over all words, so the OR of the four bytes bounds them all.
+  tables.maxG = Math.max(tables.maxG, bitMask((orG | (orG >>> 8) | (orG >>> 16) | (orG >>> 24)) & 0xff));
+  tables.maxP = Math.max(tables.maxP, bitMask((orP | (orP >>> 8) | (orP >>> 16) | (orP >>> 24)) & 0xff));
+  if (len > 4 * words) countPairsBytes(h, tables, gt, offset + 4 * words, pred.subarray(4 * words), len - 4 * words, null);
+}
+
+/** The smallest 2^k − 1 at or above x (x ≥ 0): every value whose bits are all in x is at most this. */
+function bitMask(x: number): number {
+  return x === 0 ? 0 : 0xffffffff >>> Math.clz32(x);
 }
 
 /** Adds the four tables into the dense one (once per histogram, not per chunk). */
 function foldDense4(tables: PairTables): void {
-  const { dense, dense4 } = tables;
+  const { dense, dense4, maxG, maxP } = tables;
   const T = DENSE * DENSE;
-  for (let c = 0; c < T; c++) {
-    const sum = dense4[c] + dense4[T + c] + dense4[2 * T + c] + dense4[3 * T + c];
-    if (sum > 0) {
-      dense[c] += sum;
-      dense4[c] = dense4[T + c] = dense4[2 * T + c] = dense4[3 * T + c] = 0;
+  for (let g = 0; g <= maxG; g++) {
+    for (let c = g * DENSE; c <= g * DENSE + maxP; c++) {
+      const sum = dense4[c] + dense4[T + c] + dense4[2 * T + c] + dense4[3 * T + c];
+      if (sum > 0) {
+        dense[c] += sum;
+        dense4[c] = dense4[T + c] = dense4[2 * T + c] = dense4[3 * T + c] = 0;
+      }
     }
   }
   tables.dense4Used = false;
