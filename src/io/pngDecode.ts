@@ -25,15 +25,16 @@ export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr)
   }
   if (raw.length < expected) throw corrupt(buf, chunks, ihdr);
   const bpp = Math.max(1, (samples * bitDepth) >> 3); // bytes per complete pixel, for the filters
+  const keep = colorType === 2 || colorType === 6 ? 3 : 1; // channels kept per pixel
+  if (bitDepth === 8 && samples === keep) return unfilterInPlace(raw, height, rowBytes, bpp, () => corrupt(buf, chunks, ihdr));
   let prev = new Uint8Array(rowBytes);
   let cur = new Uint8Array(rowBytes);
-  const keep = colorType === 2 || colorType === 6 ? 3 : 1; // channels kept per pixel
   const wide = bitDepth === 16;
   const out = wide ? new Uint16Array(width * height * keep) : new Uint8Array(width * height * keep);
   for (let y = 0, at = 0; y < height; y++) {
     const filter = raw[at++]!;
     if (filter > 4) throw corrupt(buf, chunks, ihdr);
-    unfilterRow(filter, raw, at, cur, prev, rowBytes, bpp);
+    unfilterRow(filter, raw, at, cur, 0, prev, 0, rowBytes, bpp);
     at += rowBytes;
     unpackRow(cur, out, y * width * keep, width, samples, keep, bitDepth);
     const t = prev;
@@ -44,38 +45,67 @@ export function decodePngPixels(buf: Uint8Array, chunks: PngChunk[], ihdr: Ihdr)
 }
 
 /**
- * Undoes one scanline's filter (PNG spec §9) from raw[at …] into cur, given the previous
- * unfiltered row: one loop per filter type, so the per-byte work is only the predictor.
+ * 8-bit samples that are all kept (grey, palette, RGB): the inflated rows are the image
+ * once unfiltered and moved down over their filter bytes, so that is done where they lie
+ * and the inflated buffer becomes the image, with no second image-sized buffer. A row
+ * moves only after the next one is unfiltered (which reads it as its previous row), and
+ * its new place ends before that next row begins.
  */
-function unfilterRow(filter: number, raw: Uint8Array, at: number, cur: Uint8Array, prev: Uint8Array, n: number, bpp: number): void {
+function unfilterInPlace(raw: Buffer, height: number, rowBytes: number, bpp: number, corrupt: () => FormatError): Uint8Array {
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  const zero = new Uint8Array(rowBytes);
+  let prevAt = -1;
+  for (let y = 0, at = 0; y < height; y++) {
+    const filter = bytes[at++]!;
+    if (filter > 4) throw corrupt();
+    if (prevAt < 0) unfilterRow(filter, bytes, at, bytes, at, zero, 0, rowBytes, bpp);
+    else {
+      unfilterRow(filter, bytes, at, bytes, at, bytes, prevAt, rowBytes, bpp);
+      bytes.copyWithin((y - 1) * rowBytes, prevAt, prevAt + rowBytes);
+    }
+    prevAt = at;
+    at += rowBytes;
+  }
+  if (prevAt >= 0) bytes.copyWithin((height - 1) * rowBytes, prevAt, prevAt + rowBytes);
+  return bytes.subarray(0, height * rowBytes);
+}
+
+/**
+ * Undoes one scanline's filter (PNG spec §9) from raw[at …] into cur[c0 …], given the
+ * previous unfiltered row at prev[p0 …]: one loop per filter type, so the per-byte work is
+ * only the predictor. cur[c0 …] may be raw[at …] itself: each byte is read before it is
+ * written, and the left neighbour read back is then already unfiltered, as the filters
+ * define it.
+ */
+function unfilterRow(filter: number, raw: Uint8Array, at: number, cur: Uint8Array, c0: number, prev: Uint8Array, p0: number, n: number, bpp: number): void {
   const first = Math.min(bpp, n); // bytes with no left neighbour (a = c = 0)
   switch (filter) {
     case 0:
-      cur.set(raw.subarray(at, at + n));
+      if (cur !== raw || c0 !== at) cur.set(raw.subarray(at, at + n), c0);
       return;
     case 1:
-      for (let i = 0; i < first; i++) cur[i] = raw[at + i]!;
-      for (let i = first; i < n; i++) cur[i] = (raw[at + i]! + cur[i - bpp]!) & 0xff;
+      for (let i = 0; i < first; i++) cur[c0 + i] = raw[at + i]!;
+      for (let i = first; i < n; i++) cur[c0 + i] = (raw[at + i]! + cur[c0 + i - bpp]!) & 0xff;
       return;
     case 2:
-      for (let i = 0; i < n; i++) cur[i] = (raw[at + i]! + prev[i]!) & 0xff;
+      for (let i = 0; i < n; i++) cur[c0 + i] = (raw[at + i]! + prev[p0 + i]!) & 0xff;
       return;
     case 3:
-      for (let i = 0; i < first; i++) cur[i] = (raw[at + i]! + (prev[i]! >> 1)) & 0xff;
-      for (let i = first; i < n; i++) cur[i] = (raw[at + i]! + ((cur[i - bpp]! + prev[i]!) >> 1)) & 0xff;
+      for (let i = 0; i < first; i++) cur[c0 + i] = (raw[at + i]! + (prev[p0 + i]! >> 1)) & 0xff;
+      for (let i = first; i < n; i++) cur[c0 + i] = (raw[at + i]! + ((cur[c0 + i - bpp]! + prev[p0 + i]!) >> 1)) & 0xff;
       return;
     default:
       // Paeth with a = c = 0 predicts b.
-      for (let i = 0; i < first; i++) cur[i] = (raw[at + i]! + prev[i]!) & 0xff;
+      for (let i = 0; i < first; i++) cur[c0 + i] = (raw[at + i]! + prev[p0 + i]!) & 0xff;
       for (let i = first; i < n; i++) {
-        const a = cur[i - bpp]!;
-        const b = prev[i]!;
-        const c = prev[i - bpp]!;
+        const a = cur[c0 + i - bpp]!;
+        const b = prev[p0 + i]!;
+        const c = prev[p0 + i - bpp]!;
         const p = a + b - c;
         const pa = p > a ? p - a : a - p;
         const pb = p > b ? p - b : b - p;
         const pc = p > c ? p - c : c - p;
-        cur[i] = (raw[at + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+        cur[c0 + i] = (raw[at + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
       }
   }
 }

@@ -98,4 +98,21 @@ describe('PNG {0, 255} rule', () => {
   it('does not apply when 255 is the ignore index', () => {
     expect(Array.from(toGroundTruth(png(Uint8Array.from([0, 255, 0, 0])), 255).data)).toEqual([0, 255, 0, 0]);
   });
+  it('decides on every value, after a long run of background too, at any length and memory alignment', () => {
+    // The rule spelled out: binary exactly when every value is 0 or 255 and one is 255.
+    const rule = (d: Uint8Array) => d.every((v) => v === 0 || v === 255) && d.includes(255);
+    for (let n = 1; n <= 40; n++) {
+      for (const offset of [0, 1, 3]) {
+        for (const [at, v] of [[n - 1, 255], [n - 1, 2], [Math.floor(n / 2), 255], [-1, 0]] as const) {
+          const mem = new Uint8Array(n + offset);
+          const d = mem.subarray(offset);
+          if (at >= 0) d[at] = v;
+          if (v === 2 && n > 1) d[0] = 255; // a 255 before the other value: still not binary
+          const want = rule(d) ? Array.from(d, (x) => (x === 255 ? 1 : 0)) : Array.from(d);
+          const got = toGroundTruth({ ...png(d), shape: [1, n] }, null).data;
+          expect(Array.from(got), `n ${n} offset ${offset} value ${v} at ${at}`).toEqual(want);
+        }
+      }
+    }
+  });
 });
