@@ -54,6 +54,21 @@ export function reportBody(evaluated: CaseResult[], c: RunConfig): ReportBody {
   const regionOrder = c.regions ? c.regions.map((r) => r.key) : null;
   const labelKeys = sortKeys(evaluated.flatMap((r) => (r.status === 'ok' && r.labels ? Object.keys(r.labels) : [])), regionOrder);
   const gtLabelsOfRun = new Set(evaluated.flatMap((r) => r.labels_found?.gt ?? []));
+  // An absent label's values depend only on the case's voxels and voxel volume and on the
+  // label: computed once per distinct triple (a batch of same-sized images has one), and
+  // each case gets its own copy and the same warnings.
+  const absent = new Map<string, { label: LabelResult; warnings: string[] }>();
+  const absentOf = (voxels: number, volume: number | null, k: string, warnings: string[]): LabelResult => {
+    const key = `${voxels}|${volume}|${k}`;
+    let hit = absent.get(key);
+    if (!hit) {
+      const own: string[] = [];
+      hit = { label: absentLabel(voxels, c, volume, k, own), warnings: own };
+      absent.set(key, hit);
+    }
+    warnings.push(...hit.warnings);
+    return { ...hit.label, losses: { ...hit.label.losses } };
+  };
   const cases: CaseResult[] = [];
   for (const src of evaluated) {
     const r: CaseResult = { ...src, warnings: [...src.warnings] };
@@ -63,7 +78,7 @@ export function reportBody(evaluated: CaseResult[], c: RunConfig): ReportBody {
       for (const k of labelKeys) {
         if (own[k]) labels[k] = own[k];
         else {
-          labels[k] = absentLabel(r.voxels ?? 0, c, r.voxel_volume_mm3 ?? null, k, r.warnings);
+          labels[k] = absentOf(r.voxels ?? 0, r.voxel_volume_mm3 ?? null, k, r.warnings);
         }
       }
       // Case level: the mean over evaluated labels, nulls left out.
