@@ -12,8 +12,14 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
-/** GLIBC_TUNABLES of the child: huge pages for malloc'd buffers, no mmap below 32 MiB, no trim below 256 MiB. */
-export const MALLOC_TUNING = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
+/**
+ * GLIBC_TUNABLES of the child: huge pages for malloc'd buffers, no mmap below 32 MiB, no
+ * trim below 256 MiB, and every arena grown 64 MiB beyond what it needs (top_pad): a
+ * worker thread's arena otherwise kept growing and shrinking its heap from case to case
+ * (W5 on two workers: 63 k minor faults → 37 k, ~8 % faster; W2's peak +10 MB).
+ */
+export const MALLOC_TUNING =
+  'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.top_pad=67108864';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
