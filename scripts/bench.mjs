@@ -559,7 +559,7 @@ async function main() {
       1.5,
       x >= 1.5,
       `${fmtX(x)} (${(results.W5.cases / results.W5.cli[1].seconds).toFixed(1)} vs ${(results.W5.cases / results.W5.cli[0].seconds).toFixed(1)} cases/s)`,
-      `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; on this VM the cases also take longer on two threads than on one (page faults, per-thread malloc arenas): see docs/performance.md`,
+      `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; one evaluator already keeps ~1.3 cores busy (V8's compiler and GC threads), and on this VM two evaluators, threads or processes alike, each run 1.5–2× slower than one: see docs/large-volumes.md`,
     );
   } else target('W5 2 workers ≥ 1.5× the cases/s of 1 worker', null, 1.5, null, 'not measured');
   const lesionIds = args.only.filter((id) => LESION_WORKLOADS.includes(id));

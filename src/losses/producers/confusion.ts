@@ -156,27 +156,9 @@ function countPairsBytes(h: JointHistogram, tables: PairTables, gt: Uint8Array, 
         dense4[3 * T + ((g3 << 8) | p3)]++;
         orG |= g0 | g1 | g2 | g3;
         orP |= ps;
-      } else {
-        for (let j = 0; j < 4; j++) {
-          const g = gt[o + j];
-          const p = pred[k + j];
-          if (p >>> 0 < DENSE) {
-            dense[(g << 8) | p]++;
-            orG |= g;
-            orP |= p;
-          } else h.add(g, p, 1);
-        }
-      }
+      } else for (let j = 0; j < 4; j++) addPair(h, tables, gt[o + j], pred[k + j]);
     }
-    for (; k < len; k++) {
-      const g = gt[offset + k];
-      const p = pred[k];
-      if (p >>> 0 < DENSE) {
-        dense[(g << 8) | p]++;
-        orG |= g;
-        orP |= p;
-      } else h.add(g, p, 1);
-    }
+    for (; k < len; k++) addPair(h, tables, gt[offset + k], pred[k]);
     tables.dense4Used = true;
   }
   tables.maxG = Math.max(tables.maxG, bitMask(orG));
@@ -220,6 +202,15 @@ function countPairsWords(h: JointHistogram, tables: PairTables, gt: Uint8Array, 
   tables.maxG = Math.max(tables.maxG, bitMask((orG | (orG >>> 8) | (orG >>> 16) | (orG >>> 24)) & 0xff));
   tables.maxP = Math.max(tables.maxP, bitMask((orP | (orP >>> 8) | (orP >>> 16) | (orP >>> 24)) & 0xff));
   if (len > 4 * words) countPairsBytes(h, tables, gt, offset + 4 * words, pred.subarray(4 * words), len - 4 * words, null);
+}
+
+/** One pair off the four-table path: into the dense table with the bounds raised to it when the label fits a column, else the map. */
+function addPair(h: JointHistogram, tables: PairTables, g: number, p: number): void {
+  if (p >>> 0 < DENSE) {
+    tables.dense[(g << 8) | p]++;
+    if (g > tables.maxG) tables.maxG = g;
+    if (p > tables.maxP) tables.maxP = p;
+  } else h.add(g, p, 1);
 }
 
 /** The smallest 2^k − 1 at or above x (x ≥ 0): every value whose bits are all in x is at most this. */
