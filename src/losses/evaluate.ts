@@ -37,6 +37,7 @@ import type { Runs } from './walk/lovaszWalk.js';
 import { caseLesions } from '../lesions/caseLesions.js';
 import type { LesionEntry } from '../lesions/lesionMetrics.js';
 import type { LesionOptions } from '../lesions/options.js';
+import { complemented, negated } from './speed/elementwise.js';
 
 export type { CaseEvaluation, TargetResult } from './results.js';
 
@@ -174,7 +175,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       const t = binaryGt ? (gt.data as Uint8Array) : truthCodes(gt.data, new Set([label]), opts.ignoreIndex);
       if (pred.channels === 1 && pred.quantMax && (label === fg || label === 0)) {
         const max = pred.quantMax;
-        const v = label === fg ? pred.data : Uint16Array.from(pred.data, (x) => max - x);
+        const v = label === fg ? pred.data : complemented(pred.data, max);
         // The class's histograms of v serve AUROC/AP and the calibration sums: no second pass.
         const readHistograms = (h1: Float64Array, h0: Float64Array) => {
           if (wantRank) extra.ranking = rankingOfHistograms(h1, h0);
@@ -189,7 +190,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
         // Negation is exact, so a float32 input keeps its fast float32 sort.
-        const zz = label === fg ? z : z instanceof Float32Array ? Float32Array.from(z, (v) => -v) : Float64Array.from(z, (v) => -v);
+        const zz = label === fg ? z : negated(z);
         [r, extra] = probClassOf('logits', zz, t, wantLovasz, zz === z && lastUseOfValues(label));
       } else {
         [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);

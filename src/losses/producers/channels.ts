@@ -2,6 +2,7 @@
 // of a binary prediction's foreground and background), and a region's p = min(1, sum of P_c).
 import type { Volume } from '../../types.js';
 import { softmaxParts } from './prediction.js';
+import { divided } from '../speed/elementwise.js';
 
 /** Per-channel class probabilities P_c as arrays, for probability-based classes. */
 export interface ChannelSource {
@@ -24,7 +25,7 @@ export function channelSource(pred: Volume, fg: number): ChannelSource {
         fgP = out;
       } else if (pred.quantMax) {
         const max = pred.quantMax;
-        fgP = Float64Array.from(pred.data, (v) => v / max);
+        fgP = divided(pred.data, max);
       } else fgP = pred.data;
       return fgP;
     };
