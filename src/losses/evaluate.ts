@@ -189,9 +189,15 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
         r = quantizedClass(v, max, t, gamma, wantLovasz, wantRank || wantCalibration ? readHistograms : undefined);
       } else if (pred.channels === 1 && pred.kind === 'logits' && (label === fg || label === 0)) {
         const z = pred.data;
-        // Negation is exact, so a float32 input keeps its fast float32 sort.
-        const zz = label === fg ? z : negated(z);
-        [r, extra] = probClassOf('logits', zz, t, wantLovasz, zz === z && lastUseOfValues(label));
+        if (label === fg) [r, extra] = probClassOf('logits', z, t, wantLovasz, lastUseOfValues(label));
+        else if ((wantLovasz || wantRank) && z instanceof Float32Array) {
+          // The background sorts on −z (negation is exact, so the keys stay float32). Written
+          // into this thread's key memory and sorted there, no third volume-sized buffer is
+          // held; the classes after it take that memory for their own keys.
+          const room = new Float32Array(scratch.keys.take(z.length).buffer, 0, z.length);
+          negated(z, room);
+          [r, extra] = probClassOf('logits', room, t, wantLovasz, true);
+        } else [r, extra] = probClassOf('logits', negated(z), t, wantLovasz);
       } else {
         [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);
       }

@@ -2,6 +2,7 @@
 // must give exactly the numbers it gives when it may not: same sorted runs, same walk.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVAL_OPTIONS, evaluateCase, type EvalOptions } from '../../src/losses/index.js';
+import { ThreadScratch } from '../../src/losses/scratch.js';
 import type { Volume } from '../../src/types.js';
 import { rng } from '../helpers/rng.js';
 
@@ -49,5 +50,26 @@ describe('evaluateCase on a prediction it may overwrite', () => {
     const b = evaluateCase(vol(new Uint8Array(n), 'labels'), empty, opts({ targets: [{ key: '1', labels: [1] }] }), undefined, true);
     expect(Array.from(empty.data)).toEqual(Array.from(z));
     expect(b).toEqual(evaluateCase(vol(new Uint8Array(n), 'labels'), vol(z.slice(), 'logits'), opts({ targets: [{ key: '1', labels: [1] }] })));
+  });
+
+  it('scores the background of binary logits as the foreground of the mirrored case (1 − t, −z), its keys in the thread\'s key memory', () => {
+    // Class 0 of (t, z) is class 1 of (1 − t, −z) by definition, every loss and metric
+    // alike; the background path negates into the thread's key buffer and sorts there,
+    // the mirrored case takes the ordinary foreground path. One scratch serves every case
+    // in turn, as on a worker thread, so a key buffer left dirty would show.
+    const scratch = new ThreadScratch();
+    for (const seed of [3, 17, 29]) {
+      const { gt, z } = binaryCase(seed);
+      for (const ignoreIndex of [null, 9]) {
+        const g = ignoreIndex === null ? gt : Uint8Array.from(gt, (v, i) => (i % 11 === 0 ? 9 : v));
+        const mirrorGt = Uint8Array.from(g, (v) => (v === 9 ? 9 : 1 - v));
+        const withBg = evaluateCase(vol(g, 'labels'), vol(z.slice(), 'logits'), opts({ includeBackground: true, ignoreIndex }), scratch);
+        const mirrored = evaluateCase(vol(mirrorGt, 'labels'), vol(Float32Array.from(z, (v) => -v), 'logits'), opts({ ignoreIndex }), scratch);
+        const bg = withBg.labels['0'];
+        const fg = mirrored.labels['1'];
+        for (const [k, v] of Object.entries(fg.losses)) expect(bg.losses[k], `${seed} ${ignoreIndex} ${k}`).toBeCloseTo(v as number, 12);
+        for (const k of ['dice', 'auroc', 'ap', 'brier', 'ece', 'nll']) expect(bg.metrics[k], `${seed} ${ignoreIndex} ${k}`).toBeCloseTo(fg.metrics[k] as number, 12);
+      }
+    }
   });
 });
