@@ -194,9 +194,7 @@ export function evaluateCase(gt: Volume, pred: Volume, opts: EvalOptions = DEFAU
           // The background sorts on −z (negation is exact, so the keys stay float32). Written
           // into this thread's key memory and sorted there, no third volume-sized buffer is
           // held; the classes after it take that memory for their own keys.
-          const room = new Float32Array(scratch.keys.take(z.length).buffer, 0, z.length);
-          negated(z, room);
-          [r, extra] = probClassOf('logits', room, t, wantLovasz, true);
+          [r, extra] = probClassOf('logits', negated(z, scratch.keys.takeValues(z.length)), t, wantLovasz, true);
         } else [r, extra] = probClassOf('logits', negated(z), t, wantLovasz);
       } else {
         [r, extra] = probClassOf('probs', src!.channel(label), t, wantLovasz);

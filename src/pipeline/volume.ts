@@ -40,7 +40,7 @@ function binaryPngRule(raw: RawArray, ignoreIndex: number | null): NumericArray 
   // the loop below settles every other word and the tail.
   let i = 0;
   if (d instanceof Uint8Array && d.byteOffset % 4 === 0) {
-    const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
+    const words = new Int32Array(d.buffer, d.byteOffset, d.length >> 2);
     for (; i < words.length; i++) if (words[i] !== 0) break;
     i *= 4;
   }

@@ -9,8 +9,8 @@ import { ThreadScratch } from '../../src/losses/scratch.js';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/pipeline/config.js';
 import { evalOptionsOf } from '../../src/pipeline/evaluateOne.js';
 import { readPredictionOrHeader, streamableRequest, streamPrediction } from '../../src/pipeline/streamSums.js';
-import { toGroundTruth, toPrediction, type GroundTruth } from '../../src/pipeline/volume.js';
-import { InputError } from '../../src/types.js';
+import { toGroundTruth, toPrediction, type GroundTruth, type Prediction } from '../../src/pipeline/volume.js';
+import { InputError, type RawArray } from '../../src/types.js';
 import { niftiBytes } from '../helpers/nifti.js';
 import { npyBytes } from '../helpers/npy.js';
 import { rng } from '../helpers/rng.js';
@@ -66,18 +66,22 @@ describe('streamableRequest', () => {
   });
 });
 
+/** What the whole-array road makes of the same file: the streamed prediction must equal it without its values, and evaluate to the same numbers. */
+function expectWholeRoad(s: Awaited<ReturnType<typeof streamPrediction>>, whole: RawArray, truth: GroundTruth, truthPath: string, c: RunConfig): Prediction {
+  expect(s).not.toBeNull();
+  const pred = toPrediction(whole, truth, truthPath, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
+  expect({ ...s!.pred, data: null }).toEqual({ ...pred, data: null });
+  const o = evalOptionsOf(c);
+  expect(evaluateCase(truth, s!.pred, o, new ThreadScratch(), false, s!.precounted)).toEqual(evaluateCase(truth, pred, o));
+  return s!.pred;
+}
+
 describe('streamPrediction', () => {
   for (const [name, kind] of [['logits', 'logits'], ['logits64', 'logits'], ['probs', 'probs']] as const) {
     it(`streams ${name} and hands the engine what gives the whole-array evaluation exactly`, async () => {
       const c = config({ losses: ['dice', 'iou', 'tversky', 'focal_tversky'], metrics: ['dice', 'iou', 'tp', 'fp', 'fn', 'tn', 'kappa'] });
-      const s = await stream(name, c);
-      expect(s).not.toBeNull();
-      const whole = await readNpy(files[name]);
-      const pred = toPrediction(whole, gt, gtPath, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
-      expect(s!.pred.kind).toBe(kind);
-      expect({ ...s!.pred, data: null }).toEqual({ ...pred, data: null });
-      const o = evalOptionsOf(c);
-      expect(evaluateCase(gt, s!.pred, o, new ThreadScratch(), false, s!.precounted)).toEqual(evaluateCase(gt, pred, o));
+      const streamed = expectWholeRoad(await stream(name, c), await readNpy(files[name]), gt, gtPath, c);
+      expect(streamed.kind).toBe(kind);
     });
   }
 
@@ -130,14 +134,10 @@ describe('streamPrediction on NIfTI (.nii, and .nii.gz inflated as it is read)',
     it(`streams ${name} and hands the engine what gives the whole-array evaluation exactly`, async () => {
       const c = config({ losses: ['dice', 'iou', 'tversky', 'focal_tversky'], metrics: ['dice', 'iou', 'tp', 'fp', 'fn', 'tn', 'mcc'] });
       const s = await streamNii(name, c);
-      expect(s).not.toBeNull();
       const whole = await readNifti(nii[name]);
-      const pred = toPrediction(whole, niiGt, niiGtPath, { input: c.input, ignoreIndex: c.ignoreIndex, npyAxes: c.npyAxes });
       // The same prediction (warnings included: a spacing that differs is told), the file's description without the values.
-      expect({ ...s!.pred, data: null }).toEqual({ ...pred, data: null });
+      expectWholeRoad(s, whole, niiGt, niiGtPath, c);
       expect({ ...s!.raw, data: null }).toEqual({ ...whole, data: null });
-      const o = evalOptionsOf(c);
-      expect(evaluateCase(niiGt, s!.pred, o, new ThreadScratch(), false, s!.precounted)).toEqual(evaluateCase(niiGt, pred, o));
     });
   }
 

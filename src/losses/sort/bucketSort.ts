@@ -67,6 +67,15 @@ export class KeyBuffer {
     return this.spare.subarray(0, voxels);
   }
 
+  /**
+   * The same memory as float32 room for `voxels` values: a class whose values are made
+   * for it (the background's −z) is written here and sorted in place, so it holds no
+   * buffer of its own. Valid, like take's, until the next call.
+   */
+  takeValues(voxels: number): Float32Array {
+    return new Float32Array(this.take(voxels).buffer, 0, voxels);
+  }
+
   /** Stop reusing the memory: a helper that was given up on may still write into it. */
   forget(): void {
     this.spare = null;
