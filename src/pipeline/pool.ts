@@ -1,6 +1,7 @@
-// Cases evaluated in parallel on worker threads. A worker that dies (out of memory, a
-// crash in a native decoder) or overruns the per-case time limit costs only its case,
-// which becomes an error entry; a fresh worker takes over the queue.
+// Cases evaluated in parallel on worker threads, sent and answered in batches
+// (workerLoop.ts says why). A worker that dies (out of memory, a crash in a native
+// decoder) or overruns the per-case time limit costs only its case, which becomes an
+// error entry; a fresh worker takes over the queue.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -9,7 +10,8 @@ import type { CasePair } from './discover.js';
 import { caseSkeleton } from './caseSkeleton.js';
 import { isLargeCase } from './caseSize.js';
 import type { CaseOutcome } from './evaluateOne.js';
-import type { CaseTask, WorkerSetup } from './worker.js';
+import type { WorkerSetup } from './worker.js';
+import { ANSWER_BATCH, PROGRESS_CASE, PROGRESS_SINCE, PROGRESS_SLOTS, type CaseAnswer, type CaseTask, type PoolWorkerData } from './workerLoop.js';
 import type { SplitChoice } from './splitChoice.js';
 
 /** The compiled worker next to this module; absent when running from .ts sources (tests). */
@@ -32,15 +34,23 @@ function failed(pair: CasePair, reason: string): CaseOutcome {
   return { result: caseSkeleton(pair, 'error', reason) };
 }
 
+/**
+ * How many cases a worker may hold at once (the one it is on and those queued behind it):
+ * enough that it never waits for this thread while a batch of answers is on its way.
+ */
+export const QUEUE = 2 * ANSWER_BATCH;
+
 export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts: PoolOptions): Promise<void> {
   return new Promise((resolve) => {
     let next = 0;
     let finished = 0;
-    // Cases sent to a worker that was stopped before it began them: they go out again first.
+    // Cases sent to a worker that was stopped before it answered them: they go out again first.
     const resend: number[] = [];
     const size = Math.max(1, Math.min(opts.workers, pairs.length));
     if (pairs.length === 0) return resolve();
     const setup: WorkerSetup = { config, debug: opts.debug, split: opts.split };
+    const clock0 = Date.now();
+    const limitMs = opts.caseTimeout * 1000;
     const small = new Map<number, boolean>();
     const isSmall = (i: number) => {
       let s = small.get(i);
@@ -48,64 +58,68 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
       return s;
     };
     const take = (): number | undefined => resend.shift() ?? (next < pairs.length ? next++ : undefined);
+    const timedOutReason = (p: CasePair) => `${p.pred ?? p.gt}: gave up after ${opts.caseTimeout} s (--case-timeout)`;
 
     const start = () => {
-      const w = new Worker(script, { workerData: setup });
-      // The cases sent to this worker, in the order it evaluates them: the first is the one
-      // it is on. A second waits in the worker only behind a small first case (a few
-      // milliseconds of PNG, say), so the worker goes straight on to it instead of waiting
-      // for this thread to answer; behind a large case it would keep it from an idle worker.
+      const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * 4));
+      progress[PROGRESS_CASE] = -1;
+      const data: PoolWorkerData<WorkerSetup> = { setup, progress: progress.buffer as SharedArrayBuffer, clock0 };
+      const w = new Worker(script, { workerData: data });
+      // The cases sent to this worker and not yet answered, in the order it evaluates them.
+      // Small cases (a few milliseconds of PNG, say) are queued up to QUEUE deep; a large
+      // case is queued behind small ones only, and nothing behind it, where it would keep
+      // cases from an idle worker.
       const sent: number[] = [];
-      let timer: NodeJS.Timeout | null = null;
       let done = false;
-      const send = (i: number) => {
-        sent.push(i);
-        const task: CaseTask = { index: i, pair: pairs[i] };
-        w.postMessage(task);
-      };
       const topUp = () => {
-        while (sent.length === 0 || (sent.length === 1 && isSmall(sent[0]))) {
+        const tasks: CaseTask[] = [];
+        while (sent.length === 0 || (sent.length < QUEUE && isSmall(sent[sent.length - 1]))) {
           const i = take();
           if (i === undefined) break;
-          send(i);
+          sent.push(i);
+          tasks.push({ index: i, pair: pairs[i] });
         }
+        if (tasks.length > 0) w.postMessage(tasks);
         if (sent.length === 0) {
           done = true;
+          stopWatch();
           void w.terminate();
         }
-      };
-      // The time limit runs for the case the worker is on, from when it got to it (as far
-      // as this thread can tell: when the case before it came back).
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        timer = null;
-        if (opts.caseTimeout > 0 && sent.length > 0) timer = setTimeout(timedOut, opts.caseTimeout * 1000);
       };
       const settle = (index: number, outcome: CaseOutcome) => {
         opts.onDone(index, outcome);
         finished++;
         if (finished === pairs.length) resolve();
       };
-      // This worker is gone: its current case fails with `reason`, the cases queued behind
-      // it go to the next worker.
+      // This worker is gone: the case it was on fails with `reason`; the others sent to it
+      // (answered into its batch but not yet here, or not begun) go to the next worker.
       const lost = (reason: (pair: CasePair) => string, terminate: boolean) => {
         done = true;
-        if (timer) clearTimeout(timer);
-        const [current, ...queued] = sent;
-        resend.unshift(...queued);
-        if (current !== undefined) settle(current, failed(pairs[current], reason(pairs[current])));
+        stopWatch();
+        const on = Atomics.load(progress, PROGRESS_CASE);
+        resend.unshift(...sent.filter((i) => i !== on));
+        if (sent.includes(on)) settle(on, failed(pairs[on], reason(pairs[on])));
         if (terminate) void w.terminate();
         if (finished < pairs.length) start();
       };
-      const timedOut = () => lost((p) => `${p.pred ?? p.gt}: gave up after ${opts.caseTimeout} s (--case-timeout)`, true);
-      w.on('message', (m: { index: number; outcome: CaseOutcome }) => {
-        // A result that arrives after the time limit already settled the case (and this
-        // worker is being stopped) must not count twice.
+      // --case-timeout: the case the worker is on is looked at a few times per limit, from
+      // when the worker began it; an answer that comes back over the limit counts as late too.
+      const watch = limitMs > 0 ? setInterval(() => {
+        const on = Atomics.load(progress, PROGRESS_CASE);
+        if (on >= 0 && Date.now() - clock0 - Atomics.load(progress, PROGRESS_SINCE) > limitMs && sent.includes(on)) lost(timedOutReason, true);
+      }, Math.min(100, Math.max(1, limitMs / 4))) : null;
+      function stopWatch() {
+        if (watch) clearInterval(watch);
+      }
+      w.on('message', (answers: CaseAnswer[]) => {
+        // Answers that arrive after the time limit already settled a case (and this worker
+        // is being stopped) must not count twice: their cases went to the next worker.
         if (done) return;
-        sent.shift();
-        settle(m.index, m.outcome);
+        for (const a of answers) {
+          sent.shift();
+          settle(a.index, limitMs > 0 && a.ms > limitMs ? failed(pairs[a.index], timedOutReason(pairs[a.index])) : a.outcome);
+        }
         topUp();
-        arm();
       });
       w.on('error', (err) => {
         if (done) return;
@@ -116,7 +130,6 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         lost((p) => `${p.pred ?? p.gt}: evaluation stopped (worker exit ${code}, out of memory?)`, false);
       });
       topUp();
-      arm();
     };
     for (let k = 0; k < size; k++) start();
   });

@@ -1,6 +1,7 @@
 // The worker pool: every case settles exactly once, in whatever order the workers finish;
 // a case whose worker hangs past --case-timeout or dies becomes an error naming its file,
-// and the cases sent to that worker behind it are evaluated by the next one.
+// and the other cases sent to that worker (behind it, or done and not yet answered) are
+// evaluated by the next one.
 import { describe, expect, it } from 'vitest';
 import { runPool } from '../../src/pipeline/pool.js';
 import type { CasePair } from '../../src/pipeline/discover.js';
@@ -51,6 +52,28 @@ describe('runPool', () => {
         else expect(outcomes[0].result.error).toBe(`setup:/nonexistent/gt/${id}.png`);
       });
     }
+  });
+
+  it('a case that comes back over --case-timeout is an error too', async () => {
+    // slow-* takes 50 ms: over a 20 ms limit whether the watch or its answer sees it first.
+    const list = ['case-0', 'slow-1', 'case-2'];
+    const got = await run(list, 1, 0.02);
+    expect(got.get(1)).toEqual([{ result: expect.objectContaining({ status: 'error', error: '/nonexistent/pred/slow-1.png: gave up after 0.02 s (--case-timeout)' }) }]);
+    expect(got.get(2)![0].result.error).toBe('setup:/nonexistent/gt/case-2.png');
+  });
+
+  it('a worker that dies costs only the case it was on, not the answers it held back', async () => {
+    // One worker answers in batches of ANSWER_BATCH (8): case-0..7 are sent back, case-8 and
+    // case-9 are done and held when crash-10 ends it.
+    const list = [...Array.from({ length: 10 }, (_, i) => `case-${i}`), 'crash-10', 'case-11'];
+    const got = await run(list, 1);
+    expect(got.size).toBe(list.length);
+    list.forEach((id, i) => {
+      const outcomes = got.get(i)!;
+      expect(outcomes, id).toHaveLength(1);
+      if (id.startsWith('crash-')) expect(outcomes[0].result.error).toBe(`/nonexistent/pred/${id}.png: evaluation stopped (worker exit 7, out of memory?)`);
+      else expect(outcomes[0].result.error).toBe(`setup:/nonexistent/gt/${id}.png`);
+    });
   });
 
   it('a worker that dies costs only the case it was on', async () => {
