@@ -35,24 +35,38 @@ function binaryPngRule(raw: RawArray, ignoreIndex: number | null): NumericArray 
   if (!png || png.palette || png.maxValue <= 1 || ignoreIndex === png.maxValue) return raw.data;
   const d = raw.data;
   const max = png.maxValue;
-  let sawMax = false;
-  // Four bytes at a time over the runs of background (an 8-bit map: the usual PNG);
-  // the loop below settles every other word and the tail.
+  const from = d instanceof Uint8Array ? leadingZeros(d) : 0;
+  if (!onlyZeroOrMax(d, from, max)) return d;
+  const out = new Uint8Array(d.length);
+  for (let i = from; i < d.length; i++) out[i] = d[i] === max ? 1 : 0;
+  return out;
+}
+
+// The rule's two loops are functions of their own: as one function, V8 compiled the
+// second loop before it had ever run, and that code was thrown away and entered again on
+// every call (1200 deoptimizations in a batch of 3000 PNG pairs).
+
+/** How many bytes d starts with that are 0, counted four at a time where d is word-aligned (the runs of background). */
+function leadingZeros(d: Uint8Array): number {
   let i = 0;
-  if (d instanceof Uint8Array && d.byteOffset % 4 === 0) {
+  if (d.byteOffset % 4 === 0) {
     const words = new Int32Array(d.buffer, d.byteOffset, d.length >> 2);
-    for (; i < words.length; i++) if (words[i] !== 0) break;
+    while (i < words.length && words[i] === 0) i++;
     i *= 4;
   }
-  for (; i < d.length; i++) {
+  while (i < d.length && d[i] === 0) i++;
+  return i;
+}
+
+/** Whether d[from …] holds only 0 and max, and max at least once. */
+function onlyZeroOrMax(d: NumericArray, from: number, max: number): boolean {
+  let sawMax = false;
+  for (let i = from; i < d.length; i++) {
     const v = d[i];
     if (v === max) sawMax = true;
-    else if (v !== 0) return d;
+    else if (v !== 0) return false;
   }
-  if (!sawMax) return d;
-  const out = new Uint8Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = d[i] === max ? 1 : 0;
-  return out;
+  return sawMax;
 }
 
 function spatialDims(raw: RawArray): number[] {
