@@ -8,7 +8,8 @@
 //   W3  256×256×128, 5-channel float32 softmax in a deflated .npz; default set
 //   W4  W1's volume with 10 labels, --metrics all (hd, hd95, assd, nsd)
 //   W4S W4 with --surface surfels against the voxel path (engine, same arrays)
-//   W5  3000 cases (2980 PNG pairs 512×512 + 20 small volumes); cases/s with --workers 1 and 2
+//   W5  3000 cases (2980 PNG pairs 512×512 + 20 small volumes); cases/s with --workers 1 and 2,
+//       and the floor on one thread and on two: the most two threads gain on this machine
 //   S1  `compare` of two 1000-case reports with 50 quantities (statistics, bootstrap CIs)
 //   L1, L5  --lesions on W1 with hundreds of lesions and on W5's PNGs (scripts/bench/lesions.mjs)
 //   HTML  W5's 300 PNG pairs, --metrics all, with and without --out report.html (bench/html.mjs)
@@ -480,12 +481,20 @@ async function main() {
     const { readdirSync } = await import('node:fs');
     const files = [...readdirSync(w.gt).map((f) => join(w.gt, f)), ...readdirSync(w.pred).map((f) => join(w.pred, f))];
     const fl = await floor('W5', files);
+    // The ceiling of the two-worker target on this machine: how much faster two threads
+    // read, inflate and sum the same files than one, with no engine and no report.
+    log('W5: floor on one thread and on two (read+inflate+sum, file by file), median of 3');
+    const scaling = await nodeJson('floor.mjs', { files, reps: 3, scaling: true }).catch((e) => ({ problem: e.message }));
     const r1 = await cli('W5', w.gt, w.pred, ['--workers', '1'], w.cases);
     r1.run = 'CLI --workers 1';
     const r2 = await cli('W5', w.gt, w.pred, ['--workers', '2'], w.cases);
     r2.run = 'CLI --workers 2';
-    results.W5 = { ...w, floor: fl, cli: [r1, r2] };
+    results.W5 = { ...w, floor: fl, scaling, cli: [r1, r2] };
     floorRows('W5', fl, w.voxels);
+    if (!scaling.problem) {
+      addRow('W5', 'floor: read+inflate+sum, 1 thread', w.voxels, scaling.one_thread_s, null, null);
+      addRow('W5', 'floor: read+inflate+sum, 2 threads', w.voxels, scaling.two_threads_s, null, null, `×${(scaling.one_thread_s / scaling.two_threads_s).toFixed(2)} of 1 thread`);
+    }
     for (const r of [r1, r2]) runRow('W5', r, w.voxels, fl, r.problem ? '' : `${(w.cases / r.seconds).toFixed(1)} cases/s`);
   }
 
@@ -570,7 +579,7 @@ async function main() {
       x,
       1.5,
       x >= 1.5,
-      `${fmtX(x)} (${(results.W5.cases / results.W5.cli[1].seconds).toFixed(1)} vs ${(results.W5.cases / results.W5.cli[0].seconds).toFixed(1)} cases/s)`,
+      `${fmtX(x)} (${(results.W5.cases / results.W5.cli[1].seconds).toFixed(1)} vs ${(results.W5.cases / results.W5.cli[0].seconds).toFixed(1)} cases/s)${results.W5.scaling.problem ? '' : `; the floor itself: ${fmtX(results.W5.scaling.one_thread_s / results.W5.scaling.two_threads_s)} on 2 threads`}`,
       `${fmtS(startup.seconds)} s of each run is the CLI start-up alone, and each worker thread boots and JIT-warms its own engine; one evaluator already keeps ~1.3 cores busy (V8's compiler and GC threads), and on this VM two evaluators, threads or processes alike, each run 1.5–2× slower than one: see docs/large-volumes.md`,
     );
   } else target('W5 2 workers ≥ 1.5× the cases/s of 1 worker', null, 1.5, null, 'not measured');

@@ -4,12 +4,18 @@
 //                 .npy / .nii / stored .npz: the read alone
 //   sum           one plain pass summing every decoded array (the payload as its dtype)
 // Usage: node floor.mjs '{"files":[…],"reps":3}'  → one JSON line {read_inflate_s, sum_s, …}
+//
+// With "scaling": true, the same read+inflate+sum, file by file, on one worker thread and
+// then on two at once (each half the files): {one_thread_s, two_threads_s}. Work that only
+// reads, inflates with native zlib and sums scales as well as anything can on the machine,
+// so its ratio is the ceiling a batch of cases on --workers 2 can be held to.
 import { readFileSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
 
 // "@FILE": the payload is in FILE (the bench passes long file lists that way).
-const arg = process.argv[2];
-const { files, reps = 3 } = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
+const arg = isMainThread ? process.argv[2] : JSON.stringify(workerData);
+const { files, reps = 3, scaling = false } = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
 
 const NIFTI_TYPES = { 2: Uint8Array, 4: Int16Array, 8: Int32Array, 16: Float32Array, 64: Float64Array, 256: Int8Array, 512: Uint16Array };
 const NPY_TYPES = { u1: Uint8Array, i1: Int8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, f4: Float32Array, f8: Float64Array, b1: Uint8Array };
@@ -64,6 +70,33 @@ function sum(a) {
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (!isMainThread) {
+  // A scaling worker: its share of the files, decoded and summed one by one.
+  let s = 0;
+  for (const f of files) s += sum(decode(f));
+  parentPort.postMessage(s);
+} else if (scaling) {
+  const onThreads = (shares) => {
+    const t0 = performance.now();
+    return Promise.all(shares.map((share) => new Promise((done, fail) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { files: share } });
+      w.once('message', done);
+      w.once('error', fail);
+    }))).then((sums) => ({ seconds: (performance.now() - t0) / 1000, check: sums.reduce((a, b) => a + b, 0) }));
+  };
+  const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)];
+  const one = [];
+  const two = [];
+  for (let r = 0; r < reps; r++) {
+    const a = await onThreads([files]);
+    const b = await onThreads(halves);
+    if (a.check !== b.check) throw new Error('floor: the two-thread sums differ from one thread\'s');
+    one.push(a.seconds);
+    two.push(b.seconds);
+  }
+  process.stdout.write(`${JSON.stringify({ one_thread_s: median(one), two_threads_s: median(two), reps })}\n`);
+} else {
 const readTimes = [];
 const sumTimes = [];
 let check = 0;
@@ -81,3 +114,4 @@ for (let r = 0; r < reps; r++) {
   elements = arrays.reduce((n, a) => n + a.length, 0);
 }
 process.stdout.write(`${JSON.stringify({ read_inflate_s: median(readTimes), sum_s: median(sumTimes), reps, elements, check })}\n`);
+}
