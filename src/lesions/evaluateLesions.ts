@@ -2,7 +2,7 @@
 // label map and the hard prediction in the engine's layout (x fastest). Everything after
 // one bounding-box scan of the two volumes runs on the box of the masks: a uint8 flag
 // map, one int32 component map per side, and per-lesion crops for the hd95.
-import { surfaceMetrics } from '../losses/surface/surface.js';
+import { flaggedSurfaceMetrics, IN_G, IN_P, SurfaceScratch } from '../losses/surface/surface.js';
 import { containingRun, dilateRuns, labelRuns, membershipOf, runsOf, type Dims3, type Runs } from './runs.js';
 import { lesionEntries, lesionMetrics, type LesionCounts, type LesionEntry } from './lesionMetrics.js';
 import { matchByIou, matchByOverlap, type LesionPair } from './matching.js';
@@ -189,6 +189,9 @@ function runsByLesion(id: Int32Array, count: number): { start: Int32Array; list:
   return { start, list };
 }
 
+/** This thread's crop memory for lesion HD95s, reused from lesion to lesion. */
+const crops = new SurfaceScratch();
+
 /**
  * hd95 of g and U(g), by the engine's surface metrics on the crop spanning both (the crop
  * is exact: see surface.ts on why the union box needs no margin).
@@ -214,23 +217,30 @@ function lesionHd95(
     }
   }
   const cd = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
-  const gCrop = new Uint8Array(cd[0] * cd[1] * cd[2]);
-  const pCrop = new Uint8Array(gCrop.length);
+  // The lesion (IN_G) and its matched predictions (IN_P) painted as the surface engine's
+  // crop flags, in this thread's memory: no volume-sized masks, no search for the box.
+  const size = cd[0] * cd[1] * cd[2];
+  crops.ensure(size);
+  const flags = crops.flags.subarray(0, size).fill(0);
   const ny = G.dims[1];
-  const paint = (r: Runs, runs: { start: Int32Array; list: Int32Array }, id: number, crop: Uint8Array) => {
+  const paint = (r: Runs, runs: { start: Int32Array; list: Int32Array }, id: number, bit: number): number => {
+    let voxels = 0;
     for (let j = runs.start[id]; j < runs.start[id + 1]; j++) {
       const k = runs.list[j];
       const row = searchRow(r.rowStart, k);
       const y = row % ny;
       const z = (row - y) / ny;
       const base = (y - lo[1]) * cd[0] + (z - lo[2]) * cd[0] * cd[1] - lo[0];
-      crop.fill(1, base + r.x0[k], base + r.x1[k]);
+      for (let i = base + r.x0[k]; i < base + r.x1[k]; i++) flags[i] |= bit;
+      voxels += r.x1[k] - r.x0[k];
     }
+    return voxels;
   };
-  paint(G, gRuns, g, gCrop);
-  for (const p of preds) paint(P, pRuns, p, pCrop);
-  const s = surfaceMetrics(pCrop, gCrop, cd.slice(0, n), ctx.spacing, [[1]], { hd95: ctx.hd95, nsdTolerance: 1 });
-  return s[0].hd95 ?? 0;
+  const countG = paint(G, gRuns, g, IN_G);
+  let countP = 0;
+  for (const p of preds) countP += paint(P, pRuns, p, IN_P);
+  const s = flaggedSurfaceMetrics(flags, cd.slice(0, n), ctx.spacing, countP, countG, { hd95: ctx.hd95, nsdTolerance: 1 }, crops);
+  return s.hd95 ?? 0;
 }
 
 /** The row holding run k: the last r with rowStart[r] ≤ k (binary search). */

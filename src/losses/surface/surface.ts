@@ -56,8 +56,9 @@ export const PRED_EMPTY = 'prediction mask empty';
 export const GT_EMPTY = 'ground truth mask empty';
 
 // Bits of the per-crop flag byte.
-const IN_P = 1;
-const IN_G = 2;
+/** The flag bits of a crop (flaggedSurfaceMetrics): the voxel is in P, in G. */
+export const IN_P = 1;
+export const IN_G = 2;
 const EDGE_P = 4;
 const EDGE_G = 8;
 
@@ -123,7 +124,7 @@ export function surfaceMetrics(
   const gBox = new BoxSet(L, n);
   if (L > 0) scanBoxes(pred, gt, ignore, dims, lut, pBox, gBox);
 
-  const scratch = new Scratch();
+  const scratch = new SurfaceScratch();
   return targets.map((labels) => {
     const members = new Uint8Array(L);
     for (const lab of labels) {
@@ -344,7 +345,8 @@ function unionBox(set: BoxSet, members: Uint8Array, n: number): { lo: number[]; 
 // One target, on its crop
 
 /** Buffers reused across targets, so ten structures do not allocate ten fields. */
-class Scratch {
+/** Buffers one thread reuses from crop to crop. */
+export class SurfaceScratch {
   flags = new Uint8Array(0);
   field = new Float64Array(0);
   surfels = new SurfelScratch();
@@ -386,7 +388,7 @@ function targetMetrics(
   lo: number[],
   hi: number[],
   opts: SurfaceOptions,
-  scratch: Scratch,
+  scratch: SurfaceScratch,
 ): SurfaceMetrics {
   const n = dims.length;
   const cdims = new Array<number>(n);
@@ -450,8 +452,30 @@ function targetMetrics(
     }
   }
 
+  return flaggedSurfaceMetrics(flags, cdims, spacing, countP, countG, opts, scratch);
+}
+
+/**
+ * Surface metrics of the two masks painted in a crop: `flags` holds IN_P and IN_G per
+ * voxel of the grid `cdims` (the union bounding box of P and G, or any grid holding both),
+ * with countP and countG voxels. The crop's edge counts as outside both masks (see above
+ * on why that is exact). Marks the EDGE bits in `flags`.
+ */
+export function flaggedSurfaceMetrics(
+  flags: Uint8Array,
+  cdims: number[],
+  spacing: readonly number[],
+  countP: number,
+  countG: number,
+  opts: SurfaceOptions,
+  scratch: SurfaceScratch,
+): SurfaceMetrics {
+  if (countP === 0) return nullMetrics(PRED_EMPTY);
+  if (countG === 0) return nullMetrics(GT_EMPTY);
+  const n = cdims.length;
+  const size = flags.length;
   if (opts.surface === 'surfels') {
-    const { pg, gp } = surfelDistances(flags, cdims, spacing, IN_P, IN_G, scratch.surfels);
+    const { pg, gp } = surfelDistances(flags, cdims, spacing as number[], IN_P, IN_G, scratch.surfels);
     return summariseSurfels(pg, gp, opts);
   }
 
