@@ -21,14 +21,6 @@ import { addParabola, envelope } from './edt.js';
 /** Columns of x taken together (see squaredEdtAt's axis 0). */
 const X_BLOCK = 32;
 
-/** Buffers one thread reuses across calls. */
-export class EdtAtScratch {
-  colOf = new Int32Array(0);
-  ensure(plane: number): void {
-    if (this.colOf.length < plane) this.colOf = new Int32Array(plane);
-  }
-}
-
 
 /**
  * squaredEdt read at `queries`: the squared distance, in physical units², from each query
@@ -44,7 +36,6 @@ export function squaredEdtAt(
   queries: Int32Array,
   dims: readonly number[],
   spacing: readonly number[],
-  scratch: EdtAtScratch,
 ): Float64Array {
   if (dims.length > 3) throw new Error(`squaredEdtAt: ${dims.length} axes (at most 3)`);
   const X = dims[0]!;
@@ -78,39 +69,40 @@ export function squaredEdtAt(
   rowFeature.push(features.length);
   const nz = sliceZ.length;
 
-  // Query columns (x, y), ordered by x then y; per x, its columns' range.
-  scratch.ensure(XY);
-  const colOf = scratch.colOf.subarray(0, XY).fill(-1);
-  for (let j = 0; j < queries.length; j++) {
-    const i = queries[j]! % XY;
-    colOf[(i % X) * Y + Math.floor(i / X)] = 0;
+  // Query columns (x, y), ordered by x then y; per x, its columns' range; each column's
+  // queries ascending in z. Two stable counting sorts of the queries, by y and then by x,
+  // give that order in time of the queries and the axes, not of the x·y plane.
+  const Q = queries.length;
+  const byY = new Int32Array(Q);
+  const order = new Int32Array(Q);
+  const count = new Int32Array(Math.max(X, Y) + 1);
+  for (let j = 0; j < Q; j++) count[Math.floor((queries[j]! % XY) / X) + 1]!++;
+  for (let y = 0; y < Y; y++) count[y + 1]! += count[y]!;
+  for (let j = 0; j < Q; j++) byY[count[Math.floor((queries[j]! % XY) / X)]!++] = j;
+  count.fill(0, 0, X + 1);
+  for (let j = 0; j < Q; j++) count[(queries[j]! % XY % X) + 1]!++;
+  for (let x = 0; x < X; x++) count[x + 1]! += count[x]!;
+  for (let k = 0; k < Q; k++) {
+    const j = byY[k]!;
+    order[count[queries[j]! % XY % X]!++] = j;
   }
+  // `order` runs through the columns one after the other; a column starts where (x, y) changes.
   const xStart = new Int32Array(X + 1);
   const colY: number[] = [];
-  for (let x = 0, key = 0; x < X; x++) {
-    xStart[x] = colY.length;
-    for (let y = 0; y < Y; y++, key++) {
-      if (colOf[key] === 0) {
-        colOf[key] = colY.length;
-        colY.push(y);
-      }
-    }
+  const colStart: number[] = [];
+  let lastKey = -1;
+  for (let k = 0; k < Q; k++) {
+    const i = queries[order[k]!]! % XY;
+    if (i === lastKey) continue;
+    lastKey = i;
+    const x = i % X;
+    xStart[x + 1]!++;
+    colY.push(Math.floor(i / X));
+    colStart.push(k);
   }
-  xStart[X] = colY.length;
-  const ncol = colY.length;
-  // Each column's queries, ascending z (queries come ascending, so z ascends within a column).
-  const colStart = new Int32Array(ncol + 1);
-  const colQuery = new Int32Array(queries.length);
-  const queryCol = new Int32Array(queries.length);
-  for (let j = 0; j < queries.length; j++) {
-    const i = queries[j]! % XY;
-    const c = colOf[(i % X) * Y + Math.floor(i / X)]!;
-    queryCol[j] = c;
-    colStart[c + 1]!++;
-  }
-  for (let c = 0; c < ncol; c++) colStart[c + 1]! += colStart[c]!;
-  const fill = colStart.slice(0, ncol);
-  for (let j = 0; j < queries.length; j++) colQuery[fill[queryCol[j]!]!++] = j;
+  for (let x = 0; x < X; x++) xStart[x + 1]! += xStart[x]!;
+  colStart.push(Q);
+  const colQuery = order;
 
   // Axis 0's value at (x, row) is (w0 · distance to the row's nearest feature)², the
   // smaller of edt.ts firstAxis's two sweeps; x only rises, so each row keeps a cursor at

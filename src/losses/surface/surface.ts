@@ -6,7 +6,7 @@
 // per-target crop whose size is that of the structure, not of the image.
 
 import { squaredEdt } from './edt.js';
-import { EdtAtScratch, squaredEdtAt } from './edtAt.js';
+import { squaredEdtAt } from './edtAt.js';
 import { nearestSquared } from './nearest.js';
 import { boundaryOf, cellsOf, maskVoxels, type LabelSet, type Members } from './sparseBoundary.js';
 import { areaWithin, maxDistance, robustHausdorff, SurfelScratch, surfelDistances, weightedSum } from './surfels.js';
@@ -350,7 +350,6 @@ export class SurfaceScratch {
   flags = new Uint8Array(0);
   field = new Float64Array(0);
   surfels = new SurfelScratch();
-  edtAt = new EdtAtScratch();
   ensure(size: number): void {
     if (this.flags.length < size) this.flags = new Uint8Array(size);
   }
@@ -484,8 +483,8 @@ export function flaggedSurfaceMetrics(
 
   // d(P→G): distance to ∂G, read at ∂P; then the other way. Up to 3 axes, only where read (edtAt.ts).
   if (n <= 3) {
-    const dPG = roots(squaredEdtAt(edgeG, edgeP, cdims, spacing, scratch.edtAt));
-    const dGP = roots(squaredEdtAt(edgeP, edgeG, cdims, spacing, scratch.edtAt));
+    const dPG = roots(squaredEdtAt(edgeG, edgeP, cdims, spacing));
+    const dGP = roots(squaredEdtAt(edgeP, edgeG, cdims, spacing));
     return summarise(dPG, dGP, opts);
   }
   const field = scratch.fieldOf(size);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { squaredEdt } from '../../../src/losses/surface/edt.js';
-import { EdtAtScratch, squaredEdtAt } from '../../../src/losses/surface/edtAt.js';
+import { squaredEdtAt } from '../../../src/losses/surface/edtAt.js';
 import { rng as mulberry32 } from '../../helpers/rng.js';
 
 const FEATURE = 4;
@@ -16,8 +16,6 @@ function cellsWith(flags: Uint8Array, bit: number): Int32Array {
 describe('squaredEdtAt', () => {
   it('equals the whole-grid squaredEdt bit for bit at every query, on random anisotropic grids of 1 to 3 axes', () => {
     const rand = mulberry32(2026);
-    // One scratch for every grid: buffers left over from a larger grid must not leak into a smaller one.
-    const scratch = new EdtAtScratch();
     for (let t = 0; t < 300; t++) {
       const n = 1 + (t % 3);
       // Axis 0 up to 80 cells: x is taken in blocks of 32, so several blocks and a partial last one.
@@ -31,7 +29,7 @@ describe('squaredEdtAt', () => {
       const full = new Float64Array(total);
       squaredEdt(flags, FEATURE, dims, spacing, full);
       const queries = cellsWith(flags, QUERY);
-      const at = squaredEdtAt(cellsWith(flags, FEATURE), queries, dims, spacing, scratch);
+      const at = squaredEdtAt(cellsWith(flags, FEATURE), queries, dims, spacing);
       expect(at.length).toBe(queries.length);
       for (let j = 0; j < queries.length; j++) expect(Object.is(at[j], full[queries[j]!]), `grid ${t} [${dims}] query ${queries[j]}: ${at[j]} vs ${full[queries[j]!]}`).toBe(true);
     }
@@ -39,11 +37,11 @@ describe('squaredEdtAt', () => {
 
   it('is Infinity at every query when no cell is a feature', () => {
     const flags = new Uint8Array(24).fill(QUERY);
-    const at = squaredEdtAt(new Int32Array(0), cellsWith(flags, QUERY), [2, 3, 4], [1, 1, 1], new EdtAtScratch());
+    const at = squaredEdtAt(new Int32Array(0), cellsWith(flags, QUERY), [2, 3, 4], [1, 1, 1]);
     expect([...at]).toEqual(new Array(24).fill(Infinity));
   });
 
   it('refuses a grid of more than 3 axes', () => {
-    expect(() => squaredEdtAt(new Int32Array(0), new Int32Array(0), [1, 1, 1, 1], [1, 1, 1, 1], new EdtAtScratch())).toThrow(/4 axes/);
+    expect(() => squaredEdtAt(new Int32Array(0), new Int32Array(0), [1, 1, 1, 1], [1, 1, 1, 1])).toThrow(/4 axes/);
   });
 });
