@@ -62,29 +62,22 @@ describe('runPool', () => {
     expect(got.get(2)![0].result.error).toBe('setup:/nonexistent/gt/case-2.png');
   });
 
-  it('a worker that dies costs only the case it was on, not the answers it held back', async () => {
+  const deaths: Array<[string, string[]]> = [
+    ['a worker that dies costs only the case it was on', ['case-0', 'crash-1', 'case-2', 'crash-3', 'case-4', 'case-5']],
     // One worker answers in batches of ANSWER_BATCH (8): case-0..7 are sent back, case-8 and
     // case-9 are done and held when crash-10 ends it.
-    const list = [...Array.from({ length: 10 }, (_, i) => `case-${i}`), 'crash-10', 'case-11'];
-    const got = await run(list, 1);
-    expect(got.size).toBe(list.length);
-    list.forEach((id, i) => {
-      const outcomes = got.get(i)!;
-      expect(outcomes, id).toHaveLength(1);
-      if (id.startsWith('crash-')) expect(outcomes[0].result.error).toBe(`/nonexistent/pred/${id}.png: evaluation stopped (worker exit 7, out of memory?)`);
-      else expect(outcomes[0].result.error).toBe(`setup:/nonexistent/gt/${id}.png`);
+    ['… and not the answers it held back', [...Array.from({ length: 10 }, (_, i) => `case-${i}`), 'crash-10', 'case-11']],
+  ];
+  for (const [name, list] of deaths) {
+    it(name, async () => {
+      const got = await run(list, 1);
+      expect(got.size).toBe(list.length);
+      list.forEach((id, i) => {
+        const outcomes = got.get(i)!;
+        expect(outcomes, id).toHaveLength(1);
+        if (id.startsWith('crash-')) expect(outcomes[0].result.error).toBe(`/nonexistent/pred/${id}.png: evaluation stopped (worker exit 7, out of memory?)`);
+        else expect(outcomes[0].result.error).toBe(`setup:/nonexistent/gt/${id}.png`);
+      });
     });
-  });
-
-  it('a worker that dies costs only the case it was on', async () => {
-    const list = ['case-0', 'crash-1', 'case-2', 'crash-3', 'case-4', 'case-5'];
-    const got = await run(list, 1);
-    expect(got.size).toBe(list.length);
-    list.forEach((id, i) => {
-      const outcomes = got.get(i)!;
-      expect(outcomes, id).toHaveLength(1);
-      if (id.startsWith('crash-')) expect(outcomes[0].result.error).toBe(`/nonexistent/pred/${id}.png: evaluation stopped (worker exit 7, out of memory?)`);
-      else expect(outcomes[0].result.error).toBe(`setup:/nonexistent/gt/${id}.png`);
-    });
-  });
+  }
 });
