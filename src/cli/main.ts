@@ -8,13 +8,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../pipeline/buildReport.js';
 import { DiscoveryError } from '../errors.js';
 import { UsageError } from './usageError.js';
-import { compareCommand } from './compareCommand.js';
 import { loadConfigFile, mergeWithConfig, optionSpecs } from './configFile.js';
 import { evalCommand, FORMATS } from './evalCommand.js';
-import { inspectCommand } from './inspectCommand.js';
 import { addHtmlOptions, registerReport, writeComparePage } from './htmlOutput.js';
 import { installInterruptHandlers } from './interrupt.js';
 import { registerMerge } from './mergeCommand.js';
+// `compare` and `inspect` are loaded when they run: with the readers and the statistics
+// they bring ~50 modules that `eval` and `--version` do not need on the main thread.
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -153,6 +153,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--metric <list>', 'show only these metrics (dice) or losses (losses.dice); repeatable', collect)
     .option('--out <file>', 'also write the comparison as one self-contained HTML page (.html)')
     .action(async (oldPath: string, newPath: string, opts: Record<string, unknown>) => {
+      const { compareCommand } = await import('./compareCommand.js');
       if (opts.out !== undefined) {
         await writeComparePage(oldPath, newPath, opts, (stdout) => compareCommand(oldPath, newPath, { ...opts, format: 'json' }, { stdout, color: false, env: io.env }));
       }
@@ -167,6 +168,7 @@ export function buildProgram(exit: { code: number }, io: CliIO = processIO()): C
     .option('--max-labels <n>', 'unique values listed per file [20]')
     .option('--max-voxels <n>', 'refuse arrays with more elements [2^31]')
     .action(async (files: string[], opts: Record<string, unknown>) => {
+      const { inspectCommand } = await import('./inspectCommand.js');
       exit.code = await inspectCommand(files, opts, { stdout: io.stdout, stderr: io.stderr });
     });
   registerMerge(program, exit, io);

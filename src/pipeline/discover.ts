@@ -2,7 +2,7 @@
 // (file name without its format extension), whatever its own format.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { caseIdOf } from '../io/index.js';
+import { caseIdOf } from '../io/formats.js';
 import { DiscoveryError } from '../errors.js';
 
 export interface CasePair {

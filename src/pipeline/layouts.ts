@@ -4,7 +4,7 @@
 // pairs (--pairs pairs.csv). Produces the same Discovery as discoverCases.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { caseIdOf } from '../io/index.js';
+import { caseIdOf } from '../io/formats.js';
 import { DiscoveryError } from '../errors.js';
 import { discoverCases, pairListings, type CasePair, type Discovery, type Listing } from './discover.js';
 
