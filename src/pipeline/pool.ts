@@ -70,6 +70,7 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
       // case is queued behind small ones only, and nothing behind it, where it would keep
       // cases from an idle worker.
       const sent: number[] = [];
+      let answered = false;
       let done = false;
       const topUp = () => {
         const tasks: CaseTask[] = [];
@@ -92,13 +93,16 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         if (finished === pairs.length) resolve();
       };
       // This worker is gone: the case it was on fails with `reason`; the others sent to it
-      // (answered into its batch but not yet here, or not begun) go to the next worker.
+      // (answered into its batch but not yet here, or not begun) go to the next worker. A
+      // worker that dies before it answers anything and while on no case (it could not
+      // start, say) costs its first case, so that a run of such workers still ends.
       const lost = (reason: (pair: CasePair) => string, terminate: boolean) => {
         done = true;
         stopWatch();
         const on = Atomics.load(progress, PROGRESS_CASE);
-        resend.unshift(...sent.filter((i) => i !== on));
-        if (sent.includes(on)) settle(on, failed(pairs[on], reason(pairs[on])));
+        const culprit = sent.includes(on) ? on : answered ? undefined : sent[0];
+        resend.unshift(...sent.filter((i) => i !== culprit));
+        if (culprit !== undefined) settle(culprit, failed(pairs[culprit], reason(pairs[culprit])));
         if (terminate) void w.terminate();
         if (finished < pairs.length) start();
       };
@@ -115,6 +119,7 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         // Answers that arrive after the time limit already settled a case (and this worker
         // is being stopped) must not count twice: their cases went to the next worker.
         if (done) return;
+        answered = true;
         for (const a of answers) {
           sent.shift();
           settle(a.index, limitMs > 0 && a.ms > limitMs ? failed(pairs[a.index], timedOutReason(pairs[a.index])) : a.outcome);

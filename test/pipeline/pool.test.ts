@@ -17,9 +17,9 @@ function pairs(ids: string[]): CasePair[] {
   return ids.map((id) => ({ id, gt: `/nonexistent/gt/${id}.png`, pred: `/nonexistent/pred/${id}.png` }));
 }
 
-async function run(ids: string[], workers: number, caseTimeout = 0): Promise<Map<number, CaseOutcome[]>> {
+async function run(ids: string[], workers: number, caseTimeout = 0, config = CONFIG): Promise<Map<number, CaseOutcome[]>> {
   const got = new Map<number, CaseOutcome[]>();
-  await runPool(FAKE, pairs(ids), CONFIG, {
+  await runPool(FAKE, pairs(ids), config, {
     workers, debug: false, caseTimeout, split: 'no',
     onDone: (i, o) => got.set(i, [...(got.get(i) ?? []), o]),
   });
@@ -80,4 +80,13 @@ describe('runPool', () => {
       });
     });
   }
+
+  it('workers that cannot start cost one case each, and the run still ends', async () => {
+    const list = ['case-0', 'case-1', 'case-2'];
+    const got = await run(list, 2, 0, { tag: 'no-start' } as unknown as RunConfig);
+    expect(got.size).toBe(list.length);
+    list.forEach((id, i) => {
+      expect(got.get(i)!.map((o) => o.result.error)).toEqual([`/nonexistent/pred/${id}.png: evaluation stopped (worker exit 3, out of memory?)`]);
+    });
+  });
 });
