@@ -21,7 +21,6 @@ import { addParabola, envelope } from './edt.js';
 /** Columns of x taken together (see squaredEdtAt's axis 0). */
 const X_BLOCK = 32;
 
-
 /**
  * squaredEdt read at `queries`: the squared distance, in physical units², from each query
  * cell to the nearest feature cell (Infinity when there is none), equal to the value
