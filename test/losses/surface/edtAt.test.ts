@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { squaredEdt } from '../../../src/losses/surface/edt.js';
 import { squaredEdtAt } from '../../../src/losses/surface/edtAt.js';
+import { rowSearchBudget, squaredEdtAtRows } from '../../../src/losses/surface/edtAtRows.js';
 import { rng as mulberry32 } from '../../helpers/rng.js';
 
 const FEATURE = 4;
@@ -43,5 +44,60 @@ describe('squaredEdtAt', () => {
 
   it('refuses a grid of more than 3 axes', () => {
     expect(() => squaredEdtAt(new Int32Array(0), new Int32Array(0), [1, 1, 1, 1], [1, 1, 1, 1])).toThrow(/4 axes/);
+  });
+});
+
+describe('squaredEdtAt on a plane with unit spacing (edtAtRows.ts)', () => {
+  /** Random planes of 1 or 2 axes, features from very sparse (far queries) to dense. */
+  function planes(seed: number, count: number, side: number, each: (flags: Uint8Array, dims: number[]) => void): void {
+    const rand = mulberry32(seed);
+    for (let t = 0; t < count; t++) {
+      const dims = t % 5 === 0 ? [1 + Math.floor(rand() * 2 * side)] : [1 + Math.floor(rand() * side), 1 + Math.floor(rand() * side)];
+      const total = dims.reduce((a, b) => a * b, 1);
+      const density = [0.0005, 0.003, 0.02, 0.2, 0.6][t % 5]!;
+      const flags = new Uint8Array(total);
+      for (let i = 0; i < total; i++) flags[i] = (rand() < density ? FEATURE : 0) | (rand() < 0.3 ? QUERY : 0);
+      each(flags, dims);
+    }
+  }
+
+  it('equals the whole-grid squaredEdt bit for bit, whichever way it goes (rows or envelope)', () => {
+    const ways = { rows: 0, envelope: 0 };
+    planes(7, 400, 120, (flags, dims) => {
+      const full = new Float64Array(flags.length);
+      squaredEdt(flags, FEATURE, dims, dims.map(() => 1), full);
+      const features = cellsWith(flags, FEATURE);
+      const queries = cellsWith(flags, QUERY);
+      const at = squaredEdtAt(features, queries, dims, dims.map(() => 1));
+      for (let j = 0; j < queries.length; j++) expect(Object.is(at[j], full[queries[j]!]), `[${dims}] query ${queries[j]}: ${at[j]} vs ${full[queries[j]!]}`).toBe(true);
+      if (features.length === 0 || queries.length === 0) return;
+      const featureRows = new Set(Array.from(features, (f) => Math.floor(f / dims[0]!))).size;
+      ways[squaredEdtAtRows(features, queries, dims[0]!, dims[1] ?? 1, rowSearchBudget(featureRows, dims[0]!)) ? 'rows' : 'envelope']++;
+    });
+    // Both ways were taken: near boundaries by rows, sparse far features by the envelope.
+    expect(ways.rows).toBeGreaterThan(50);
+    expect(ways.envelope).toBeGreaterThan(50);
+  });
+
+  it('the row search alone equals the nearest feature by brute force, and gives up past its budget', () => {
+    let gaveUp = 0;
+    planes(11, 200, 50, (flags, dims) => {
+      const [X, Y = 1] = dims;
+      const features = cellsWith(flags, FEATURE);
+      const queries = cellsWith(flags, QUERY);
+      if (features.length === 0) return;
+      const byRows = squaredEdtAtRows(features, queries, X!, Y, Infinity)!;
+      queries.forEach((q, j) => {
+        let best = Infinity;
+        for (const f of features) best = Math.min(best, ((q % X!) - (f % X!)) ** 2 + (Math.floor(q / X!) - Math.floor(f / X!)) ** 2);
+        expect(byRows[j], `[${dims}] query ${q}`).toBe(best);
+      });
+      // Every query visits at least one row, so a budget below the queries is always passed.
+      if (queries.length > 1) {
+        expect(squaredEdtAtRows(features, queries, X!, Y, queries.length - 2)).toBeNull();
+        gaveUp++;
+      }
+    });
+    expect(gaveUp).toBeGreaterThan(100);
   });
 });
