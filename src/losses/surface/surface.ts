@@ -275,8 +275,69 @@ function scanBoxes(
 ): void {
   // One volume at a time: a loop body with a single array is measurably faster
   // than one that interleaves both (about 2× on a 512×512×300 volume).
-  scanOne(pred, ignore, dims, lut, pBox);
-  scanOne(gt, ignore, dims, lut, gBox);
+  for (const [labels, box] of [[pred, pBox], [gt, gBox]] as const) {
+    if (byteLabelsWithoutZero(labels, ignore, lut)) scanBytes(labels, dims, lut, box);
+    else scanOne(labels, ignore, dims, lut, box);
+  }
+}
+
+/**
+ * A byte label map whose 0 is in no target, with nothing ignored and word-aligned: its
+ * background can be skipped four voxels at a time (scanBytes).
+ */
+function byteLabelsWithoutZero(labels: ArrayLike<number>, ignore: Uint8Array | undefined, lut: Lookup): labels is Uint8Array {
+  return labels instanceof Uint8Array && labels.byteOffset % 4 === 0 && ignore === undefined && lut.sparse.size === 0 && !(lut.dense[0]! >= 0);
+}
+
+/**
+ * scanOne for byte label maps (byteLabelsWithoutZero): runs of background, most of a CT
+ * volume, are passed over a word at a time, which makes the box scan several times
+ * faster; a voxel that is not background is recorded as scanOne does.
+ */
+function scanBytes(labels: Uint8Array, dims: number[], lut: Lookup, box: BoxSet): void {
+  const n = dims.length;
+  const d0 = dims[0]!;
+  let rows = 1;
+  for (let k = 1; k < n; k++) rows *= dims[k]!;
+  const { dense } = lut;
+  const size = dense.length;
+  const { lo, hi, lastRow } = box;
+  const words = new Int32Array(labels.buffer, labels.byteOffset, labels.length >> 2);
+  const coord = new Int32Array(n);
+  for (let row = 0; row < rows; row++) {
+    const base = row * d0;
+    const end = base + d0;
+    for (let i = base; i < end; i++) {
+      if ((i & 3) === 0) {
+        let w = i >> 2;
+        const wEnd = end >> 2;
+        while (w < wEnd && words[w] === 0) w++;
+        if (w << 2 > i) {
+          i = (w << 2) - 1;
+          continue;
+        }
+      }
+      const v = labels[i]!;
+      const li = v < size ? dense[v]! : -1;
+      if (li < 0) continue;
+      const x = i - base;
+      const o = li * n;
+      if (x < lo[o]!) lo[o] = x;
+      if (x > hi[o]!) hi[o] = x;
+      if (lastRow[li] !== row) {
+        lastRow[li] = row;
+        for (let k = 1; k < n; k++) {
+          const c = coord[k]!;
+          if (c < lo[o + k]!) lo[o + k] = c;
+          if (c > hi[o + k]!) hi[o + k] = c;
+        }
+      }
+    }
+    for (let k = 1; k < n; k++) {
+      if (++coord[k]! < dims[k]!) break;
+      coord[k] = 0;
+    }
+  }
 }
 
 function scanOne(

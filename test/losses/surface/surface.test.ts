@@ -229,6 +229,28 @@ describe('surfaceMetrics against a brute-force reference', () => {
   });
 });
 
+describe('byte label maps (their background skipped a word at a time)', () => {
+  it('give the values of the same maps held as Int32Array, at any row length and memory offset', () => {
+    const rand = mulberry32(5150);
+    for (let t = 0; t < 120; t++) {
+      // Row lengths that are and are not multiples of 4, so words straddle rows.
+      const dims = [1 + Math.floor(rand() * 37), 1 + Math.floor(rand() * 9), 1 + Math.floor(rand() * 7)];
+      const total = dims[0]! * dims[1]! * dims[2]!;
+      const at = [0, 4, 8, 1, 3][t % 5]!; // 1 and 3: not word-aligned, the general scan
+      const pred = new Uint8Array(total + at).subarray(at);
+      const gt = new Uint8Array(total + at).subarray(at);
+      for (const arr of [pred, gt]) for (let i = 0; i < total; i++) if (rand() < 0.04) arr[i] = 1 + Math.floor(rand() * 3);
+      const targets = t % 7 === 0 ? [[0], [2]] : [[1], [2, 3]]; // with label 0: the general scan
+      const spacing = dims.map(() => 0.5 + rand());
+      for (const opts of [{ hd95: 'union', nsdTolerance: 1, method: 'grid' }, { hd95: 'max', nsdTolerance: 1, surface: 'surfels' }] as SurfaceOptions[]) {
+        const bytes = surfaceMetrics(pred, gt, dims, spacing, targets, opts);
+        const ints = surfaceMetrics(Int32Array.from(pred), Int32Array.from(gt), dims, spacing, targets, opts);
+        expect(bytes, `#${t} [${dims}] offset ${at} ${opts.surface ?? 'voxels'}`).toEqual(ints);
+      }
+    }
+  });
+});
+
 describe('hand-computed cases', () => {
   it('two single voxels: every directed set is the one distance between them', () => {
     // 5×5 image, P = (0,0), G = (3,4). Each voxel is its own boundary.
