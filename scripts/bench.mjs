@@ -482,7 +482,8 @@ async function main() {
     const files = [...readdirSync(w.gt).map((f) => join(w.gt, f)), ...readdirSync(w.pred).map((f) => join(w.pred, f))];
     const fl = await floor('W5', files);
     // The ceiling of the two-worker target on this machine: how much faster two threads
-    // read, inflate and sum the same files than one, with no engine and no report.
+    // read, inflate and sum the same files than one, with no engine and no report; under
+    // the CLI's malloc tuning, as the two runs it bounds (the floors above use glibc's defaults).
     log('W5: floor on one thread and on two (read+inflate+sum, file by file), median of 3');
     const scaling = await nodeJson('floor.mjs', { files, reps: 3, scaling: true }).catch((e) => ({ problem: e.message }));
     const r1 = await cli('W5', w.gt, w.pred, ['--workers', '1'], w.cases);

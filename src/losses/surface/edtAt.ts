@@ -17,7 +17,7 @@
 // such an axis adds (w·0)² = 0 to every finite value, which leaves it unchanged.
 
 import { addParabola, envelope } from './edt.js';
-import { rowSearchBudget, squaredEdtAtRows } from './edtAtRows.js';
+import { squaredEdtAtRows } from './edtAtRows.js';
 
 /** Columns of x taken together (see squaredEdtAt's axis 0). */
 const X_BLOCK = 32;
@@ -45,8 +45,14 @@ export function squaredEdtAt(
   const w1 = spacing[1] ?? 1;
   const w2 = spacing[2] ?? 1;
   const XY = X * Y;
+  if (features.length === 0 || queries.length === 0) return new Float64Array(queries.length).fill(Infinity);
+  // A plane with unit spacing (a PNG, say): row by row outward from each query
+  // (edtAtRows.ts, same values), unless that would cost more than the envelope below.
+  if (Z === 1 && w0 === 1 && w1 === 1) {
+    const byRows = squaredEdtAtRows(features, queries, X, Y);
+    if (byRows) return byRows;
+  }
   const out = new Float64Array(queries.length);
-  if (features.length === 0 || queries.length === 0) return out.fill(Infinity);
 
   // The rows that hold a feature (ascending) and where each one's features start; the
   // slices that hold one, and where each one's rows start.
@@ -68,13 +74,6 @@ export function squaredEdtAt(
   sliceStart.push(rows.length);
   rowFeature.push(features.length);
   const nz = sliceZ.length;
-
-  // A plane with unit spacing (a PNG, say): row by row outward from each query
-  // (edtAtRows.ts, same values), unless that would cost more than the envelope below.
-  if (Z === 1 && w0 === 1 && w1 === 1) {
-    const byRows = squaredEdtAtRows(features, queries, X, Y, rowSearchBudget(rows.length, X));
-    if (byRows) return byRows;
-  }
 
   // Query columns (x, y), ordered by x then y; per x, its columns' range; each column's
   // queries ascending in z. Two stable counting sorts of the queries, by y and then by x,

@@ -18,24 +18,29 @@
  * about every other feature row and x (a visit costs a binary search, an envelope step a
  * division).
  */
-export function rowSearchBudget(featureRows: number, X: number): number {
+function rowSearchBudget(featureRows: number, X: number): number {
   return (featureRows * X) / 2;
 }
 
 /**
  * Squared distances from each query to the nearest feature of an X×Y grid with unit
  * spacing (index = x + X·y), or null when the search would visit more than `budget`
- * rows: for boundaries far apart the envelope of edtAt.ts, whose cost does not depend on
- * the distances, is then the cheaper way.
+ * rows (by default rowSearchBudget's): for boundaries far apart the envelope of
+ * edtAt.ts, whose cost does not depend on the distances, is then the cheaper way.
  *
  * @param features feature cells, ascending, at least one
  * @param queries  the cells to read
  */
-export function squaredEdtAtRows(features: Int32Array, queries: Int32Array, X: number, Y: number, budget: number): Float64Array | null {
+export function squaredEdtAtRows(features: Int32Array, queries: Int32Array, X: number, Y: number, budget?: number): Float64Array | null {
   // Where each row's features start: they ascend, so rows ascend, and x within a row.
   const rowStart = new Int32Array(Y + 1);
   for (let f = 0; f < features.length; f++) rowStart[Math.floor(features[f]! / X) + 1]!++;
-  for (let y = 0; y < Y; y++) rowStart[y + 1]! += rowStart[y]!;
+  let featureRows = 0;
+  for (let y = 0; y < Y; y++) {
+    if (rowStart[y + 1]! > 0) featureRows++;
+    rowStart[y + 1]! += rowStart[y]!;
+  }
+  const limit = budget ?? rowSearchBudget(featureRows, X);
 
   const out = new Float64Array(queries.length);
   let visited = 0;
@@ -55,7 +60,7 @@ export function squaredEdtAtRows(features: Int32Array, queries: Int32Array, X: n
       }
       visited++;
     }
-    if (visited > budget) return null;
+    if (visited > limit) return null;
     out[j] = best;
   }
   return out;

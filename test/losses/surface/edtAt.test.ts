@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { squaredEdt } from '../../../src/losses/surface/edt.js';
 import { squaredEdtAt } from '../../../src/losses/surface/edtAt.js';
-import { rowSearchBudget, squaredEdtAtRows } from '../../../src/losses/surface/edtAtRows.js';
+import { squaredEdtAtRows } from '../../../src/losses/surface/edtAtRows.js';
 import { rng as mulberry32 } from '../../helpers/rng.js';
 
 const FEATURE = 4;
@@ -71,8 +71,7 @@ describe('squaredEdtAt on a plane with unit spacing (edtAtRows.ts)', () => {
       const at = squaredEdtAt(features, queries, dims, dims.map(() => 1));
       for (let j = 0; j < queries.length; j++) expect(Object.is(at[j], full[queries[j]!]), `[${dims}] query ${queries[j]}: ${at[j]} vs ${full[queries[j]!]}`).toBe(true);
       if (features.length === 0 || queries.length === 0) return;
-      const featureRows = new Set(Array.from(features, (f) => Math.floor(f / dims[0]!))).size;
-      ways[squaredEdtAtRows(features, queries, dims[0]!, dims[1] ?? 1, rowSearchBudget(featureRows, dims[0]!)) ? 'rows' : 'envelope']++;
+      ways[squaredEdtAtRows(features, queries, dims[0]!, dims[1] ?? 1) ? 'rows' : 'envelope']++;
     });
     // Both ways were taken: near boundaries by rows, sparse far features by the envelope.
     expect(ways.rows).toBeGreaterThan(50);
