@@ -40,6 +40,17 @@ function failed(pair: CasePair, reason: string): CaseOutcome {
  */
 export const QUEUE = 2 * ANSWER_BATCH;
 
+/**
+ * How long a worker with nothing left to do lives on before it is stopped. Node 20 can
+ * abort the whole process ("NodePlatform::ForIsolate … Assertion failed") when a worker
+ * is torn down while V8 still compiles its code on a background thread, which a worker
+ * that has just finished a case may well be doing; one idle this long has no such compile
+ * left (its background compiles took up to 50 ms on the lesion golden suite, so this is
+ * four times that). The pool's cases are settled without waiting for it; a short run's
+ * process ends up to this much later.
+ */
+export const RETIRE_AFTER_MS = 200;
+
 export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts: PoolOptions): Promise<void> {
   return new Promise((resolve) => {
     let next = 0;
@@ -84,7 +95,7 @@ export function runPool(script: URL, pairs: CasePair[], config: RunConfig, opts:
         if (sent.length === 0) {
           done = true;
           stopWatch();
-          void w.terminate();
+          setTimeout(() => void w.terminate(), RETIRE_AFTER_MS);
         }
       };
       const settle = (index: number, outcome: CaseOutcome) => {
